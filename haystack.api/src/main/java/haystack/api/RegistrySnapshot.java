@@ -1,0 +1,82 @@
+package haystack.api;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An immutable view of every endpoint at one moment. Readers on hot paths take one
+ * snapshot and work from it without locks; the registry swaps in a new snapshot on
+ * every change. Endpoints are ordered by id, so iteration order is stable between
+ * snapshots.
+ */
+public final class RegistrySnapshot {
+
+    public static final RegistrySnapshot EMPTY = new RegistrySnapshot(0, List.of());
+
+    private static final Comparator<Endpoint> BY_ID = Comparator.comparing(Endpoint::id);
+
+    private final long version;
+    private final List<Endpoint> endpoints;
+    private final Map<String, Endpoint> byId;
+    private final Map<String, List<Endpoint>> byService;
+
+    /** Builds a snapshot of {@code endpoints}; ids must be unique. */
+    public RegistrySnapshot(long version, Collection<Endpoint> endpoints) {
+        this.version = version;
+        List<Endpoint> sorted = new ArrayList<>(endpoints);
+        sorted.sort(BY_ID);
+        Map<String, Endpoint> ids = new HashMap<>(sorted.size() * 2);
+        Map<String, List<Endpoint>> services = new LinkedHashMap<>();
+        for (Endpoint e : sorted) {
+            if (ids.put(e.id(), e) != null) {
+                throw new IllegalArgumentException("duplicate endpoint id " + e.id());
+            }
+            services.computeIfAbsent(e.service(), s -> new ArrayList<>()).add(e);
+        }
+        services.replaceAll((s, list) -> List.copyOf(list));
+        this.endpoints = List.copyOf(sorted);
+        this.byId = Collections.unmodifiableMap(ids);
+        this.byService = Collections.unmodifiableMap(services);
+    }
+
+    /** Increases with every change; 0 for the empty registry at start. */
+    public long version() {
+        return version;
+    }
+
+    /** Every endpoint, ordered by id. */
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    public int size() {
+        return endpoints.size();
+    }
+
+    public Optional<Endpoint> endpoint(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** Names of every service with at least one endpoint, in id order of their first endpoint. */
+    public Set<String> services() {
+        return byService.keySet();
+    }
+
+    /** Every endpoint of {@code service} (all groups, any health), ordered by id; empty if unknown. */
+    public List<Endpoint> service(String service) {
+        return byService.getOrDefault(service, List.of());
+    }
+
+    /** Every endpoint published by the source {@code sourceId}. */
+    public List<Endpoint> source(String sourceId) {
+        return endpoints.stream().filter(e -> e.source().equals(sourceId)).toList();
+    }
+}

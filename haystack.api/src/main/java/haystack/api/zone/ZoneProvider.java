@@ -1,0 +1,24 @@
+package haystack.api.zone;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A DNS zone served by Haystack, as a whiteboard service: the DNS server answers for a
+ * provider's zones from the moment it is registered until it goes. Called on the DNS hot
+ * path from many threads: answer from the snapshot in the query, never block.
+ */
+@ConsumerType
+public interface ZoneProvider {
+
+    /**
+     * The zone apexes this provider owns. A name without a trailing dot is relative to the
+     * origin ({@code services} is {@code services.haystack}); with a trailing dot it is
+     * absolute ({@code in-addr.arpa.}).
+     */
+    List<String> zones();
+
+    /** What the zone holds at {@code query.name()}, a name at or below one of {@link #zones()}. */
+    ZoneAnswer lookup(ZoneQuery query);
+}

@@ -1,0 +1,9 @@
+/**
+ * The zone-provider SPI: DNS zones answered from the registry.
+ */
+@Export
+@Version("1.0.0")
+package haystack.api.zone;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,159 @@
+package haystack.registry.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import haystack.api.Endpoint;
+import haystack.api.Registry;
+import haystack.api.RegistryChange;
+import haystack.api.RegistryListener;
+import haystack.api.RegistrySnapshot;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry: one copy-on-write snapshot behind a volatile reference for readers,
+ * writers serialised by one lock (writes are rare: container events), and changes handed
+ * in order to the {@link ChangeDispatcher}. Also registered under its own class so the
+ * bundle-scoped {@link DiscoveryPublisherImpl} can reach it; that package is private.
+ */
+@Component(service = { Registry.class, RegistryImpl.class })
+public final class RegistryImpl implements Registry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryImpl.class);
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Endpoints by id, per source id. Guarded by writeLock. */
+    private final Map<String, Map<String, Endpoint>> sources = new HashMap<>();
+    /** Every endpoint by id. Guarded by writeLock. */
+    private final Map<String, Endpoint> all = new HashMap<>();
+    private final ChangeDispatcher dispatcher = new ChangeDispatcher();
+    private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
+
+    @Override
+    public RegistrySnapshot snapshot() {
+        return snapshot;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addListener(RegistryListener listener) {
+        writeLock.lock();
+        try {
+            dispatcher.add(listener, snapshot);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public void removeListener(RegistryListener listener) {
+        dispatcher.remove(listener);
+    }
+
+    @Deactivate
+    void deactivate() {
+        dispatcher.close();
+    }
+
+    /** Opens a source; its endpoints live until it is closed. */
+    SourceImpl open(String id, Consumer<SourceImpl> onClose) {
+        writeLock.lock();
+        try {
+            if (sources.containsKey(id)) {
+                throw new IllegalStateException("discovery source '" + id + "' is open already");
+            }
+            sources.put(id, new HashMap<>());
+        } finally {
+            writeLock.unlock();
+        }
+        LOG.info("source opened source={}", id);
+        return new SourceImpl(this, id, onClose);
+    }
+
+    /** Withdraws every endpoint of {@code sourceId} and forgets the source. */
+    void close(String sourceId) {
+        writeLock.lock();
+        try {
+            Map<String, Endpoint> current = sources.get(sourceId);
+            if (current == null) {
+                return;
+            }
+            apply(sourceId, current, Map.of());
+            sources.remove(sourceId);
+        } finally {
+            writeLock.unlock();
+        }
+        LOG.info("source closed source={}", sourceId);
+    }
+
+    /**
+     * Runs {@code edit} on a copy of the source's endpoints and publishes the result as
+     * one change. The edit runs under the write lock: keep it to map operations.
+     */
+    void edit(String sourceId, Consumer<Map<String, Endpoint>> edit) {
+        writeLock.lock();
+        try {
+            Map<String, Endpoint> current = sources.get(sourceId);
+            if (current == null) {
+                throw new IllegalStateException("discovery source '" + sourceId + "' is closed");
+            }
+            Map<String, Endpoint> next = new HashMap<>(current);
+            edit.accept(next);
+            apply(sourceId, current, next);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    List<Endpoint> endpointsOf(String sourceId) {
+        RegistrySnapshot s = snapshot;
+        return s.source(sourceId);
+    }
+
+    private void apply(String sourceId, Map<String, Endpoint> current, Map<String, Endpoint> next) {
+        List<Endpoint> added = new ArrayList<>();
+        List<Endpoint> removed = new ArrayList<>();
+        List<Endpoint> updated = new ArrayList<>();
+        for (Endpoint e : next.values()) {
+            Endpoint old = current.get(e.id());
+            if (old == null) {
+                added.add(e);
+            } else if (!old.equals(e)) {
+                updated.add(e);
+            }
+        }
+        for (Endpoint e : current.values()) {
+            if (!next.containsKey(e.id())) {
+                removed.add(e);
+            }
+        }
+        if (added.isEmpty() && removed.isEmpty() && updated.isEmpty()) {
+            return;
+        }
+        removed.forEach(e -> all.remove(e.id()));
+        added.forEach(e -> all.put(e.id(), e));
+        updated.forEach(e -> all.put(e.id(), e));
+        sources.put(sourceId, next);
+        RegistrySnapshot previous = snapshot;
+        RegistrySnapshot after = new RegistrySnapshot(previous.version() + 1, all.values());
+        snapshot = after;
+        dispatcher.dispatch(new RegistryChange(previous, after, added, removed, updated));
+    }
+
+    static Map<String, Endpoint> byId(Collection<Endpoint> endpoints) {
+        Map<String, Endpoint> map = new HashMap<>(endpoints.size() * 2);
+        for (Endpoint e : endpoints) {
+            map.put(e.id(), e);
+        }
+        return map;
+    }
+}
