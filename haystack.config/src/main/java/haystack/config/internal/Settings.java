@@ -1,0 +1,72 @@
+package haystack.config.internal;
+
+import static haystack.config.internal.ValueType.ADDRESSES;
+import static haystack.config.internal.ValueType.BOOLEAN;
+import static haystack.config.internal.ValueType.CIDRS;
+import static haystack.config.internal.ValueType.DNS_NAME;
+import static haystack.config.internal.ValueType.DOCKER_HOSTS;
+import static haystack.config.internal.ValueType.HOST_PORTS;
+import static haystack.config.internal.ValueType.PEM;
+import static haystack.config.internal.ValueType.PORT;
+import static haystack.config.internal.ValueType.SECONDS;
+import static haystack.config.internal.ValueType.TEXT;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import haystack.config.internal.Setting.Target;
+
+/** Every environment variable of SPEC §7 and where it goes. The README lists the same. */
+final class Settings {
+
+    static final String DOCKER = "haystack.docker";
+    static final String DNS = "haystack.dns";
+    static final String LB = "haystack.lb";
+    static final String SSH = "haystack.ssh";
+    static final String WEB = "haystack.web";
+    static final String TRACE = "haystack.trace";
+
+    static final List<Setting> ALL = List.of(
+            new Setting("DOCKER_HOST", DOCKER_HOSTS, DOCKER, "hosts"),
+            new Setting("DOCKER_TLS_VERIFY", BOOLEAN, DOCKER, "tls.verify"),
+            new Setting("DOCKER_CERT_PATH", TEXT, DOCKER, "cert.path"),
+            new Setting("DOCKER_CA", PEM, DOCKER, "tls.ca"),
+            new Setting("DOCKER_CERT", PEM, DOCKER, "tls.cert"),
+            new Setting("DOCKER_KEY", PEM, DOCKER, "tls.key"),
+            new Setting("HAYSTACK_ORIGIN", DNS_NAME, List.of(new Target(DNS, "origin"), new Target(LB, "origin"), new Target(WEB, "origin"))),
+            new Setting("HAYSTACK_ADDRESS", ADDRESSES, List.of(new Target(DNS, "addresses"), new Target(DOCKER, "addresses"))),
+            new Setting("HAYSTACK_DNS_PORT", PORT, DNS, "port"),
+            new Setting("HAYSTACK_DNS_BIND", ADDRESSES, DNS, "bind"),
+            new Setting("HAYSTACK_DNS_TTL", SECONDS, DNS, "ttl"),
+            new Setting("HAYSTACK_DNS_ALLOW", CIDRS, DNS, "allow"),
+            new Setting("DNS_NAMESERVERS", HOST_PORTS, DNS, "nameservers"),
+            new Setting("HAYSTACK_HTTP_PORT", PORT, LB, "http.port"),
+            new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),
+            new Setting("HAYSTACK_HTTP_BIND", ADDRESSES, LB, "bind"),
+            new Setting("HAYSTACK_ACCESS_LOG", BOOLEAN, LB, "access.log"),
+            new Setting("HAYSTACK_SSH_PORT", PORT, SSH, "port"),
+            new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),
+            new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS_FILE", TEXT, SSH, "authorized.keys.file"),
+            new Setting("HAYSTACK_DATA", TEXT, SSH, "data"),
+            new Setting("HAYSTACK_ADMIN_PORT", PORT, WEB, "port"),
+            new Setting("HAYSTACK_ADMIN_USER", TEXT, WEB, "user"),
+            new Setting("HAYSTACK_ADMIN_PASSWORD", TEXT, WEB, "password"),
+            new Setting("HAYSTACK_TRACE", BOOLEAN, TRACE, "enabled"));
+
+    private Settings() {
+    }
+
+    /** Every PID a setting feeds: each gets a configuration, so REQUIRE components start once. */
+    static Set<String> pids() {
+        Set<String> pids = new TreeSet<>();
+        ALL.forEach(s -> s.targets().forEach(t -> pids.add(t.pid())));
+        return pids;
+    }
+
+    /** The setting that feeds {@code pid}'s {@code property}, if any (to type values read from files). */
+    static Optional<Setting> forProperty(String pid, String property) {
+        return ALL.stream().filter(s -> s.targets().contains(new Target(pid, property))).findFirst();
+    }
+}

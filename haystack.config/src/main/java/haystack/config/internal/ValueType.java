@@ -1,0 +1,162 @@
+package haystack.config.internal;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** How a setting's text is checked and turned into a configuration value. */
+enum ValueType {
+    PORT("a port number 0-65535 (0 picks a free port)") {
+        @Override
+        Object parse(String text) {
+            int port = Integer.parseInt(text.trim());
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException();
+            }
+            return port;
+        }
+    },
+    SECONDS("a whole number of seconds, 0 or more") {
+        @Override
+        Object parse(String text) {
+            int n = Integer.parseInt(text.trim());
+            if (n < 0) {
+                throw new IllegalArgumentException();
+            }
+            return n;
+        }
+    },
+    BOOLEAN("true or false (also 1/0, yes/no)") {
+        @Override
+        Object parse(String text) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off", "" -> false;
+                default -> throw new IllegalArgumentException();
+            };
+        }
+    },
+    DOCKER_HOSTS("comma-separated Docker endpoints: unix:///path/to/docker.sock or tcp://host:port") {
+        @Override
+        Object parse(String text) {
+            return list(text, item -> {
+                URI uri = URI.create(item);
+                boolean unix = "unix".equals(uri.getScheme()) && uri.getPath() != null && !uri.getPath().isEmpty();
+                boolean tcp = "tcp".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0;
+                if (!unix && !tcp) {
+                    throw new IllegalArgumentException();
+                }
+            });
+        }
+    },
+    DNS_NAME("a DNS name of letters, digits and hyphens, labels separated by dots") {
+        @Override
+        Object parse(String text) {
+            String name = text.trim().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".")) {
+                name = name.substring(0, name.length() - 1);
+            }
+            if (name.isEmpty() || name.length() > 253 || !name.matches("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+                throw new IllegalArgumentException();
+            }
+            return name;
+        }
+    },
+    ADDRESSES("comma-separated IPv4 or IPv6 addresses") {
+        @Override
+        Object parse(String text) {
+            return list(text, ValueType::literalAddress);
+        }
+    },
+    HOST_PORTS("comma-separated host[:port] (IPv6 as [addr]:port)") {
+        @Override
+        Object parse(String text) {
+            return list(text, item -> {
+                URI uri = URI.create("dns://" + item);
+                if (uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+                    throw new IllegalArgumentException();
+                }
+                if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                    throw new IllegalArgumentException();
+                }
+            });
+        }
+    },
+    CIDRS("comma-separated address ranges such as 127.0.0.0/8 or fd00::/8") {
+        @Override
+        Object parse(String text) {
+            return list(text, item -> {
+                int slash = item.indexOf('/');
+                String address = slash < 0 ? item : item.substring(0, slash);
+                InetAddress parsed = literalAddress(address);
+                if (slash >= 0) {
+                    int bits = Integer.parseInt(item.substring(slash + 1));
+                    if (bits < 0 || bits > parsed.getAddress().length * 8) {
+                        throw new IllegalArgumentException();
+                    }
+                }
+            });
+        }
+    },
+    PEM("PEM text starting with -----BEGIN") {
+        @Override
+        Object parse(String text) {
+            if (!text.contains("-----BEGIN")) {
+                throw new IllegalArgumentException();
+            }
+            return text;
+        }
+    },
+    TEXT("any text") {
+        @Override
+        Object parse(String text) {
+            return text;
+        }
+    };
+
+    private final String allowed;
+
+    ValueType(String allowed) {
+        this.allowed = allowed;
+    }
+
+    /** What values are allowed, for the one-line error. */
+    String allowed() {
+        return allowed;
+    }
+
+    /** The configuration value for {@code text}; throws when the text is not allowed. */
+    abstract Object parse(String text);
+
+    private interface Check {
+        void accept(String item);
+    }
+
+    private static String[] list(String text, Check check) {
+        List<String> items = new ArrayList<>();
+        for (String raw : text.split(",")) {
+            String item = raw.trim();
+            if (item.isEmpty()) {
+                continue;
+            }
+            check.accept(item);
+            items.add(item);
+        }
+        return items.toArray(String[]::new);
+    }
+
+    private static InetAddress literalAddress(String text) {
+        String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        boolean literal = t.matches("[0-9.]+") ? t.split("\\.", -1).length == 4 : t.matches("[0-9a-fA-F:.%a-z]+") && t.contains(":");
+        if (!literal) {
+            throw new IllegalArgumentException();
+        }
+        try {
+            return InetAddress.getByName(t); // a literal: no lookup happens
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
