@@ -54,13 +54,14 @@ public final class EnvironmentConfiguration {
         try {
             apply();
         } catch (ConfigurationError e) {
+            // One line and stop. No configuration is written, so nothing else starts meanwhile.
             LOG.error(e.getMessage());
             if (!"false".equals(context.getProperty("haystack.config.exitOnError"))) {
                 // exit from another thread: System.exit waits for the framework's shutdown hook,
                 // which waits for this activation to end
                 new Thread(() -> System.exit(EX_CONFIG), "haystack-config-exit").start();
             }
-            throw e;
+            return;
         }
         watch();
     }

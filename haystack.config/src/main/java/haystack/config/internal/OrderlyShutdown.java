@@ -26,7 +26,11 @@ public final class OrderlyShutdown {
     public OrderlyShutdown(BundleContext context) {
         Framework framework = context.getBundle(0).adapt(Framework.class);
         hook = new Thread(() -> stop(framework), "haystack-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting already (for example on a configuration error)
+        }
     }
 
     @Deactivate
