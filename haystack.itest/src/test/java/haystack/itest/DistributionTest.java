@@ -1,0 +1,89 @@
+package haystack.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The exported jar, started from outside with environment variables, on every JDK here. */
+class DistributionTest {
+
+    private static final Pattern STARTED = Pattern.compile("haystack started bundles=(\\d+) active=(\\d+) fragments=(\\d+)");
+
+    /** Java 17 (the default) and Java 25 (Temurin) when installed. */
+    static Stream<Path> javaHomes() throws Exception {
+        Path current = Path.of(System.getProperty("java.home"));
+        Stream<Path> others;
+        try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
+            others = jvms.filter(p -> p.getFileName().toString().matches("temurin-25.*"))
+                    .filter(p -> Files.isExecutable(p.resolve("bin/java"))).toList().stream();
+        } catch (java.io.IOException e) {
+            others = Stream.empty();
+        }
+        return Stream.concat(Stream.of(current), others);
+    }
+
+    private static Map<String, String> freePorts(Path dir) {
+        return Map.of(
+                "HAYSTACK_DNS_PORT", "0", "HAYSTACK_HTTP_PORT", "0", "HAYSTACK_HTTP_ALT_PORT", "0",
+                "HAYSTACK_SSH_PORT", "0", "HAYSTACK_ADMIN_PORT", "0",
+                "HAYSTACK_DATA", dir.resolve("data").toString(), "HAYSTACK_CONFIG_DIR", dir.resolve("conf").toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void startsWithEveryBundleActiveStaysUpAndStopsOnSigterm(Path javaHome, @TempDir Path dir) throws Exception {
+        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, freePorts(dir))) {
+            Matcher started = STARTED.matcher(haystack.awaitLine(l -> STARTED.matcher(l).find(), Duration.ofSeconds(60)));
+            assertTrue(started.find());
+            int bundles = Integer.parseInt(started.group(1));
+            int active = Integer.parseInt(started.group(2));
+            int fragments = Integer.parseInt(started.group(3));
+            assertEquals(bundles, active + fragments, "every bundle but fragments is active");
+
+            Thread.sleep(1000);
+            assertTrue(haystack.isAlive(), "stays up with stdin closed and no terminal");
+
+            haystack.terminate();
+            haystack.awaitLine(l -> l.contains("haystack stopping"), Duration.ofSeconds(30));
+            assertEquals(143, haystack.awaitExit(Duration.ofSeconds(30)), "exit status of a SIGTERM'd JVM");
+            assertTrue(haystack.lines().stream().noneMatch(l -> l.contains("Exception")), haystack.output());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aBadSettingStopsStartUpWithOneLine(Path javaHome, @TempDir Path dir) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(freePorts(dir));
+        env.put("HAYSTACK_HTTP_PORT", "eighty");
+        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, env)) {
+            assertEquals(78, haystack.awaitExit(Duration.ofSeconds(60)));
+            List<String> lines = haystack.haystackLines();
+            assertEquals(1, lines.size(), haystack.output());
+            assertTrue(lines.get(0).endsWith("configuration error: HAYSTACK_HTTP_PORT='eighty' is not allowed; expected a port number 0-65535 (0 picks a free port)"),
+                    lines.get(0));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aConfigFileOverridesTheEnvironmentAndABadOneIsNamed(Path javaHome, @TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/haystack.dns.cfg"), "ttl=minus-one\n");
+        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, freePorts(dir))) {
+            assertEquals(78, haystack.awaitExit(Duration.ofSeconds(60)));
+            assertTrue(haystack.output().contains("configuration error: haystack.dns.cfg ttl='minus-one' is not allowed"), haystack.output());
+        }
+    }
+}

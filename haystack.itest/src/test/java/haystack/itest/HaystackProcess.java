@@ -1,0 +1,109 @@
+package haystack.itest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The exported distribution started as a user starts it: {@code java -jar haystack.jar}
+ * with environment variables only, its stdout collected line by line.
+ */
+final class HaystackProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("../haystack.distro/target/haystack.jar").toAbsolutePath().normalize();
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    HaystackProcess(Path javaHome, Path workDir, Map<String, String> env) throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: build haystack.distro first");
+        }
+        ProcessBuilder builder = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-jar", JAR.toString())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        process = builder.start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("reader failed: " + e);
+            }
+        }, "haystack-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Waits for a line matching {@code match}; returns it, or fails with everything printed so far. */
+    String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (String line : lines) {
+                if (match.test(line)) {
+                    return line;
+                }
+            }
+            if (!process.isAlive() && lines.stream().noneMatch(match)) {
+                Thread.sleep(200); // let the reader drain
+                return lines.stream().filter(match).findFirst()
+                        .orElseThrow(() -> new AssertionError("haystack exited " + process.exitValue() + " without the line; output:\n" + output()));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no such line within " + timeout + "; output:\n" + output());
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("haystack still running after " + timeout + "; output:\n" + output());
+        }
+        Thread.sleep(200);
+        return process.exitValue();
+    }
+
+    /** SIGTERM, as docker stop and systemd send; unlike Process.destroy() it leaves stdout open. */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    List<String> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    /** What Haystack printed, without the JVM's own deprecation warnings (Java 24+ warns of Felix's Unsafe use). */
+    List<String> haystackLines() {
+        return lines.stream().filter(l -> !l.startsWith("WARNING: ")).toList();
+    }
+
+    String output() {
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
