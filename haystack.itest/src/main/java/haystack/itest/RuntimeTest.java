@@ -41,7 +41,7 @@ class RuntimeTest {
         assertEquals("", notActive);
         List<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).toList();
         assertTrue(names.containsAll(List.of("haystack.api", "haystack.registry", "haystack.config", "haystack.ssh",
-                "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.gogo.runtime")), names.toString());
+                "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.shell", "org.apache.sshd.osgi")), names.toString());
     }
 
     @Test

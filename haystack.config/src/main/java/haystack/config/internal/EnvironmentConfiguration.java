@@ -36,6 +36,10 @@ public final class EnvironmentConfiguration {
     static final int EX_CONFIG = 78;
 
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentConfiguration.class);
+    private static final long START_WAIT_MILLIS = 10_000;
+
+    /** Set when start-up failed on configuration: the other reports then stay silent. */
+    private static volatile boolean failed;
 
     private final ConfigurationAdmin admin;
     private final UnaryOperator<String> environment;
@@ -55,15 +59,38 @@ public final class EnvironmentConfiguration {
             apply();
         } catch (ConfigurationError e) {
             // One line and stop. No configuration is written, so nothing else starts meanwhile.
+            failed = true;
             LOG.error(e.getMessage());
             if (!"false".equals(context.getProperty("haystack.config.exitOnError"))) {
-                // exit from another thread: System.exit waits for the framework's shutdown hook,
-                // which waits for this activation to end
-                new Thread(() -> System.exit(EX_CONFIG), "haystack-config-exit").start();
+                exitOnceStarted(context);
             }
             return;
         }
         watch();
+    }
+
+    static boolean failed() {
+        return failed;
+    }
+
+    /**
+     * Exits from another thread once the launcher has started every bundle: System.exit
+     * waits for the shutdown hook, which waits for this activation, and exiting while the
+     * launcher still starts bundles races with the framework cache being deleted.
+     */
+    private static void exitOnceStarted(BundleContext context) {
+        Thread exit = new Thread(() -> {
+            long deadline = System.currentTimeMillis() + START_WAIT_MILLIS;
+            while (!Bundles.allActive(context) && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            System.exit(EX_CONFIG);
+        }, "haystack-config-exit");
+        exit.start();
     }
 
     @Deactivate

@@ -44,7 +44,6 @@ public final class OrderlyShutdown {
 
     private static void stop(Framework framework) {
         try {
-            LOG.info("shutdown requested, stopping framework");
             framework.stop();
             framework.waitForStop(STOP_TIMEOUT_MILLIS);
         } catch (BundleException | InterruptedException e) {

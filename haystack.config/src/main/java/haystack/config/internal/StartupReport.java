@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.Constants;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,21 +44,21 @@ public final class StartupReport implements SynchronousBundleListener {
     @Deactivate
     void deactivate() {
         context.removeBundleListener(this);
-        LOG.info("haystack stopping");
-    }
-
-    private void check() {
-        Bundle[] bundles = context.getBundles();
-        boolean allActive = Arrays.stream(bundles).allMatch(b -> isFragment(b) || b.getState() == Bundle.ACTIVE);
-        if (allActive && reported.compareAndSet(false, true)) {
-            long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-            long fragments = Arrays.stream(bundles).filter(StartupReport::isFragment).count();
-            LOG.info("haystack started bundles={} active={} fragments={} millisSinceJvmStart={} java={}",
-                    bundles.length, bundles.length - fragments, fragments, millis, Runtime.version());
+        if (reported.get()) {
+            LOG.info("haystack stopping");
         }
     }
 
-    private static boolean isFragment(Bundle b) {
-        return b.getHeaders("").get(Constants.FRAGMENT_HOST) != null;
+    private void check() {
+        if (EnvironmentConfiguration.failed()) {
+            return;
+        }
+        Bundle[] bundles = context.getBundles();
+        if (Bundles.allActive(context) && reported.compareAndSet(false, true)) {
+            long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            long fragments = Arrays.stream(bundles).filter(Bundles::isFragment).count();
+            LOG.info("haystack started bundles={} active={} fragments={} millisSinceJvmStart={} java={}",
+                    bundles.length, bundles.length - fragments, fragments, millis, Runtime.version());
+        }
     }
 }
