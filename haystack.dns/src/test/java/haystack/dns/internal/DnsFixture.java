@@ -44,15 +44,20 @@ final class DnsFixture implements AutoCloseable {
     }
 
     DnsFixture(List<String> nameservers, List<String> allow, int ttl) throws IOException {
+        this("haystack", nameservers, allow, ttl);
+    }
+
+    DnsFixture(String origin, List<String> nameservers, List<String> allow, int ttl) throws IOException {
         services = new ServicesZone(List.of(InetAddress.getByName(ADVERTISED)));
         server.addZoneProvider(services);
         server.addZoneProvider(containers);
         server.addZoneProvider(reverse);
-        server.start(settings(nameservers, allow, ttl));
+        server.start(settings(origin, nameservers, allow, ttl));
     }
 
-    static DnsSettings settings(List<String> nameservers, List<String> allow, int ttl) throws UnknownHostException {
-        return new DnsSettings(0, List.of(InetAddress.getByName("127.0.0.1")), "haystack", ttl,
+    static DnsSettings settings(String origin, List<String> nameservers, List<String> allow, int ttl)
+            throws UnknownHostException {
+        return new DnsSettings(0, List.of(InetAddress.getByName("127.0.0.1")), origin, ttl,
                 DnsSettings.nameservers(nameservers.isEmpty() ? new String[] { "127.0.0.1:9" } : nameservers.toArray(String[]::new)),
                 DnsSettings.allow(allow.toArray(String[]::new)), List.of(InetAddress.getByName(ADVERTISED)), 2, 1500);
     }
