@@ -40,6 +40,15 @@ class ForwardingTest {
     }
 
     @Test
+    void silentUpstreamGivesServfailAfterABoundedWait() throws Exception {
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"));
+                DnsFixture dns = new DnsFixture(List.of("127.0.0.1:" + silent.getLocalPort()), List.of("127.0.0.0/8"), 5)) {
+            assertEquals(Rcode.SERVFAIL, dns.query("up.example.test.", Type.A).getRcode());
+            assertEquals(Rcode.NOERROR, dns.query("haystack.", Type.SOA).getRcode());
+        }
+    }
+
+    @Test
     void negativeAnswersAreCachedForTheSoaMinimum() throws Exception {
         DnsFixture upstream = new DnsFixture("upstream", List.of(), List.of("127.0.0.0/8"), 60);
         try (DnsFixture dns = new DnsFixture(List.of("127.0.0.1:" + upstream.port()), List.of("127.0.0.0/8"), 5)) {

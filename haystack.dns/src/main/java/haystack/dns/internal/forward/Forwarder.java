@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +28,14 @@ public final class Forwarder {
 
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final int CACHE_ENTRIES = 10_000;
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
     private final List<InetSocketAddress> upstreams;
     private final Resolver resolver;
     private final long timeoutMillis;
     private final ForwardCache cache = new ForwardCache(CACHE_ENTRIES);
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     public Forwarder(List<InetSocketAddress> upstreams, long timeoutMillis) {
         this.upstreams = List.copyOf(upstreams);
@@ -76,11 +80,24 @@ public final class Forwarder {
                 .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((response, failure) -> {
                     if (failure != null) {
-                        LOG.warn("dns forward failed question={} upstreams={} error={}", key, upstreams, failure.toString());
+                        failed(key, failure);
                     } else {
                         cache.put(key, response, System.nanoTime());
                     }
                 });
+    }
+
+    /** One warning per interval at most, with the count: a dead upstream must not flood the log. */
+    private void failed(String question, Throwable failure) {
+        long count = failures.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warn("dns forward failed question={} upstreams={} failures={} error={}", question, upstreams, count,
+                    failure.toString());
+        } else {
+            LOG.debug("dns forward failed question={} error={}", question, failure.toString());
+        }
     }
 
     int cacheSize() {
