@@ -70,19 +70,27 @@ public record AddressRange(byte[] network, int prefix) {
         return true;
     }
 
+    /** Whether {@code address} is in this block; allocation-free apart from the address bytes. */
     public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();
+        int offset = 0;
         if (address instanceof Inet6Address && network.length == 4 && isV4Mapped(a)) {
-            byte[] v4 = new byte[4];
-            System.arraycopy(a, 12, v4, 0, 4);
-            a = v4;
-        } else if (address instanceof Inet4Address && network.length == 16) {
+            offset = 12;
+        } else if (a.length != network.length) {
             return false;
         }
-        if (a.length != network.length) {
-            return false;
+        int whole = prefix / 8;
+        for (int i = 0; i < whole; i++) {
+            if (a[offset + i] != network[i]) {
+                return false;
+            }
         }
-        return java.util.Arrays.equals(mask(a, prefix), network);
+        int rest = prefix % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = (0xff00 >> rest) & 0xff;
+        return (a[offset + whole] & mask) == (network[whole] & mask);
     }
 
     private static boolean isV4Mapped(byte[] a) {

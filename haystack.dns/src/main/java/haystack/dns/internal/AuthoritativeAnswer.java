@@ -53,7 +53,7 @@ final class AuthoritativeAnswer {
     }
 
     /** Fills {@code response} (header, question and OPT already set) for {@code question}. */
-    void fill(Message response, Record question, Authority.Lookup lookup, RegistrySnapshot snapshot) {
+    void fill(Message response, Record question, Authority.Lookup lookup, RegistrySnapshot snapshot, ZoneTable zones) {
         if (lookup.failed()) {
             response.getHeader().setRcode(Rcode.SERVFAIL);
             return;
@@ -96,13 +96,13 @@ final class AuthoritativeAnswer {
             return;
         }
         for (Name target : targets) {
-            additional(response, target, snapshot);
+            additional(response, target, snapshot, zones);
         }
     }
 
-    private void additional(Message response, Name target, RegistrySnapshot snapshot) {
+    private void additional(Message response, Name target, RegistrySnapshot snapshot, ZoneTable zones) {
         String lower = Names.key(target);
-        Authority.Lookup l = authority.lookup(lower, snapshot);
+        Authority.Lookup l = authority.lookup(lower, snapshot, zones);
         if (l == null || l.failed()) {
             return;
         }

@@ -52,7 +52,7 @@ final class Authority {
      * Looks {@code name} (lower case, no trailing dot) up; null when Haystack does not own
      * it and it is the upstreams' to answer. The apex's SOA and NS are added by the caller.
      */
-    Lookup lookup(String name, RegistrySnapshot snapshot) {
+    Lookup lookup(String name, RegistrySnapshot snapshot, ZoneTable zones) {
         if (name.equals(origin)) {
             return new Lookup(apex, origin, false);
         }

@@ -98,20 +98,33 @@ public final class DnsServer {
                 bind, settings.port()), settings.forwardTimeoutMillis());
         QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow());
         port = settings.port();
-        try {
-            for (InetAddress address : bind) {
-                UdpTransport udp = new UdpTransport(address, port, settings.workers(), handler);
-                transports.add(udp);
-                port = udp.port();
-                transports.add(new TcpTransport(address, port, handler));
+        // Port 0 (tests, benchmarks) takes a free UDP port and the same TCP port, which a
+        // client socket may hold already: then try another.
+        int attempts = settings.port() == 0 ? 10 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bindAll(bind, settings, handler);
+                break;
+            } catch (IOException e) {
+                stop();
+                port = settings.port();
+                if (attempt >= attempts) {
+                    LOG.error("dns server cannot start port={} reason={}", settings.port(), e.getMessage());
+                    throw e;
+                }
             }
-        } catch (IOException e) {
-            LOG.error("dns server cannot start port={} reason={}", port, e.getMessage());
-            stop();
-            throw e;
         }
         LOG.info("dns server started origin={} port={} ttl={} upstreams={} zones={}", settings.origin(), port,
                 settings.ttl(), forwarder.upstreams(), a.zones().size());
+    }
+
+    private void bindAll(List<InetAddress> bind, DnsSettings settings, QueryHandler handler) throws IOException {
+        for (InetAddress address : bind) {
+            UdpTransport udp = new UdpTransport(address, port, settings.workers(), handler);
+            transports.add(udp);
+            port = udp.port();
+            transports.add(new TcpTransport(address, port, handler));
+        }
     }
 
     /** The port bound (the chosen one when configured as 0). */

@@ -42,6 +42,7 @@ public final class QueryHandler {
     private final AuthoritativeAnswer answers;
     private final Forwarder forwarder;
     private final List<AddressRange> allow;
+    private final AnswerCache cache = new AnswerCache();
 
     QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow) {
         this.registry = registry;
@@ -61,6 +62,17 @@ public final class QueryHandler {
         if (length < Header.LENGTH || (packet.get(packet.position() + 2) & 0x80) != 0) {
             return;
         }
+        boolean allowed = isAllowed(client);
+        RegistrySnapshot snapshot = registry.snapshot();
+        ZoneTable zones = authority.zones();
+        AnswerCache.Key key = AnswerCache.key(packet, tcp, allowed);
+        if (key != null) {
+            byte[] hit = cache.get(key, snapshot, zones, packet.get(packet.position()), packet.get(packet.position() + 1));
+            if (hit != null) {
+                reply.accept(hit);
+                return;
+            }
+        }
         Message query;
         try {
             query = new Message(packet.duplicate());
@@ -69,17 +81,22 @@ public final class QueryHandler {
             return;
         }
         try {
-            answer(query, client, tcp, reply);
+            answer(query, new Context(client, tcp, allowed, snapshot, zones, key), reply);
         } catch (RuntimeException e) {
             LOG.warn("query failed client={} question={} error={}", client.getHostAddress(), query.getQuestion(), e.toString());
             reply.accept(headerOnly(packet, Rcode.SERVFAIL));
         }
     }
 
-    private void answer(Message query, InetAddress client, boolean tcp, Consumer<byte[]> reply) {
+    /** What one query is answered with: who asked, how, and the registry and zones of the moment. */
+    private record Context(InetAddress client, boolean tcp, boolean allowed, RegistrySnapshot snapshot, ZoneTable zones,
+            AnswerCache.Key key) {
+    }
+
+    private void answer(Message query, Context ctx, Consumer<byte[]> reply) {
         Header h = query.getHeader();
         OPTRecord opt = query.getOPT();
-        int limit = tcp ? MAX_TCP : opt == null ? MIN_UDP : Math.max(MIN_UDP, opt.getPayloadSize());
+        int limit = ctx.tcp() ? MAX_TCP : opt == null ? MIN_UDP : Math.max(MIN_UDP, opt.getPayloadSize());
         Message response = response(query, opt);
         if (h.getOpcode() != Opcode.QUERY) {
             reply.accept(finish(response, Rcode.NOTIMP, limit));
@@ -106,9 +123,9 @@ public final class QueryHandler {
         }
         String name = Names.key(question.getName());
         int dclass = question.getDClass();
-        RegistrySnapshot snapshot = registry.snapshot();
-        Authority.Lookup lookup = authority.lookup(name, snapshot);
-        boolean allowed = isAllowed(client);
+        RegistrySnapshot snapshot = ctx.snapshot();
+        Authority.Lookup lookup = authority.lookup(name, snapshot, ctx.zones());
+        boolean allowed = ctx.allowed();
         if (allowed && forwarder.hasUpstreams()) {
             response.getHeader().setFlag(Flags.RA);
         }
@@ -117,8 +134,12 @@ public final class QueryHandler {
                 reply.accept(finish(response, Rcode.REFUSED, limit));
                 return;
             }
-            answers.fill(response, question, lookup, snapshot);
-            reply.accept(finish(response, response.getHeader().getRcode(), limit));
+            answers.fill(response, question, lookup, snapshot, ctx.zones());
+            byte[] wire = finish(response, response.getHeader().getRcode(), limit);
+            if (ctx.key() != null && !lookup.failed()) {
+                cache.put(ctx.key(), snapshot, ctx.zones(), wire);
+            }
+            reply.accept(wire);
             return;
         }
         if (!allowed) {
