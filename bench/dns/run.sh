@@ -42,18 +42,26 @@ wait_ready() { # port
   echo "server on port $1 did not answer" >&2; return 1
 }
 
-# dnsperf run → "qps avg_latency_ms lost"
+# dnsperf run → "qps avg_latency_ms lost noerror%"
 perf() { # port queryfile seconds
   dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$3" -c "$CLIENTS" -q "$OUTSTANDING" 2>&1 | awk '
     /Queries lost:/ {lost=$3}
     /Queries per second:/ {qps=$4}
     /Average Latency \(s\):/ {lat=$4*1000}
-    END {printf "%.0f %.3f %s\n", qps, lat, lost}'
+    /Response codes:/ {ok="0%"; for (i = 3; i <= NF; i++) if ($i == "NOERROR") ok=$(i+2)}
+    END {gsub(/[(),]/, "", ok); printf "%.0f %.3f %s %s\n", qps, lat, lost, ok}'
+}
+
+# Digest of the answers to the first queries: the servers must agree before speed counts.
+answers() { # port queryfile
+  head -n 9 "$2" | while read -r name type; do
+    dig @127.0.0.1 -p "$1" +time=2 +tries=1 +short "$name" "$type" | sort
+  done | md5sum | cut -c1-8
 }
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-declare -A RESULT
+declare -A RESULT SAME
 for size in "1 10" "1000 10"; do
   set -- $size
   services=$1; per=$2; endpoints=$((services * per))
@@ -66,6 +74,7 @@ for size in "1 10" "1000 10"; do
   pid=$!; PIDS+=("$pid")
   wait_ready "$PORT"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
+  SAME[haystack,$endpoints]=$(answers "$PORT" "$dir/queries.txt")
   RESULT[haystack,$endpoints]=$(perf "$PORT" "$dir/queries.txt" "$DURATION")
   stop "$pid"
 
@@ -96,6 +105,7 @@ CONF
   pid=$!; PIDS+=("$pid")
   wait_ready "$PORT"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
+  SAME[nsd,$endpoints]=$(answers "$PORT" "$dir/queries.txt")
   RESULT[nsd,$endpoints]=$(perf "$PORT" "$dir/queries.txt" "$DURATION")
   stop "$pid"
 
@@ -106,15 +116,16 @@ CONF
   pid=$!; PIDS+=("$pid")
   wait_ready "$PORT"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
+  SAME[dnsmasq,$endpoints]=$(answers "$PORT" "$dir/queries.txt")
   RESULT[dnsmasq,$endpoints]=$(perf "$PORT" "$dir/queries.txt" "$DURATION")
   stop "$pid"
 done
 
-printf '\n%-10s %10s %12s %14s %8s\n' server endpoints qps "avg-lat(ms)" lost
+printf '\n%-10s %10s %12s %14s %8s %9s %8s\n' server endpoints qps "avg-lat(ms)" lost noerror answers
 for endpoints in 10 10000; do
   for server in haystack nsd dnsmasq; do
-    read -r qps lat lost <<<"${RESULT[$server,$endpoints]}"
-    printf '%-10s %10s %12s %14s %8s\n' "$server" "$endpoints" "$qps" "$lat" "$lost"
+    read -r qps lat lost ok <<<"${RESULT[$server,$endpoints]}"
+    printf '%-10s %10s %12s %14s %8s %9s %8s\n' "$server" "$endpoints" "$qps" "$lat" "$lost" "$ok" "${SAME[$server,$endpoints]}"
   done
 done
 echo
@@ -125,4 +136,5 @@ for endpoints in 10 10000; do
   awk -v h="$h" -v n="$n" -v d="$d" -v e="$endpoints" \
     'BEGIN {printf "endpoints=%s haystack/nsd=%.2f haystack/dnsmasq=%.2f\n", e, h/n, h/d}'
 done
+echo "answers: digest of the sorted answers to the first 9 queries; equal digests = same data served"
 echo "cores=$CORES clients=$CLIENTS outstanding=$OUTSTANDING duration=${DURATION}s (dnsperf shares the cores)"
