@@ -48,11 +48,15 @@ final class DnsFixture implements AutoCloseable {
     }
 
     DnsFixture(String origin, List<String> nameservers, List<String> allow, int ttl) throws IOException {
+        this(settings(origin, nameservers, allow, ttl));
+    }
+
+    DnsFixture(DnsSettings settings) throws IOException {
         services = new ServicesZone(List.of(InetAddress.getByName(ADVERTISED)));
         server.addZoneProvider(services);
         server.addZoneProvider(containers);
         server.addZoneProvider(reverse);
-        server.start(settings(origin, nameservers, allow, ttl));
+        server.start(settings);
     }
 
     static DnsSettings settings(String origin, List<String> nameservers, List<String> allow, int ttl)
