@@ -107,10 +107,10 @@ final class DnsFixture implements AutoCloseable {
         source.remove(source.endpoints().stream().filter(e -> e.containerName().equals(name)).map(Endpoint::id).toList());
     }
 
-    /** Sends {@code query} over UDP and returns the raw answer, or null when none came within 2 s. */
+    /** Sends {@code query} over UDP and returns the raw answer, or null when none came within 0.7 s. */
     byte[] rawUdp(byte[] query) throws IOException {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
-            socket.setSoTimeout(2000);
+            socket.setSoTimeout(700);
             socket.send(new java.net.DatagramPacket(query, query.length, InetAddress.getByName("127.0.0.1"), port()));
             java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[65535], 65535);
             try {
