@@ -34,6 +34,12 @@ class AddressRangeTest {
         assertFalse(AddressRange.DEFAULT_ALLOW.stream().map(AddressRange::parse).anyMatch(r -> r.contains(addr("8.8.8.8"))));
     }
 
+    @Test
+    void theConfigurationDefaultIsTheDocumentedList() throws Exception {
+        Object configured = DnsServer.Config.class.getMethod("allow").getDefaultValue();
+        org.junit.jupiter.api.Assertions.assertEquals(AddressRange.DEFAULT_ALLOW, java.util.List.of((String[]) configured));
+    }
+
     private static InetAddress addr(String s) {
         try {
             return InetAddress.getByName(s);
