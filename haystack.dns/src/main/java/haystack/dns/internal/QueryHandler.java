@@ -81,15 +81,15 @@ public final class QueryHandler {
             return;
         }
         try {
-            answer(query, new Context(client, tcp, allowed, snapshot, zones, key), reply);
+            answer(query, new Context(tcp, allowed, snapshot, zones, key), reply);
         } catch (RuntimeException e) {
             LOG.warn("query failed client={} question={} error={}", client.getHostAddress(), query.getQuestion(), e.toString());
             reply.accept(headerOnly(packet, Rcode.SERVFAIL));
         }
     }
 
-    /** What one query is answered with: who asked, how, and the registry and zones of the moment. */
-    private record Context(InetAddress client, boolean tcp, boolean allowed, RegistrySnapshot snapshot, ZoneTable zones,
+    /** What one query is answered with: how it came, whether its client may recurse, the registry and zones of the moment. */
+    private record Context(boolean tcp, boolean allowed, RegistrySnapshot snapshot, ZoneTable zones,
             AnswerCache.Key key) {
     }
 
