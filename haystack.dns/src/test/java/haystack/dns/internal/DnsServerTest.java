@@ -10,6 +10,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import haystack.api.Health;
+import haystack.api.zone.ResourceRecord;
+import haystack.api.zone.ZoneAnswer;
+import haystack.api.zone.ZoneProvider;
+import haystack.api.zone.ZoneQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,6 +195,36 @@ class DnsServerTest {
         dns.server.addZoneProvider(dns.services);
         assertEquals(Rcode.NOERROR, dns.query("redis.services.haystack.", Type.A).getRcode());
         assertFalse(dns.query("redis.services.haystack.", Type.A).getSection(Section.ANSWER).isEmpty());
+    }
+
+    @Test
+    void aThirdPartyZoneServesItsOwnNamesAndFailuresStayInsideIt() throws IOException {
+        ZoneProvider custom = new ZoneProvider() {
+            @Override
+            public List<String> zones() {
+                return List.of("example.internal.", "extra");
+            }
+
+            @Override
+            public ZoneAnswer lookup(ZoneQuery q) {
+                if (q.name().startsWith("boom.")) {
+                    throw new IllegalStateException("provider bug");
+                }
+                return q.name().startsWith("info.") ? ZoneAnswer.of(List.of(new ResourceRecord.Text(q.name(),
+                        List.of("endpoints=" + q.registry().size())))) : ZoneAnswer.nxdomain();
+            }
+        };
+        dns.put(DnsFixture.endpoint("redis", "redis-1", "172.17.0.4", 6379, "redis"));
+        dns.server.addZoneProvider(custom);
+        Message txt = dns.query("info.example.internal.", Type.TXT);
+        assertTrue(txt.getHeader().getFlag(Flags.AA));
+        assertEquals(Set.of("\"endpoints=1\""), rdata(txt, Section.ANSWER));
+        assertEquals(Set.of("\"endpoints=1\""), rdata(dns.query("info.extra.haystack.", Type.TXT), Section.ANSWER));
+        assertEquals(Rcode.NXDOMAIN, dns.query("nothing.extra.haystack.", Type.TXT).getRcode());
+        assertEquals(Rcode.SERVFAIL, dns.query("boom.extra.haystack.", Type.A).getRcode());
+        assertEquals(Rcode.NOERROR, dns.query("redis.services.haystack.", Type.A).getRcode());
+        dns.server.removeZoneProvider(custom);
+        assertEquals(Rcode.NXDOMAIN, dns.query("info.extra.haystack.", Type.TXT).getRcode());
     }
 
     @Test
