@@ -31,6 +31,11 @@ final class UdpTransport implements AutoCloseable {
 
     /** Binds {@code address:port} (port 0: any free port) and starts {@code workers} threads. */
     UdpTransport(InetAddress address, int port, int workers, QueryHandler handler) throws IOException {
+        if (port != 0 && workers > 1) {
+            // SO_REUSEPORT would let this server share a port another server (even another
+            // Haystack) holds with the same option: a plain bind first fails if anyone has it.
+            open(address, port, false).close();
+        }
         DatagramChannel first = open(address, port, workers > 1);
         this.port = ((InetSocketAddress) first.getLocalAddress()).getPort();
         channels.add(first);

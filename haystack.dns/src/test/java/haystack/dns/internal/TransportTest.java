@@ -62,6 +62,20 @@ class TransportTest {
         }
     }
 
+    @Test
+    void aSecondServerCannotShareThePort() throws Exception {
+        DnsServer first = new DnsServer(new RegistryImpl());
+        first.start(settings(0, "127.0.0.1"));
+        try {
+            DnsServer second = new DnsServer(new RegistryImpl());
+            IOException e = assertThrows(IOException.class, () -> second.start(settings(first.port(), "127.0.0.1")));
+            assertTrue(e.getMessage().contains("port " + first.port()), e.getMessage());
+            assertEquals(Rcode.NOERROR, soa("127.0.0.1", first.port(), false));
+        } finally {
+            first.stop();
+        }
+    }
+
     private static boolean ipv6Loopback() {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("::1"))) {
             return true;
