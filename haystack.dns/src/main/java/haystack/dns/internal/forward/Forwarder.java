@@ -4,8 +4,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +24,8 @@ import org.xbill.DNS.SimpleResolver;
  * Sends questions Haystack does not own to the upstreams, asynchronously (dnsjava's NIO
  * client: no worker waits), retrying over TCP when a UDP answer is truncated, trying the
  * next upstream on a timeout, and giving up after a bounded wait so the caller can answer
- * SERVFAIL. Answers are cached for their TTLs.
+ * SERVFAIL. Answers are cached for their TTLs; concurrent askers of one question share
+ * one upstream query.
  */
 public final class Forwarder {
 
@@ -34,6 +37,8 @@ public final class Forwarder {
     private final Resolver resolver;
     private final long timeoutMillis;
     private final ForwardCache cache = new ForwardCache(CACHE_ENTRIES);
+    /** Questions on their way upstream: a burst of one question sends it once. */
+    private final Map<String, CompletableFuture<Message>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
@@ -72,11 +77,21 @@ public final class Forwarder {
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
+        String flightKey = checkingDisabled ? key + "/cd" : key;
+        CompletableFuture<Message> pending = inFlight.get(flightKey);
+        if (pending != null) {
+            return pending;
+        }
+        CompletableFuture<Message> mine = new CompletableFuture<>();
+        pending = inFlight.putIfAbsent(flightKey, mine);
+        if (pending != null) {
+            return pending;
+        }
         Message query = Message.newQuery(question);
         if (checkingDisabled) {
             query.getHeader().setFlag(Flags.CD);
         }
-        return resolver.sendAsync(query).toCompletableFuture()
+        resolver.sendAsync(query).toCompletableFuture()
                 .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((response, failure) -> {
                     if (failure != null) {
@@ -84,7 +99,14 @@ public final class Forwarder {
                     } else {
                         cache.put(key, response, System.nanoTime());
                     }
+                    inFlight.remove(flightKey, mine);
+                    if (failure != null) {
+                        mine.completeExceptionally(failure);
+                    } else {
+                        mine.complete(response);
+                    }
                 });
+        return mine;
     }
 
     /** One warning per interval at most, with the count: a dead upstream must not flood the log. */
