@@ -70,7 +70,7 @@ enum ValueType {
             return list(text, ValueType::literalAddress);
         }
     },
-    HOST_PORTS("comma-separated host[:port] (IPv6 as [addr]:port)") {
+    HOST_PORTS("comma-separated IP[:port] (IPv6 as [address]:port); names are not resolved") {
         @Override
         Object parse(String text) {
             return list(text, item -> {
@@ -81,6 +81,7 @@ enum ValueType {
                 if (uri.getPort() == 0 || uri.getPort() > 65535) {
                     throw new IllegalArgumentException();
                 }
+                literalAddress(uri.getHost());
             });
         }
     },

@@ -53,6 +53,7 @@ class ConfigurationsTest {
         assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_ORIGIN", "bad_origin"), null));
         assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_TRACE", "maybe"), null));
         assertThrows(ConfigurationError.class, () -> compute(Map.of("DOCKER_CA", "not pem"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("DNS_NAMESERVERS", "dns.example:53"), null));
     }
 
     @Test

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Benchmark of Haystack's DNS server against nsd and dnsmasq on loopback (SPEC §4 goal:
+# at least as fast as nsd). Each server answers the same records (written by
+# DnsBenchServer): 10 and 10,000 endpoints in the registry (1 and 1,000 services of 10
+# containers); dnsperf asks service A, container A and SRV questions in turn.
+# Needs: dnsperf nsd dnsmasq (Debian packages), a JDK 17. Loopback only, bounded runs.
+# Usage: bench/dns/run.sh   (DURATION=seconds per run, CLIENTS=dnsperf clients)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+CLIENTS=${CLIENTS:-8}
+OUTSTANDING=${OUTSTANDING:-100}
+PORT=${PORT:-15353}
+CORES=$(nproc)
+WORK=$(mktemp -d /tmp/haystack-dns-bench.XXXXXX)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in dnsperf nsd dnsmasq java; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y dnsperf nsd dnsmasq)" >&2; exit 1; }
+done
+
+echo "building haystack.dns (tests compiled, not run)..." >&2
+(cd "$ROOT" && ./mvnw -B -q install -pl haystack.dns -am -DskipTests)
+CP=$(cd "$ROOT/haystack.dns" && ../mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null && cat "$WORK/cp.txt")
+CP="$ROOT/haystack.dns/target/classes:$ROOT/haystack.dns/target/test-classes:$CP"
+
+wait_ready() { # port
+  for _ in $(seq 1 100); do
+    if dig @127.0.0.1 -p "$1" +time=1 +tries=1 haystack SOA >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "server on port $1 did not answer" >&2; return 1
+}
+
+# dnsperf run → "qps avg_latency_ms lost noerror%"
+perf() { # port queryfile seconds
+  dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$3" -c "$CLIENTS" -q "$OUTSTANDING" 2>&1 | awk '
+    /Queries lost:/ {lost=$3}
+    /Queries per second:/ {qps=$4}
+    /Average Latency \(s\):/ {lat=$4*1000}
+    /Response codes:/ {ok="0%"; for (i = 3; i <= NF; i++) if ($i == "NOERROR") ok=$(i+2)}
+    END {gsub(/[(),]/, "", ok); printf "%.0f %.3f %s %s\n", qps, lat, lost, ok}'
+}
+
+# Digest of the answers to the first queries: the servers must agree before speed counts.
+answers() { # port queryfile
+  head -n 9 "$2" | while read -r name type; do
+    dig @127.0.0.1 -p "$1" +time=2 +tries=1 +short "$name" "$type" | sort
+  done | md5sum | cut -c1-8
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+declare -A RESULT SAME
+for size in "1 10" "1000 10"; do
+  set -- $size
+  services=$1; per=$2; endpoints=$((services * per))
+  dir="$WORK/$endpoints"; mkdir -p "$dir"
+  java -cp "$CP" haystack.dns.internal.DnsBenchServer 0 "$services" "$per" "$dir"
+
+  # Haystack (JIT warm-up first, as for a server that has been running)
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
+    haystack.dns.internal.DnsBenchServer "$PORT" "$services" "$per" "$dir" "$CORES" >"$dir/haystack.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  wait_ready "$PORT"
+  perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
+  SAME[haystack,$endpoints]=$(answers "$PORT" "$dir/queries.txt")
+  RESULT[haystack,$endpoints]=$(perf "$PORT" "$dir/queries.txt" "$DURATION")
+  stop "$pid"
+
+  # nsd: one server process per core, response rate limiting off
+  cat >"$dir/nsd.conf" <<CONF
+server:
+  port: $PORT
+  ip-address: 127.0.0.1
+  server-count: $CORES
+  username: ""
+  chroot: ""
+  zonesdir: "$dir"
+  database: ""
+  pidfile: "$dir/nsd.pid"
+  xfrdfile: "$dir/xfrd.state"
+  zonelistfile: "$dir/zone.list"
+  logfile: "$dir/nsd.log"
+  verbosity: 0
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: haystack
+  zonefile: haystack.zone
+CONF
+  nsd -d -c "$dir/nsd.conf" >"$dir/nsd.out" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  wait_ready "$PORT"
+  perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
+  SAME[nsd,$endpoints]=$(answers "$PORT" "$dir/queries.txt")
+  RESULT[nsd,$endpoints]=$(perf "$PORT" "$dir/queries.txt" "$DURATION")
+  stop "$pid"
+
+  # dnsmasq: the same records as host-record/srv-host, authoritative-style local domain
+  dnsmasq --no-daemon --conf-file="$dir/dnsmasq.conf" --port="$PORT" --listen-address=127.0.0.1 \
+    --bind-interfaces --no-resolv --no-hosts --user=root --pid-file= --local=/haystack/ \
+    --dns-forward-max=1000 >"$dir/dnsmasq.out" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  wait_ready "$PORT"
+  perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
+  SAME[dnsmasq,$endpoints]=$(answers "$PORT" "$dir/queries.txt")
+  RESULT[dnsmasq,$endpoints]=$(perf "$PORT" "$dir/queries.txt" "$DURATION")
+  stop "$pid"
+done
+
+printf '\n%-10s %10s %12s %14s %8s %9s %8s\n' server endpoints qps "avg-lat(ms)" lost noerror answers
+for endpoints in 10 10000; do
+  for server in haystack nsd dnsmasq; do
+    read -r qps lat lost ok <<<"${RESULT[$server,$endpoints]}"
+    printf '%-10s %10s %12s %14s %8s %9s %8s\n' "$server" "$endpoints" "$qps" "$lat" "$lost" "$ok" "${SAME[$server,$endpoints]}"
+  done
+done
+echo
+for endpoints in 10 10000; do
+  read -r h _ <<<"${RESULT[haystack,$endpoints]}"
+  read -r n _ <<<"${RESULT[nsd,$endpoints]}"
+  read -r d _ <<<"${RESULT[dnsmasq,$endpoints]}"
+  awk -v h="$h" -v n="$n" -v d="$d" -v e="$endpoints" \
+    'BEGIN {printf "endpoints=%s haystack/nsd=%.2f haystack/dnsmasq=%.2f\n", e, h/n, h/d}'
+done
+echo "answers: digest of the sorted answers to the first 9 queries; equal digests = same data served"
+echo "cores=$CORES clients=$CLIENTS outstanding=$OUTSTANDING duration=${DURATION}s (dnsperf shares the cores)"

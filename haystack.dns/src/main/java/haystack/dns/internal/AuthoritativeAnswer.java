@@ -1,0 +1,144 @@
+package haystack.dns.internal;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import haystack.api.RegistrySnapshot;
+import haystack.api.zone.RecordTypes;
+import haystack.api.zone.ResourceRecord;
+import haystack.api.zone.ZoneAnswer;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns a lookup in Haystack's own zones into the sections of an authoritative response,
+ * in one place: answer, NODATA or NXDOMAIN each with the zone's SOA in the authority
+ * section (RFC 2308 §2), ANY answered with one RRset (RFC 8482 §4.2), and the addresses
+ * of SRV targets and name servers in the additional section (RFC 2782, RFC 1035 §4.3.2).
+ */
+final class AuthoritativeAnswer {
+
+    private static final long REFRESH = 3600;
+    private static final long RETRY = 600;
+    private static final long EXPIRE = 86400;
+
+    private final Authority authority;
+    private final long ttl;
+    private final Name origin;
+    private final Name hostmaster;
+
+    AuthoritativeAnswer(Authority authority, long ttl) {
+        this.authority = authority;
+        this.ttl = ttl;
+        this.origin = name(authority.origin());
+        this.hostmaster = name("hostmaster." + authority.origin());
+    }
+
+    /** Fills {@code response} (header, question and OPT already set) for {@code question}. */
+    void fill(Message response, Record question, Authority.Lookup lookup, RegistrySnapshot snapshot, ZoneTable zones) {
+        if (lookup.failed()) {
+            response.getHeader().setRcode(Rcode.SERVFAIL);
+            return;
+        }
+        response.getHeader().setFlag(Flags.AA);
+        ZoneAnswer answer = lookup.answer();
+        Record soa = soa(lookup.zoneApex(), snapshot);
+        if (!answer.exists()) {
+            response.getHeader().setRcode(Rcode.NXDOMAIN);
+            response.addRecord(soa, Section.AUTHORITY);
+            return;
+        }
+        Name owner = question.getName();
+        boolean atApex = owner.equals(origin);
+        List<Record> records = new ArrayList<>();
+        if (atApex) {
+            records.add(soa.withName(owner));
+            records.add(new NSRecord(owner, DClass.IN, ttl, origin));
+        }
+        for (ResourceRecord r : answer.records()) {
+            records.add(toRecord(r, owner));
+        }
+        int qtype = question.getType();
+        if (qtype == Type.ANY && !records.isEmpty()) {
+            qtype = records.get(0).getType();
+        }
+        Set<Name> targets = new LinkedHashSet<>();
+        for (Record r : records) {
+            if (r.getType() == qtype) {
+                response.addRecord(r, Section.ANSWER);
+                if (r instanceof SRVRecord srv) {
+                    targets.add(srv.getTarget());
+                } else if (r instanceof NSRecord ns) {
+                    targets.add(ns.getTarget());
+                }
+            }
+        }
+        if (response.getSection(Section.ANSWER).isEmpty()) {
+            response.addRecord(soa, Section.AUTHORITY);
+            return;
+        }
+        for (Name target : targets) {
+            additional(response, target, snapshot, zones);
+        }
+    }
+
+    private void additional(Message response, Name target, RegistrySnapshot snapshot, ZoneTable zones) {
+        String lower = Names.key(target);
+        Authority.Lookup l = authority.lookup(lower, snapshot, zones);
+        if (l == null || l.failed()) {
+            return;
+        }
+        for (ResourceRecord r : l.answer().records()) {
+            if (r.type() == RecordTypes.A || r.type() == RecordTypes.AAAA) {
+                response.addRecord(toRecord(r, target), Section.ADDITIONAL);
+            }
+        }
+    }
+
+    /** The SOA of {@code zoneApex}; its serial is the registry version, its minimum the TTL. */
+    Record soa(String zoneApex, RegistrySnapshot snapshot) {
+        Name zone = zoneApex.equals(authority.origin()) ? origin : name(zoneApex);
+        long serial = snapshot.version() & 0xffffffffL;
+        return new SOARecord(zone, DClass.IN, ttl, origin, hostmaster, serial, REFRESH, RETRY, EXPIRE, ttl);
+    }
+
+    private Record toRecord(ResourceRecord r, Name owner) {
+        if (r instanceof ResourceRecord.Address a) {
+            return a.address() instanceof Inet6Address v6 ? new AAAARecord(owner, DClass.IN, ttl, v6)
+                    : new ARecord(owner, DClass.IN, ttl, (Inet4Address) a.address());
+        } else if (r instanceof ResourceRecord.Service s) {
+            return new SRVRecord(owner, DClass.IN, ttl, s.priority(), s.weight(), s.port(), name(s.target()));
+        } else if (r instanceof ResourceRecord.Pointer p) {
+            return new PTRRecord(owner, DClass.IN, ttl, name(p.target()));
+        } else if (r instanceof ResourceRecord.Text t) {
+            return new TXTRecord(owner, DClass.IN, ttl, t.strings());
+        }
+        throw new IllegalArgumentException("unknown record " + r);
+    }
+
+    static Name name(String absolute) {
+        try {
+            return Name.fromString(absolute + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a domain name: " + absolute, e);
+        }
+    }
+}

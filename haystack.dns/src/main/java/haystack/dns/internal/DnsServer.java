@@ -1,0 +1,175 @@
+package haystack.dns.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import haystack.api.Registry;
+import haystack.api.zone.ZoneProvider;
+import haystack.dns.internal.forward.Forwarder;
+import haystack.dns.internal.forward.Upstreams;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Haystack's DNS server (SPEC §4): UDP and TCP on every bind address, the origin's apex,
+ * the zones of every {@link ZoneProvider} service (added and removed while running), and
+ * forwarding of everything else.
+ */
+@Component(service = {}, immediate = true, configurationPid = "haystack.dns",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = DnsServer.Config.class)
+public final class DnsServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
+
+    @ObjectClassDefinition(name = "Haystack DNS", description = "The DNS server for services and containers")
+    public @interface Config {
+        @AttributeDefinition(description = "UDP and TCP port (HAYSTACK_DNS_PORT)")
+        int port() default 53;
+
+        @AttributeDefinition(description = "Addresses to listen on (HAYSTACK_DNS_BIND)")
+        String[] bind() default { "0.0.0.0", "::" };
+
+        @AttributeDefinition(description = "The domain Haystack owns (HAYSTACK_ORIGIN)")
+        String origin() default "haystack";
+
+        @AttributeDefinition(description = "TTL of owned records, seconds (HAYSTACK_DNS_TTL)")
+        int ttl() default 5;
+
+        @AttributeDefinition(description = "Upstream name servers, host[:port]; empty: resolv.conf (DNS_NAMESERVERS)")
+        String[] nameservers() default {};
+
+        @AttributeDefinition(description = "CIDR blocks of clients whose other names are forwarded (HAYSTACK_DNS_ALLOW)")
+        String[] allow() default { "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+            "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10" };
+
+        @AttributeDefinition(description = "Addresses in service A/AAAA records; empty: the host's (HAYSTACK_ADDRESS)")
+        String[] addresses() default {};
+
+        @AttributeDefinition(description = "UDP worker threads per bind address (HAYSTACK_DNS_WORKERS)")
+        int workers() default 2;
+
+        @AttributeDefinition(description = "Longest wait for upstreams before SERVFAIL, ms (HAYSTACK_DNS_FORWARD_TIMEOUT)")
+        int forward_timeout() default 3000;
+    }
+
+    private final List<ZoneProvider> providers = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> transports = new ArrayList<>();
+    private volatile Authority authority;
+    private int port;
+
+    @Reference
+    private Registry registry;
+
+    public DnsServer() {
+    }
+
+    /** A server outside OSGi (tests, benchmarks): call {@link #start(DnsSettings)}. */
+    public DnsServer(Registry registry) {
+        this.registry = registry;
+    }
+
+    @Activate
+    void activate(Config config) throws IOException {
+        start(DnsSettings.from(config));
+    }
+
+    /** Binds every transport; on failure closes what was bound and throws, naming the port. */
+    public synchronized void start(DnsSettings settings) throws IOException {
+        Authority a = new Authority(settings.origin(), AdvertisedAddresses.resolve(settings.addresses()));
+        a.zones(ZoneTable.of(settings.origin(), providers));
+        authority = a;
+        List<InetAddress> bind = BindAddresses.effective(settings.bind());
+        Forwarder forwarder = new Forwarder(Upstreams.choose(settings.nameservers(), Path.of("/etc/resolv.conf"),
+                bind, settings.port()), settings.forwardTimeoutMillis());
+        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow());
+        port = settings.port();
+        // Port 0 (tests, benchmarks) takes a free UDP port and the same TCP port, which a
+        // client socket may hold already: then try another.
+        int attempts = settings.port() == 0 ? 10 : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bindAll(bind, settings, handler);
+                break;
+            } catch (IOException e) {
+                stop();
+                port = settings.port();
+                if (attempt >= attempts) {
+                    LOG.error("dns server cannot start port={} reason={}", settings.port(), e.getMessage());
+                    throw e;
+                }
+            }
+        }
+        LOG.info("dns server started origin={} port={} ttl={} upstreams={} zones={}", settings.origin(), port,
+                settings.ttl(), forwarder.upstreams(), a.zones().size());
+    }
+
+    private void bindAll(List<InetAddress> bind, DnsSettings settings, QueryHandler handler) throws IOException {
+        for (InetAddress address : bind) {
+            UdpTransport udp = new UdpTransport(address, port, settings.workers(), handler);
+            transports.add(udp);
+            port = udp.port();
+            transports.add(new TcpTransport(address, port, handler));
+        }
+    }
+
+    /** The port bound (the chosen one when configured as 0). */
+    public int port() {
+        return port;
+    }
+
+    @Deactivate
+    public synchronized void stop() {
+        for (AutoCloseable t : transports) {
+            try {
+                t.close();
+            } catch (Exception e) {
+                LOG.warn("dns transport close failed error={}", e.toString());
+            }
+        }
+        transports.clear();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addZoneProvider(ZoneProvider provider) {
+        providers.add(provider);
+        rebuild();
+        LOG.info("dns zone provider added provider={} zones={}", provider.getClass().getName(), zonesOf(provider));
+    }
+
+    public void removeZoneProvider(ZoneProvider provider) {
+        providers.remove(provider);
+        rebuild();
+        LOG.info("dns zone provider removed provider={} zones={}", provider.getClass().getName(), zonesOf(provider));
+    }
+
+    private synchronized void rebuild() {
+        Authority a = authority;
+        if (a != null) {
+            a.zones(ZoneTable.of(a.origin(), providers));
+        }
+    }
+
+    private static String zonesOf(ZoneProvider p) {
+        try {
+            return String.valueOf(p.zones());
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+}

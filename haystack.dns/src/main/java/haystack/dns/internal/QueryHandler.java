@@ -1,0 +1,228 @@
+package haystack.dns.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Consumer;
+
+import haystack.api.Registry;
+import haystack.api.RegistrySnapshot;
+import haystack.dns.internal.forward.Forwarder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Answers one DNS message, whatever transport carried it: checks it (RFC 1035 §4.1.1),
+ * answers names Haystack owns from one registry snapshot, hands the rest to the
+ * {@link Forwarder} for clients in the allow-list, and encodes the response within the
+ * size the transport and EDNS(0) allow (RFC 6891 §6.2.3), TC set when it does not fit.
+ */
+public final class QueryHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryHandler.class);
+
+    /** Our own EDNS(0) UDP payload size (DNS flag day 2020). */
+    static final int PAYLOAD_SIZE = 1232;
+    static final int MAX_TCP = 65535;
+    private static final int MIN_UDP = 512;
+
+    private final Registry registry;
+    private final Authority authority;
+    private final AuthoritativeAnswer answers;
+    private final Forwarder forwarder;
+    private final List<AddressRange> allow;
+    private final AnswerCache cache = new AnswerCache();
+
+    QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow) {
+        this.registry = registry;
+        this.authority = authority;
+        this.answers = new AuthoritativeAnswer(authority, ttl);
+        this.forwarder = forwarder;
+        this.allow = List.copyOf(allow);
+    }
+
+    /**
+     * Answers {@code packet}; {@code reply} receives the response, now or (when forwarded)
+     * later, and is not called for packets that get no answer: too short for a header, or
+     * responses themselves (QR set), so two servers can never loop.
+     */
+    public void handle(ByteBuffer packet, InetAddress client, boolean tcp, Consumer<byte[]> reply) {
+        int length = packet.remaining();
+        if (length < Header.LENGTH || (packet.get(packet.position() + 2) & 0x80) != 0) {
+            return;
+        }
+        boolean allowed = isAllowed(client);
+        RegistrySnapshot snapshot = registry.snapshot();
+        ZoneTable zones = authority.zones();
+        AnswerCache.Key key = AnswerCache.key(packet, tcp, allowed);
+        if (key != null) {
+            byte[] hit = cache.get(key, snapshot, zones, packet.get(packet.position()), packet.get(packet.position() + 1));
+            if (hit != null) {
+                reply.accept(hit);
+                return;
+            }
+        }
+        Message query;
+        try {
+            query = new Message(packet.duplicate());
+        } catch (IOException | RuntimeException e) {
+            reply.accept(headerOnly(packet, Rcode.FORMERR));
+            return;
+        }
+        try {
+            answer(query, new Context(tcp, allowed, snapshot, zones, key), reply);
+        } catch (RuntimeException e) {
+            LOG.warn("query failed client={} question={} error={}", client.getHostAddress(), query.getQuestion(), e.toString());
+            reply.accept(headerOnly(packet, Rcode.SERVFAIL));
+        }
+    }
+
+    /** What one query is answered with: how it came, whether its client may recurse, the registry and zones of the moment. */
+    private record Context(boolean tcp, boolean allowed, RegistrySnapshot snapshot, ZoneTable zones,
+            AnswerCache.Key key) {
+    }
+
+    private void answer(Message query, Context ctx, Consumer<byte[]> reply) {
+        Header h = query.getHeader();
+        OPTRecord opt = query.getOPT();
+        int limit = ctx.tcp() ? MAX_TCP : opt == null ? MIN_UDP : Math.max(MIN_UDP, opt.getPayloadSize());
+        Message response = response(query, opt);
+        if (h.getOpcode() != Opcode.QUERY) {
+            reply.accept(finish(response, Rcode.NOTIMP, limit));
+            return;
+        }
+        Record question = query.getQuestion();
+        if (h.getCount(Section.QUESTION) != 1 || question == null || h.getCount(Section.ANSWER) != 0
+                || h.getCount(Section.AUTHORITY) != 0 || hasSecondOpt(query)) {
+            reply.accept(finish(response, Rcode.FORMERR, limit));
+            return;
+        }
+        if (opt != null && opt.getVersion() != 0) {
+            reply.accept(finish(response, Rcode.BADVERS, limit));
+            return;
+        }
+        int type = question.getType();
+        if (type == Type.AXFR || type == Type.IXFR) {
+            reply.accept(finish(response, Rcode.REFUSED, limit));
+            return;
+        }
+        if (type == Type.OPT || type == Type.MAILA || type == Type.MAILB || type == Type.TSIG) {
+            reply.accept(finish(response, type == Type.OPT ? Rcode.FORMERR : Rcode.NOTIMP, limit));
+            return;
+        }
+        String name = Names.key(question.getName());
+        int dclass = question.getDClass();
+        RegistrySnapshot snapshot = ctx.snapshot();
+        Authority.Lookup lookup = authority.lookup(name, snapshot, ctx.zones());
+        boolean allowed = ctx.allowed();
+        if (allowed && forwarder.hasUpstreams()) {
+            response.getHeader().setFlag(Flags.RA);
+        }
+        if (lookup != null) {
+            if (dclass != DClass.IN && dclass != DClass.ANY) {
+                reply.accept(finish(response, Rcode.REFUSED, limit));
+                return;
+            }
+            answers.fill(response, question, lookup, snapshot, ctx.zones());
+            byte[] wire = finish(response, response.getHeader().getRcode(), limit);
+            if (ctx.key() != null && !lookup.failed()) {
+                cache.put(ctx.key(), snapshot, ctx.zones(), wire);
+            }
+            reply.accept(wire);
+            return;
+        }
+        if (!allowed) {
+            reply.accept(finish(response, Rcode.REFUSED, limit));
+            return;
+        }
+        forwarder.resolve(question, h.getFlag(Flags.CD)).whenComplete((upstream, failure) -> {
+            if (failure != null || upstream == null) {
+                reply.accept(finish(response, Rcode.SERVFAIL, limit));
+                return;
+            }
+            for (int section : new int[] { Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL }) {
+                for (Record r : upstream.getSection(section)) {
+                    if (r.getType() != Type.OPT && r.getType() != Type.TSIG) {
+                        response.addRecord(r, section);
+                    }
+                }
+            }
+            reply.accept(finish(response, upstream.getRcode(), limit));
+        });
+    }
+
+    boolean isAllowed(InetAddress client) {
+        for (AddressRange r : allow) {
+            if (r.contains(client)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasSecondOpt(Message query) {
+        int opts = 0;
+        for (Record r : query.getSection(Section.ADDITIONAL)) {
+            if (r.getType() == Type.OPT) {
+                opts++;
+            }
+        }
+        return opts > 1;
+    }
+
+    /** A response to {@code query}: same id, opcode, RD and CD, the question as asked, our OPT if it had one. */
+    private static Message response(Message query, OPTRecord opt) {
+        Header qh = query.getHeader();
+        Message response = new Message(qh.getID());
+        Header h = response.getHeader();
+        h.setFlag(Flags.QR);
+        h.setOpcode(qh.getOpcode());
+        if (qh.getFlag(Flags.RD)) {
+            h.setFlag(Flags.RD);
+        }
+        if (qh.getFlag(Flags.CD)) {
+            h.setFlag(Flags.CD);
+        }
+        Record question = query.getQuestion();
+        if (qh.getOpcode() == Opcode.QUERY && question != null && qh.getCount(Section.QUESTION) == 1) {
+            response.addRecord(question, Section.QUESTION);
+        }
+        if (opt != null) {
+            response.addRecord(new OPTRecord(PAYLOAD_SIZE, 0, 0, 0), Section.ADDITIONAL);
+        }
+        return response;
+    }
+
+    /** Sets {@code rcode} (extended ones through the OPT record, RFC 6891 §6.1.3) and encodes. */
+    private static byte[] finish(Message response, int rcode, int limit) {
+        OPTRecord opt = response.getOPT();
+        if (rcode > 0xF && opt != null) {
+            response.removeRecord(opt, Section.ADDITIONAL);
+            response.addRecord(new OPTRecord(PAYLOAD_SIZE, rcode >>> 4, 0, 0), Section.ADDITIONAL);
+        }
+        response.getHeader().setRcode(rcode & 0xF);
+        return response.toWire(limit);
+    }
+
+    /** A header-only response built from the raw header: for messages that cannot be parsed. */
+    private static byte[] headerOnly(ByteBuffer packet, int rcode) {
+        int p = packet.position();
+        byte[] out = new byte[Header.LENGTH];
+        out[0] = packet.get(p);
+        out[1] = packet.get(p + 1);
+        out[2] = (byte) (0x80 | (packet.get(p + 2) & 0x79));
+        out[3] = (byte) rcode;
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package haystack.dns.internal.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class ForwarderTest {
+
+    /** An upstream that counts questions and answers each after a pause, on a loopback port. */
+    private static final class SlowUpstream implements AutoCloseable {
+        final DatagramSocket socket;
+        final AtomicInteger questions = new AtomicInteger();
+        final Thread thread;
+
+        SlowUpstream() throws Exception {
+            socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+            socket.setSoTimeout(100);
+            thread = new Thread(this::serve);
+            thread.start();
+        }
+
+        private void serve() {
+            byte[] buf = new byte[4096];
+            while (!socket.isClosed()) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    socket.receive(p);
+                    questions.incrementAndGet();
+                    Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+                    Thread.sleep(300);
+                    Message a = new Message(q.getHeader().getID());
+                    a.getHeader().setFlag(Flags.QR);
+                    a.addRecord(q.getQuestion(), Section.QUESTION);
+                    a.addRecord(new ARecord(q.getQuestion().getName(), DClass.IN, 60, InetAddress.getByName("10.7.7.7")),
+                            Section.ANSWER);
+                    byte[] out = a.toWire();
+                    socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
+                } catch (SocketTimeoutException e) {
+                    // poll for close
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            socket.close();
+            thread.join(2000);
+        }
+    }
+
+    @Test
+    void concurrentAskersOfOneQuestionShareOneUpstreamQueryThenTheCache() throws Exception {
+        try (SlowUpstream upstream = new SlowUpstream()) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", upstream.socket.getLocalPort())), 2000);
+            Record question = Record.newRecord(Name.fromString("burst.example."), Type.A, DClass.IN);
+            List<CompletableFuture<Message>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(forwarder.resolve(question, false).toCompletableFuture());
+            }
+            for (CompletableFuture<Message> a : answers) {
+                assertEquals("10.7.7.7", a.get(5, TimeUnit.SECONDS).getSection(Section.ANSWER).get(0).rdataToString());
+            }
+            forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertEquals(1, upstream.questions.get());
+            assertEquals(1, forwarder.cacheSize());
+        }
+    }
+}
