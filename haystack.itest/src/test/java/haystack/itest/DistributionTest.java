@@ -64,6 +64,47 @@ class DistributionTest {
 
     @ParameterizedTest
     @MethodSource("javaHomes")
+    void answersDnsAndSshAsConfiguredByTheEnvironment(Path javaHome, @TempDir Path dir) throws Exception {
+        int dnsPort = freePort();
+        int sshPort = freePort();
+        Path key = dir.resolve("operator");
+        run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", key.toString()));
+        Map<String, String> env = new java.util.HashMap<>(freePorts(dir));
+        env.put("HAYSTACK_DNS_PORT", String.valueOf(dnsPort));
+        env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
+        env.put("HAYSTACK_ORIGIN", "example");
+        env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
+        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, env)) {
+            haystack.awaitLine(l -> STARTED.matcher(l).find(), Duration.ofSeconds(60));
+            haystack.awaitLine(l -> l.contains("ssh listening port=" + sshPort), Duration.ofSeconds(30));
+
+            String soa = run(List.of("dig", "+short", "+time=2", "+tries=3", "@127.0.0.1", "-p", String.valueOf(dnsPort), "example", "SOA"));
+            assertTrue(soa.startsWith("ns.example. ") || soa.contains("example."), "SOA of the configured origin: " + soa);
+
+            String bundles = run(List.of("ssh", "-p", String.valueOf(sshPort), "-i", key.toString(), "-o", "BatchMode=yes",
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                    "operator@127.0.0.1", "lb"));
+            assertTrue(bundles.contains("Haystack DNS"), bundles);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "finished: " + command);
+        assertEquals(0, p.exitValue(), command + " failed: " + out);
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
     void aBadSettingStopsStartUpWithOneLine(Path javaHome, @TempDir Path dir) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(freePorts(dir));
         env.put("HAYSTACK_HTTP_PORT", "eighty");
