@@ -1,0 +1,161 @@
+package haystack.docker.internal;
+
+import java.io.Closeable;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+
+/**
+ * One connection to one engine: subscribes to its events from the engine's clock time
+ * taken before the listing (so nothing that happens while listing is missed), lists and
+ * inspects the running containers, replaces the host's whole set, then applies every
+ * event in order until the stream ends. Replayed events are harmless: each one re-reads
+ * the container's state from the engine.
+ */
+final class EngineSession implements Closeable {
+
+    /** Signals that do not stop a container (reload, log rotation, resize). */
+    private static final Set<String> NON_STOPPING = Set.of("1", "10", "12", "28", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "HUP", "USR1", "USR2", "WINCH");
+
+    private final DockerClient client;
+    private final ContainerTracker tracker;
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private volatile ResultCallback.Adapter<Event> events;
+    private volatile boolean closed;
+
+    /** The end of the event stream, with its cause if it failed. */
+    private record End(Throwable cause) {
+    }
+
+    EngineSession(DockerClient client, ContainerTracker tracker) {
+        this.client = client;
+        this.tracker = tracker;
+    }
+
+    /** Subscribes, lists and replaces the host's set. Returns {containers, endpoints}. */
+    int[] sync() throws InterruptedException {
+        String since = since(client.infoCmd().exec().getSystemTime());
+        events = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event e) {
+                queue.add(e);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                queue.add(new End(t));
+            }
+
+            @Override
+            public void onComplete() {
+                queue.add(new End(null));
+            }
+        };
+        client.eventsCmd().withSince(since).withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK).exec(events);
+        List<ContainerFacts> running = new ArrayList<>();
+        for (Container c : client.listContainersCmd().exec()) {
+            try {
+                running.add(EngineFacts.of(client.inspectContainerCmd(c.getId()).exec()));
+            } catch (NotFoundException gone) {
+                // removed since the listing; its destroy event follows
+            }
+        }
+        int endpoints = tracker.replaceAll(running);
+        return new int[] { running.size(), endpoints };
+    }
+
+    /** Applies events until the stream ends (returns its cause, or null) or the session is closed. */
+    Throwable follow() throws InterruptedException {
+        while (!closed) {
+            Object next = queue.poll(500, TimeUnit.MILLISECONDS);
+            if (next instanceof End end) {
+                return end.cause() != null ? end.cause() : new IllegalStateException("event stream ended");
+            }
+            if (next instanceof Event e) {
+                apply(e);
+            }
+        }
+        return null;
+    }
+
+    void apply(Event e) {
+        String action = e.getAction() != null ? e.getAction() : e.getStatus();
+        if (action == null) {
+            return;
+        }
+        int colon = action.indexOf(':');
+        String base = colon < 0 ? action : action.substring(0, colon);
+        Map<String, String> attrs = e.getActor() != null && e.getActor().getAttributes() != null ? e.getActor().getAttributes() : Map.of();
+        if (e.getType() == EventType.NETWORK) {
+            String container = attrs.get("container");
+            if (container != null && ("connect".equals(base) || "disconnect".equals(base))) {
+                refresh(container, base);
+            }
+            return;
+        }
+        String id = e.getId() != null ? e.getId() : e.getActor() == null ? null : e.getActor().getId();
+        if (id == null) {
+            return;
+        }
+        String name = attrs.getOrDefault("name", id);
+        switch (base) {
+            case "start", "unpause", "health_status", "rename", "update" -> refresh(id, base);
+            case "kill" -> {
+                if (!NON_STOPPING.contains(attrs.getOrDefault("signal", "15"))) {
+                    tracker.drain(id, name, base);
+                }
+            }
+            case "stop" -> tracker.drain(id, name, base);
+            case "die", "pause", "destroy" -> tracker.withdraw(id, name, base);
+            default -> {
+                // create, attach, exec_*, resize, commit...: nothing a client sees changes
+            }
+        }
+    }
+
+    private void refresh(String id, String why) {
+        try {
+            tracker.refresh(EngineFacts.of(client.inspectContainerCmd(id).exec()), why);
+        } catch (NotFoundException gone) {
+            tracker.withdraw(id, id, "gone");
+        }
+    }
+
+    /** Engine time minus one second, as the events API's seconds.nanoseconds. */
+    static String since(String engineTime) {
+        Instant t;
+        try {
+            t = engineTime == null ? Instant.now() : Instant.parse(engineTime);
+        } catch (DateTimeParseException e) {
+            t = Instant.now();
+        }
+        t = t.minusSeconds(1);
+        return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ResultCallback.Adapter<Event> cb = events;
+        if (cb != null) {
+            try {
+                cb.close();
+            } catch (Exception e) {
+                // closing a broken stream: nothing left to release
+            }
+        }
+    }
+}
