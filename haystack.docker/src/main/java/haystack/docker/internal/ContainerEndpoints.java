@@ -32,6 +32,7 @@ public final class ContainerEndpoints {
     private final PortNames portNames;
     private final boolean published;
     private final List<InetAddress> advertised;
+    private final MetadataWarnings warnings = new MetadataWarnings();
 
     /**
      * @param published  register published ports at host addresses unless a container's
@@ -51,7 +52,7 @@ public final class ContainerEndpoints {
         if (!c.running()) {
             return List.of();
         }
-        ContainerMetadata meta = ContainerMetadata.of(c);
+        ContainerMetadata meta = ContainerMetadata.of(c, warnings);
         if (!meta.enabled()) {
             return List.of();
         }
@@ -70,7 +71,7 @@ public final class ContainerEndpoints {
                         .portName(portName != null ? portName : portNames.name(port.port(), port.protocol()));
                 List<Binding> bindings = usePublished ? port.bindings() : List.of();
                 if (!bindings.isEmpty()) {
-                    addPublished(c, base, bindings, out);
+                    addPublished(c, base, port.port(), bindings, out);
                 } else {
                     for (Attachment a : attachments) {
                         add(c, base.network(a.network()), a.ipv4(), port.port(), out);
@@ -82,11 +83,10 @@ public final class ContainerEndpoints {
         return List.copyOf(out.values());
     }
 
-    private void addPublished(ContainerFacts c, Endpoint.Builder base, List<Binding> bindings, Map<String, Endpoint> out) {
-        int containerPort = base.build().port();
+    private void addPublished(ContainerFacts c, Endpoint.Builder base, int containerPort, List<Binding> bindings, Map<String, Endpoint> out) {
         for (Binding b : bindings) {
             List<InetAddress> addresses = b.hostIp() == null || b.hostIp().isAnyLocalAddress() ? advertised : List.of(b.hostIp());
-            if (addresses.isEmpty()) {
+            if (addresses.isEmpty() && warnings.first(c.id(), "published", containerPort + "->" + b.hostPort())) {
                 LOG.warn("published port has no advertised address container={} port={} hostPort={} reason=set HAYSTACK_ADDRESS",
                         c.name(), containerPort, b.hostPort());
             }
@@ -105,7 +105,9 @@ public final class ContainerEndpoints {
             Endpoint e = b.address(address).port(port).build();
             out.putIfAbsent(e.id(), e);
         } catch (IllegalArgumentException | NullPointerException e) {
-            LOG.warn("skipping endpoint container={} address={} port={} reason={}", c.name(), address.getHostAddress(), port, e.getMessage());
+            if (warnings.first(c.id(), "endpoint", address.getHostAddress() + ":" + port)) {
+                LOG.warn("skipping endpoint container={} address={} port={} reason={}", c.name(), address.getHostAddress(), port, e.getMessage());
+            }
         }
     }
 
@@ -127,17 +129,16 @@ public final class ContainerEndpoints {
         return out;
     }
 
-    private static List<Attachment> attachments(ContainerFacts c, ContainerMetadata meta) {
+    private List<Attachment> attachments(ContainerFacts c, ContainerMetadata meta) {
         if (meta.network() == null) {
             return c.networks();
         }
         List<Attachment> chosen = c.networks().stream().filter(a -> a.network().equals(meta.network())).toList();
-        if (chosen.isEmpty()) {
+        if (chosen.isEmpty() && warnings.first(c.id(), "haystack.network", meta.network())) {
             LOG.warn("ignoring container metadata container={} key=haystack.network value={} reason=not attached to it; using {}",
                     c.name(), meta.network(), c.networks().stream().map(Attachment::network).toList());
-            return c.networks();
         }
-        return chosen;
+        return chosen.isEmpty() ? c.networks() : chosen;
     }
 
     /** Docker's HEALTHCHECK status: {@code starting}, {@code healthy}, {@code unhealthy}; none is unknown. */

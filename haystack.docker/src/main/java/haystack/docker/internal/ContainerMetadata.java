@@ -40,8 +40,8 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
     }
 
     /** Reads the rules from {@code c}; never throws for bad metadata. */
-    public static ContainerMetadata of(ContainerFacts c) {
-        Reader r = new Reader(c);
+    public static ContainerMetadata of(ContainerFacts c, MetadataWarnings warnings) {
+        Reader r = new Reader(c, warnings);
         boolean enabled = !"false".equalsIgnoreCase(r.label("haystack.enable")) && r.either("SERVICE_IGNORE") == null;
         Set<String> tags = r.list(r.either("SERVICE_TAGS"));
         Set<String> aliases = new LinkedHashSet<>();
@@ -90,9 +90,11 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
     /** Reads and validates one container's keys, logging what it has to ignore. */
     private static final class Reader {
         private final ContainerFacts c;
+        private final MetadataWarnings warnings;
 
-        Reader(ContainerFacts c) {
+        Reader(ContainerFacts c, MetadataWarnings warnings) {
             this.c = c;
+            this.warnings = warnings;
         }
 
         String label(String key) {
@@ -106,7 +108,9 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
         }
 
         void ignored(String key, String value, String why) {
-            LOG.warn("ignoring container metadata container={} key={} value={} reason={}", c.name(), key, value, why);
+            if (warnings.first(c.id(), key, value)) {
+                LOG.warn("ignoring container metadata container={} key={} value={} reason={}", c.name(), key, value, why);
+            }
         }
 
         Set<String> list(String csv) {

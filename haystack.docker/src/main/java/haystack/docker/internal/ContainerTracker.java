@@ -39,7 +39,7 @@ final class ContainerTracker {
         draining.clear();
         List<Endpoint> all = new java.util.ArrayList<>();
         for (ContainerFacts c : containers) {
-            List<Endpoint> eps = rules.endpoints(c);
+            List<Endpoint> eps = endpoints(c);
             if (!eps.isEmpty()) {
                 current.put(c.id(), eps);
                 all.addAll(eps);
@@ -54,7 +54,7 @@ final class ContainerTracker {
         if ("start".equals(why) || "unpause".equals(why)) {
             draining.remove(c.id());
         }
-        List<Endpoint> eps = rules.endpoints(c);
+        List<Endpoint> eps = endpoints(c);
         if (draining.contains(c.id())) {
             eps = eps.stream().map(e -> e.toBuilder().draining(true).build()).toList();
         }
@@ -97,6 +97,16 @@ final class ContainerTracker {
         }
         source.replaceContainer(containerId, List.of());
         LOG.info("container withdrawn host={} container={} event={} endpoints={}", host, name, why, before.size());
+    }
+
+    /** The container's endpoints; a container the rules cannot read is logged and left out, never fatal. */
+    private List<Endpoint> endpoints(ContainerFacts c) {
+        try {
+            return rules.endpoints(c);
+        } catch (RuntimeException e) {
+            LOG.warn("container not registered host={} container={} reason={}", host, c.name(), e.toString());
+            return List.of();
+        }
     }
 
     boolean knows(String containerId) {
