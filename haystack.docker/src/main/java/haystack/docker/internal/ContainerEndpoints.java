@@ -70,9 +70,11 @@ public final class ContainerEndpoints {
                 base.port(port.port()).protocol(port.protocol())
                         .portName(portName != null ? portName : portNames.name(port.port(), port.protocol()));
                 List<Binding> bindings = usePublished ? port.bindings() : List.of();
+                int before = out.size();
                 if (!bindings.isEmpty()) {
                     addPublished(c, base, port.port(), bindings, out);
-                } else {
+                }
+                if (out.size() == before) {
                     for (Attachment a : attachments) {
                         add(c, base.network(a.network()), a.ipv4(), port.port(), out);
                         add(c, base.network(a.network()), a.ipv6(), port.port(), out);
@@ -87,7 +89,7 @@ public final class ContainerEndpoints {
         for (Binding b : bindings) {
             List<InetAddress> addresses = b.hostIp() == null || b.hostIp().isAnyLocalAddress() ? advertised : List.of(b.hostIp());
             if (addresses.isEmpty() && warnings.first(c.id(), "published", containerPort + "->" + b.hostPort())) {
-                LOG.warn("published port has no advertised address container={} port={} hostPort={} reason=set HAYSTACK_ADDRESS",
+                LOG.warn("published port has no advertised address container={} port={} hostPort={} reason=set HAYSTACK_ADDRESS; using network addresses",
                         c.name(), containerPort, b.hostPort());
             }
             for (InetAddress address : addresses) {
