@@ -26,6 +26,8 @@ final class ContainerTracker {
     private final ContainerEndpoints rules;
     private final Map<String, List<Endpoint>> current = new HashMap<>();
     private final Set<String> draining = new HashSet<>();
+    /** Containers last seen running, with or without endpoints (a network connect may give them some). */
+    private final Set<String> running = new HashSet<>();
 
     ContainerTracker(String host, EndpointSource source, ContainerEndpoints rules) {
         this.host = host;
@@ -37,9 +39,13 @@ final class ContainerTracker {
     int replaceAll(List<ContainerFacts> containers) {
         current.clear();
         draining.clear();
+        running.clear();
         List<Endpoint> all = new java.util.ArrayList<>();
         for (ContainerFacts c : containers) {
             List<Endpoint> eps = endpoints(c);
+            if (c.running()) {
+                running.add(c.id());
+            }
             if (!eps.isEmpty()) {
                 current.put(c.id(), eps);
                 all.addAll(eps);
@@ -53,6 +59,11 @@ final class ContainerTracker {
     void refresh(ContainerFacts c, String why) {
         if ("start".equals(why) || "unpause".equals(why)) {
             draining.remove(c.id());
+        }
+        if (c.running()) {
+            running.add(c.id());
+        } else {
+            running.remove(c.id());
         }
         List<Endpoint> eps = endpoints(c);
         if (draining.contains(c.id())) {
@@ -88,6 +99,7 @@ final class ContainerTracker {
 
     /** The container died, was paused or removed: its endpoints go. */
     void withdraw(String containerId, String name, String why) {
+        running.remove(containerId);
         if (!"pause".equals(why)) {
             draining.remove(containerId);
         }
@@ -109,7 +121,8 @@ final class ContainerTracker {
         }
     }
 
-    boolean knows(String containerId) {
-        return current.containsKey(containerId);
+    /** Whether the container was last seen running: only then can a network change alter its endpoints. */
+    boolean isRunning(String containerId) {
+        return running.contains(containerId);
     }
 }

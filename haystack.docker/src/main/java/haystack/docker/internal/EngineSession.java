@@ -101,7 +101,8 @@ final class EngineSession implements Closeable {
         Map<String, String> attrs = e.getActor() != null && e.getActor().getAttributes() != null ? e.getActor().getAttributes() : Map.of();
         if (e.getType() == EventType.NETWORK) {
             String container = attrs.get("container");
-            if (container != null && ("connect".equals(base) || "disconnect".equals(base))) {
+            // A container's first connect comes before its start event, which reads it anyway.
+            if (container != null && ("connect".equals(base) || "disconnect".equals(base)) && tracker.isRunning(container)) {
                 refresh(container, base);
             }
             return;
