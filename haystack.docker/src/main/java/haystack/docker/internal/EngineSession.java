@@ -35,6 +35,11 @@ final class EngineSession implements Closeable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile ResultCallback.Adapter<Event> events;
     private volatile boolean closed;
+    /** Swarm tasks when the engine is a swarm manager, else null. */
+    private SwarmTasks swarm;
+    private final Set<String> swarmTaskIds = new java.util.HashSet<>();
+    private long lastSwarmPoll;
+    static final long SWARM_POLL_MS = 1000;
 
     /** The end of the event stream, with its cause if it failed. */
     private record End(Throwable cause) {
@@ -46,8 +51,11 @@ final class EngineSession implements Closeable {
     }
 
     /** Subscribes, lists and replaces the host's set. Returns {containers, endpoints}. */
-    int[] sync() throws InterruptedException {
-        String since = since(client.infoCmd().exec().getSystemTime());
+    int[] sync() throws InterruptedException, java.io.IOException {
+        var info = client.infoCmd().exec();
+        String since = since(info.getSystemTime());
+        boolean manager = info.getSwarm() != null && Boolean.TRUE.equals(info.getSwarm().getControlAvailable());
+        swarm = manager && client instanceof com.github.dockerjava.core.DockerClientImpl impl ? new SwarmTasks(impl.getHttpClient()) : null;
         events = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Event e) {
@@ -64,31 +72,68 @@ final class EngineSession implements Closeable {
                 queue.add(new End(null));
             }
         };
-        client.eventsCmd().withSince(since).withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK).exec(events);
+        client.eventsCmd().withSince(since).withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK, EventType.SERVICE).exec(events);
         List<ContainerFacts> running = new ArrayList<>();
         for (Container c : client.listContainersCmd().exec()) {
             try {
-                running.add(EngineFacts.of(client.inspectContainerCmd(c.getId()).exec()));
+                ContainerFacts f = EngineFacts.of(client.inspectContainerCmd(c.getId()).exec());
+                if (!isSwarmTask(f)) {
+                    running.add(f);
+                }
             } catch (NotFoundException gone) {
                 // removed since the listing; its destroy event follows
             }
+        }
+        swarmTaskIds.clear();
+        if (swarm != null) {
+            for (ContainerFacts task : swarm.running()) {
+                running.add(task);
+                swarmTaskIds.add(task.id());
+            }
+            lastSwarmPoll = System.nanoTime();
         }
         int endpoints = tracker.replaceAll(running);
         return new int[] { running.size(), endpoints };
     }
 
     /** Applies events until the stream ends (returns its cause, or null) or the session is closed. */
-    Throwable follow() throws InterruptedException {
+    Throwable follow() throws InterruptedException, java.io.IOException {
         while (!closed) {
-            Object next = queue.poll(500, TimeUnit.MILLISECONDS);
+            Object next = queue.poll(swarm == null ? 500 : 100, TimeUnit.MILLISECONDS);
             if (next instanceof End end) {
                 return end.cause() != null ? end.cause() : new IllegalStateException("event stream ended");
             }
+            boolean serviceEvent = false;
             if (next instanceof Event e) {
+                serviceEvent = e.getType() == EventType.SERVICE;
                 apply(e);
+            }
+            if (swarm != null && (serviceEvent || System.nanoTime() - lastSwarmPoll > TimeUnit.MILLISECONDS.toNanos(SWARM_POLL_MS))) {
+                pollSwarm();
             }
         }
         return null;
+    }
+
+    /** Task states have no events: the manager's task list is read every second and on service events. */
+    private void pollSwarm() throws java.io.IOException {
+        lastSwarmPoll = System.nanoTime();
+        Set<String> now = new java.util.HashSet<>();
+        for (ContainerFacts task : swarm.running()) {
+            now.add(task.id());
+            tracker.refresh(task, "task");
+        }
+        for (String gone : swarmTaskIds) {
+            if (!now.contains(gone)) {
+                tracker.withdraw(gone, gone, "task-ended");
+            }
+        }
+        swarmTaskIds.clear();
+        swarmTaskIds.addAll(now);
+    }
+
+    private boolean isSwarmTask(ContainerFacts f) {
+        return swarm != null && f.labels().containsKey(SwarmTasks.TASK_LABEL);
     }
 
     void apply(Event e) {
@@ -99,6 +144,9 @@ final class EngineSession implements Closeable {
         int colon = action.indexOf(':');
         String base = colon < 0 ? action : action.substring(0, colon);
         Map<String, String> attrs = e.getActor() != null && e.getActor().getAttributes() != null ? e.getActor().getAttributes() : Map.of();
+        if (e.getType() == EventType.SERVICE) {
+            return; // follow() re-reads the tasks
+        }
         if (e.getType() == EventType.NETWORK) {
             String container = attrs.get("container");
             // A container's first connect comes before its start event, which reads it anyway.
@@ -129,7 +177,10 @@ final class EngineSession implements Closeable {
 
     private void refresh(String id, String why) {
         try {
-            tracker.refresh(EngineFacts.of(client.inspectContainerCmd(id).exec()), why);
+            ContainerFacts f = EngineFacts.of(client.inspectContainerCmd(id).exec());
+            if (!isSwarmTask(f)) {
+                tracker.refresh(f, why);
+            }
         } catch (NotFoundException gone) {
             tracker.withdraw(id, id, "gone");
         }
