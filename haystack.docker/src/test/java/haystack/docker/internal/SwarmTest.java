@@ -30,6 +30,7 @@ class SwarmTest {
         RegistryImpl registry = new RegistryImpl();
         try (TestEngine engine = new TestEngine()) {
             boolean wasInactive = docker("info", "--format", "{{.Swarm.LocalNodeState}}").trim().equals("inactive");
+            boolean hadGwBridge = dockerQuietly("network", "inspect", "docker_gwbridge");
             String network = engine.name("ov");
             String service = engine.name("svc");
             RegistryProbe probe = new RegistryProbe(registry, engine.prefix);
@@ -66,6 +67,9 @@ class SwarmTest {
                 }
                 if (wasInactive) {
                     docker("swarm", "leave", "--force");
+                }
+                if (!hadGwBridge) {
+                    dockerQuietly("network", "rm", "docker_gwbridge"); // swarm init made it; leave the engine as found
                 }
             }
         }
