@@ -59,7 +59,7 @@ class HostWatcherTest {
     }
 
     @Test
-    void lifecycleStartPauseUnpauseStopKill() throws Exception {
+    void lifecycleStartPauseUnpauseStopRenameKill() throws Exception {
         watch(false, List.of());
         String name = engine.name("web-1");
         String id = engine.start(engine.container("web-1"));
@@ -91,6 +91,10 @@ class HostWatcherTest {
 
         engine.client.startContainerCmd(id).exec();
         probe.await("restarted container back, not draining", l -> l.size() == 1 && !l.get(0).draining());
+
+        engine.client.renameContainerCmd(id).withName(engine.name("api-7")).exec();
+        probe.await("renamed: new name and group", l -> l.size() == 1 && l.get(0).containerName().equals(engine.name("api-7"))
+                && l.get(0).group().equals(engine.prefix + "-api"));
 
         engine.client.killContainerCmd(id).exec();
         probe.await("killed container withdrawn", List::isEmpty);
