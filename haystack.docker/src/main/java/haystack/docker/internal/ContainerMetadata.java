@@ -3,6 +3,7 @@ package haystack.docker.internal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -212,7 +213,7 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
         }
 
         Map<Integer, String> portNames() {
-            Map<Integer, String> out = new java.util.HashMap<>();
+            Map<Integer, String> out = new HashMap<>();
             for (var e : c.env().entrySet()) {
                 portName(SERVICE_PORT, e.getKey(), e.getValue(), out);
             }

@@ -1,5 +1,6 @@
 package haystack.docker.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +41,7 @@ final class ContainerTracker {
         current.clear();
         draining.clear();
         running.clear();
-        List<Endpoint> all = new java.util.ArrayList<>();
+        List<Endpoint> all = new ArrayList<>();
         for (ContainerFacts c : containers) {
             List<Endpoint> eps = endpoints(c);
             if (c.running()) {

@@ -1,9 +1,11 @@
 package haystack.docker.internal;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,13 +19,15 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.core.DockerClientImpl;
 
 /**
  * One connection to one engine: subscribes to its events from the engine's clock time
  * taken before the listing (so nothing that happens while listing is missed), lists and
  * inspects the running containers, replaces the host's whole set, then applies every
  * event in order until the stream ends. Replayed events are harmless: each one re-reads
- * the container's state from the engine.
+ * the container's state from the engine. On a swarm manager the services' tasks are read
+ * too (every second and on service events: tasks have no events of their own).
  */
 final class EngineSession implements Closeable {
 
@@ -35,11 +39,11 @@ final class EngineSession implements Closeable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile ResultCallback.Adapter<Event> events;
     private volatile boolean closed;
-    /** Swarm tasks when the engine is a swarm manager, else null. */
+    /** Swarm tasks when the engine is a swarm manager, else null. Used by the session's thread only. */
     private SwarmTasks swarm;
-    private final Set<String> swarmTaskIds = new java.util.HashSet<>();
+    private final Set<String> swarmTaskIds = new HashSet<>();
     private long lastSwarmPoll;
-    static final long SWARM_POLL_MS = 1000;
+    private static final long SWARM_POLL_MS = 1000;
 
     /** The end of the event stream, with its cause if it failed. */
     private record End(Throwable cause) {
@@ -51,11 +55,11 @@ final class EngineSession implements Closeable {
     }
 
     /** Subscribes, lists and replaces the host's set. Returns {containers, endpoints}. */
-    int[] sync() throws InterruptedException, java.io.IOException {
+    int[] sync() throws InterruptedException, IOException {
         var info = client.infoCmd().exec();
         String since = since(info.getSystemTime());
         boolean manager = info.getSwarm() != null && Boolean.TRUE.equals(info.getSwarm().getControlAvailable());
-        swarm = manager && client instanceof com.github.dockerjava.core.DockerClientImpl impl ? new SwarmTasks(impl.getHttpClient()) : null;
+        swarm = manager && client instanceof DockerClientImpl impl ? new SwarmTasks(impl.getHttpClient()) : null;
         events = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Event e) {
@@ -97,7 +101,7 @@ final class EngineSession implements Closeable {
     }
 
     /** Applies events until the stream ends (returns its cause, or null) or the session is closed. */
-    Throwable follow() throws InterruptedException, java.io.IOException {
+    Throwable follow() throws InterruptedException, IOException {
         while (!closed) {
             Object next = queue.poll(swarm == null ? 500 : 100, TimeUnit.MILLISECONDS);
             if (next instanceof End end) {
@@ -116,9 +120,9 @@ final class EngineSession implements Closeable {
     }
 
     /** Task states have no events: the manager's task list is read every second and on service events. */
-    private void pollSwarm() throws java.io.IOException {
+    private void pollSwarm() throws IOException {
         lastSwarmPoll = System.nanoTime();
-        Set<String> now = new java.util.HashSet<>();
+        Set<String> now = new HashSet<>();
         for (ContainerFacts task : swarm.running()) {
             now.add(task.id());
             tracker.refresh(task, "task");

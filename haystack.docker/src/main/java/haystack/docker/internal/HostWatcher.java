@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import com.github.dockerjava.api.DockerClient;
+import haystack.api.discovery.EndpointSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class HostWatcher implements AutoCloseable {
      * @param clients makes a fresh client for each connection attempt (a client whose
      *                engine went away is closed, not reused)
      */
-    public HostWatcher(String host, Supplier<DockerClient> clients, haystack.api.discovery.EndpointSource source, ContainerEndpoints rules) {
+    public HostWatcher(String host, Supplier<DockerClient> clients, EndpointSource source, ContainerEndpoints rules) {
         this.host = host;
         this.clients = clients;
         this.tracker = new ContainerTracker(host, source, rules);

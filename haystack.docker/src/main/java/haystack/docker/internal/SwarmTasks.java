@@ -2,6 +2,7 @@ package haystack.docker.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,7 @@ final class SwarmTasks {
             for (JsonNode addr : a.path("Addresses")) {
                 String s = addr.asText();
                 InetAddress ip = EngineFacts.literal(s.contains("/") ? s.substring(0, s.indexOf('/')) : s);
-                if (ip instanceof java.net.Inet6Address) {
+                if (ip instanceof Inet6Address) {
                     v6 = v6 == null ? ip : v6;
                 } else if (ip != null) {
                     v4 = v4 == null ? ip : v4;
