@@ -126,6 +126,7 @@ public final class ConvergeBench {
                 waitFor("all gone", () -> ids.stream().allMatch(t.gone::containsKey));
                 System.out.printf("converge: %d containers on %s%n", n, socket);
                 report("die event   -> a client receives it (floor)", ids, t.die, t.dieReceived);
+                report("die received by a client -> gone (Haystack's own share)", ids, t.dieReceived, t.gone);
                 report("start event -> registered", ids, t.start, t.registered);
                 report("kill event  -> draining  ", ids, t.kill, t.draining);
                 report("die event   -> gone      ", ids, t.die, t.gone);
