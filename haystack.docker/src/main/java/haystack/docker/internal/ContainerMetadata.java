@@ -43,7 +43,7 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
     /** Reads the rules from {@code c}; never throws for bad metadata. */
     public static ContainerMetadata of(ContainerFacts c, MetadataWarnings warnings) {
         Reader r = new Reader(c, warnings);
-        boolean enabled = !"false".equalsIgnoreCase(r.label("haystack.enable")) && r.either("SERVICE_IGNORE") == null;
+        boolean enabled = r.enabled() && r.either("SERVICE_IGNORE") == null;
         Set<String> tags = r.list(r.either("SERVICE_TAGS"));
         Set<String> aliases = new LinkedHashSet<>();
         for (String tag : tags) {
@@ -353,6 +353,22 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
             } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
                 return null;
             }
+        }
+
+        /** {@code haystack.enable}: false, 0, no or off turn discovery off; anything else but true, 1, yes, on is logged. */
+        boolean enabled() {
+            String raw = label("haystack.enable");
+            if (raw == null) {
+                return true;
+            }
+            String v = raw.trim().toLowerCase(Locale.ROOT);
+            if (List.of("false", "0", "no", "off").contains(v)) {
+                return false;
+            }
+            if (!List.of("true", "1", "yes", "on").contains(v)) {
+                ignored("haystack.enable", raw, "not true or false; registering");
+            }
+            return true;
         }
 
         Boolean published() {

@@ -136,6 +136,9 @@ class ContainerEndpointsTest {
         assertTrue(endpoints(facts("a1", "nginx").env("SERVICE_IGNORE", "true")).isEmpty());
         assertTrue(endpoints(facts("a1", "nginx").label("SERVICE_IGNORE", "1")).isEmpty());
         assertEquals(1, endpoints(facts("a1", "nginx").label("haystack.enable", "true")).size());
+        assertTrue(endpoints(facts("a1", "nginx").label("haystack.enable", "No")).isEmpty());
+        assertTrue(endpoints(facts("a1", "nginx").label("haystack.enable", "0")).isEmpty());
+        assertEquals(1, endpoints(facts("a1", "nginx").label("haystack.enable", "maybe")).size(), "unreadable: logged, registered");
     }
 
     @Test
