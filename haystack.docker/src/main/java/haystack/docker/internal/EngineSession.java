@@ -2,6 +2,7 @@ package haystack.docker.internal;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -10,8 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -49,9 +55,18 @@ final class EngineSession implements Closeable {
     private record End(Throwable cause) {
     }
 
-    EngineSession(DockerClient client, ContainerTracker tracker) {
+    private final Duration liveness;
+    private ExecutorService pinger;
+
+    /**
+     * @param liveness after this long without a word from the engine, ping it; no answer
+     *                 within the same time ends the session (a half-open TCP connection to
+     *                 a host that went away would otherwise look like a quiet engine forever)
+     */
+    EngineSession(DockerClient client, ContainerTracker tracker, Duration liveness) {
         this.client = client;
         this.tracker = tracker;
+        this.liveness = liveness;
     }
 
     /** Subscribes, lists and replaces the host's set. Returns {containers, endpoints}. */
@@ -102,8 +117,18 @@ final class EngineSession implements Closeable {
 
     /** Applies events until the stream ends (returns its cause, or null) or the session is closed. */
     Throwable follow() throws InterruptedException, IOException {
+        long lastHeard = System.nanoTime();
         while (!closed) {
             Object next = queue.poll(swarm == null ? 500 : 100, TimeUnit.MILLISECONDS);
+            if (next != null) {
+                lastHeard = System.nanoTime();
+            } else if (System.nanoTime() - lastHeard > liveness.toNanos()) {
+                Throwable silent = ping();
+                if (silent != null) {
+                    return silent;
+                }
+                lastHeard = System.nanoTime();
+            }
             if (next instanceof End end) {
                 return end.cause() != null ? end.cause() : new IllegalStateException("event stream ended");
             }
@@ -117,6 +142,27 @@ final class EngineSession implements Closeable {
             }
         }
         return null;
+    }
+
+    /** Pings the engine on a side thread; the cause if it did not answer within {@link #liveness}, else null. */
+    private Throwable ping() throws InterruptedException {
+        if (pinger == null) {
+            pinger = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "haystack-docker-ping");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        Future<?> answer = pinger.submit(() -> client.pingCmd().exec());
+        try {
+            answer.get(liveness.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            return new IOException("engine did not answer a ping within " + liveness.toMillis() + " ms");
+        }
     }
 
     /** Task states have no events: the manager's task list is read every second and on service events. */
@@ -205,6 +251,9 @@ final class EngineSession implements Closeable {
     @Override
     public void close() {
         closed = true;
+        if (pinger != null) {
+            pinger.shutdownNow();
+        }
         ResultCallback.Adapter<Event> cb = events;
         if (cb != null) {
             try {

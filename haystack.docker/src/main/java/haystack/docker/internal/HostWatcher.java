@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one Docker host's containers in the registry for as long as it runs: connects,
  * syncs and follows events through an {@link EngineSession}; when the engine goes away
- * (daemon restart, socket gone, TCP cut) it retries with capped exponential backoff and,
+ * (daemon restart, socket gone, TCP cut, or silent and not answering a ping: a host that
+ * vanished behind a half-open connection) it retries with capped exponential backoff and,
  * once back, replaces the host's whole set. One log line when lost, one when back.
  * While the engine is away the last known endpoints stay: containers usually outlive a
  * lost connection, and the resync on return removes whatever did not.
@@ -21,8 +22,10 @@ public final class HostWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostWatcher.class);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    static final Duration DEFAULT_LIVENESS = Duration.ofSeconds(10);
 
     private final String host;
+    private final Duration liveness;
     private final Supplier<DockerClient> clients;
     private final ContainerTracker tracker;
     private final Thread thread;
@@ -35,6 +38,12 @@ public final class HostWatcher implements AutoCloseable {
      *                engine went away is closed, not reused)
      */
     public HostWatcher(String host, Supplier<DockerClient> clients, EndpointSource source, ContainerEndpoints rules) {
+        this(host, clients, source, rules, DEFAULT_LIVENESS);
+    }
+
+    /** @param liveness how long the engine may be silent before it is pinged, and how long the ping may take */
+    public HostWatcher(String host, Supplier<DockerClient> clients, EndpointSource source, ContainerEndpoints rules, Duration liveness) {
+        this.liveness = liveness;
         this.host = host;
         this.clients = clients;
         this.tracker = new ContainerTracker(host, source, rules);
@@ -59,7 +68,7 @@ public final class HostWatcher implements AutoCloseable {
         boolean first = true;
         while (!stopped) {
             Throwable cause;
-            try (DockerClient client = clients.get(); EngineSession s = new EngineSession(client, tracker)) {
+            try (DockerClient client = clients.get(); EngineSession s = new EngineSession(client, tracker, liveness)) {
                 session = s;
                 int[] counts = s.sync();
                 connected = true;

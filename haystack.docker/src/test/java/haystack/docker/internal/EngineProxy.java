@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy on 127.0.0.1 in front of the engine's unix socket that a test can cut (every
  * connection closed, the port refusing) and restore on the same port: the engine going
- * away and coming back, as a daemon restart or a network cut looks to a client.
+ * away and coming back, as a daemon restart or a network cut looks to a client. It can
+ * also freeze (forward nothing, close nothing), as a host that vanished looks.
  */
 final class EngineProxy implements AutoCloseable {
 
@@ -65,6 +66,7 @@ final class EngineProxy implements AutoCloseable {
             ByteBuffer buf = ByteBuffer.allocate(16384);
             try {
                 while (from.read(buf) >= 0) {
+                    awaitThaw();
                     buf.flip();
                     while (buf.hasRemaining()) {
                         to.write(buf);
@@ -79,6 +81,28 @@ final class EngineProxy implements AutoCloseable {
         }, "engine-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    private volatile boolean frozen;
+
+    private void awaitThaw() throws IOException {
+        try {
+            for (int i = 0; frozen && i < 3000; i++) { // at most 60 s
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Stops forwarding without closing anything: a host that went away without a word (half-open TCP). */
+    void freeze() {
+        frozen = true;
+    }
+
+    /** Forwards again, including what waited. */
+    void thaw() {
+        frozen = false;
     }
 
     /** Closes the port and every connection through it. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,6 +21,36 @@ import org.junit.jupiter.api.Test;
 /** The engine connection cut and restored while containers changed: the registry ends exact. */
 @RequiresDocker
 class ReconnectTest {
+
+    @Test
+    void silentEngineIsNoticedByPingAndResyncedWhenItAnswersAgain() throws Exception {
+        RegistryImpl registry = new RegistryImpl();
+        try (TestEngine engine = new TestEngine(); EngineProxy proxy = new EngineProxy(Path.of("/var/run/docker.sock"))) {
+            RegistryProbe probe = new RegistryProbe(registry, engine.prefix);
+            URI host = URI.create("tcp://127.0.0.1:" + proxy.port());
+            EndpointSource source = new DiscoveryPublisherImpl(registry).open("docker:" + host);
+            ContainerEndpoints rules = new ContainerEndpoints("docker:" + host, host.toString(), PortNames.iana(), false, List.of());
+            try (HostWatcher watcher = new HostWatcher(host.toString(), () -> DockerClients.create(host, null), source, rules,
+                    Duration.ofMillis(300)).start()) {
+                String old = engine.start(engine.container("old"));
+                probe.await("registered", l -> l.size() == 1);
+
+                proxy.freeze();
+                for (int i = 0; i < 300 && watcher.connected(); i++) {
+                    Thread.sleep(20);
+                }
+                assertFalse(watcher.connected(), "a silent engine is noticed by the ping");
+                engine.client.killContainerCmd(old).exec();
+                engine.start(engine.container("new"));
+
+                proxy.thaw();
+                probe.await("exactly the new container", l -> l.size() == 1 && l.get(0).containerName().equals(engine.name("new")));
+            } finally {
+                source.close();
+                probe.close();
+            }
+        }
+    }
 
     @Test
     void connectionCutAndRestoredEndsWithExactlyTheRunningContainers() throws Exception {
