@@ -50,7 +50,7 @@ public final class ConvergeBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         Times t = new Times();
         RegistryImpl registry = new RegistryImpl();
-        try (TestEngine engine = new TestEngine()) {
+        try (EngineFixture engine = new EngineFixture()) {
             registry.addListener(new RegistryListener() {
                 @Override
                 public void registryChanged(RegistryChange change) {
@@ -91,7 +91,7 @@ public final class ConvergeBench {
                             }
                         }
                     });
-            URI socket = TestEngine.SOCKET;
+            URI socket = EngineFixture.SOCKET;
             EndpointSource source = new DiscoveryPublisherImpl(registry).open("docker:" + socket);
             ContainerEndpoints rules = new ContainerEndpoints("docker:" + socket, socket.toString(), PortNames.iana(), false, List.of());
             try (HostWatcher watcher = new HostWatcher(socket.toString(), () -> DockerClients.create(socket, null), source, rules).start()) {

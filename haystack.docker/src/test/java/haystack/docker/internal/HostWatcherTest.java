@@ -28,7 +28,7 @@ class HostWatcherTest {
 
     private static final PortNames IANA = PortNames.iana();
 
-    private TestEngine engine;
+    private EngineFixture engine;
     private RegistryImpl registry;
     private DiscoveryPublisherImpl publisher;
     private RegistryProbe probe;
@@ -36,7 +36,7 @@ class HostWatcherTest {
 
     @BeforeEach
     void setUp() {
-        engine = new TestEngine();
+        engine = new EngineFixture();
         registry = new RegistryImpl();
         publisher = new DiscoveryPublisherImpl(registry);
         probe = new RegistryProbe(registry, engine.prefix);
@@ -52,10 +52,10 @@ class HostWatcherTest {
     }
 
     private void watch(boolean published, List<InetAddress> advertised) {
-        String id = "docker:" + TestEngine.SOCKET;
+        String id = "docker:" + EngineFixture.SOCKET;
         EndpointSource source = publisher.open(id);
-        ContainerEndpoints rules = new ContainerEndpoints(id, TestEngine.SOCKET.toString(), IANA, published, advertised);
-        watcher = new HostWatcher(TestEngine.SOCKET.toString(), () -> DockerClients.create(TestEngine.SOCKET, null), source, rules).start();
+        ContainerEndpoints rules = new ContainerEndpoints(id, EngineFixture.SOCKET.toString(), IANA, published, advertised);
+        watcher = new HostWatcher(EngineFixture.SOCKET.toString(), () -> DockerClients.create(EngineFixture.SOCKET, null), source, rules).start();
     }
 
     @Test
@@ -75,7 +75,7 @@ class HostWatcherTest {
         assertEquals("bridge", e.network());
         assertEquals(Health.UNKNOWN, e.health());
         assertFalse(e.draining());
-        assertEquals("docker:" + TestEngine.SOCKET, e.source());
+        assertEquals("docker:" + EngineFixture.SOCKET, e.source());
         String ip = engine.client.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().get("bridge").getIpAddress();
         assertEquals(ip, e.address().getHostAddress());
 

@@ -24,17 +24,17 @@ class MultiHostTest {
     @Test
     void eachHostIsItsOwnSource() throws Exception {
         RegistryImpl registry = new RegistryImpl();
-        try (TestEngine engine = new TestEngine(); EngineProxy proxy = new EngineProxy(Path.of("/var/run/docker.sock"))) {
+        try (EngineFixture engine = new EngineFixture(); EngineProxy proxy = new EngineProxy(Path.of("/var/run/docker.sock"))) {
             RegistryProbe probe = new RegistryProbe(registry, engine.prefix);
             String tcp = "tcp://127.0.0.1:" + proxy.port();
             DockerDiscovery discovery = new DockerDiscovery(new DiscoveryPublisherImpl(registry),
-                    config(new String[] { TestEngine.SOCKET.toString(), tcp }));
+                    config(new String[] { EngineFixture.SOCKET.toString(), tcp }));
             try {
                 engine.start(engine.container("both"));
                 probe.await("registered once per host", l -> l.size() == 2);
-                assertEquals(Set.of("docker:" + TestEngine.SOCKET, "docker:" + tcp),
+                assertEquals(Set.of("docker:" + EngineFixture.SOCKET, "docker:" + tcp),
                         probe.now().stream().map(Endpoint::source).collect(Collectors.toSet()));
-                assertEquals(Set.of(TestEngine.SOCKET.toString(), tcp),
+                assertEquals(Set.of(EngineFixture.SOCKET.toString(), tcp),
                         probe.now().stream().map(Endpoint::host).collect(Collectors.toSet()));
             } finally {
                 discovery.deactivate();

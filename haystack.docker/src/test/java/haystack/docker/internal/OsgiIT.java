@@ -43,7 +43,7 @@ class OsgiIT {
                 // docker-java's zerodep transport uses jdk.net (the distro's -runsystempackages)
                 Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "jdk.net"));
         fw.start();
-        try (TestEngine engine = new TestEngine()) {
+        try (EngineFixture engine = new EngineFixture()) {
             BundleContext ctx = fw.getBundleContext();
             List<Bundle> bundles = new ArrayList<>();
             Bundle docker = null;
@@ -71,7 +71,7 @@ class OsgiIT {
             Object cm = ctx.getService(cmRef);
             Object config = cm.getClass().getMethod("getConfiguration", String.class, String.class).invoke(cm, "haystack.docker", "?");
             Hashtable<String, Object> props = new Hashtable<>();
-            props.put("hosts", new String[] { TestEngine.SOCKET.toString() });
+            props.put("hosts", new String[] { EngineFixture.SOCKET.toString() });
             config.getClass().getMethod("update", java.util.Dictionary.class).invoke(config, props);
 
             String name = engine.name("osgi-1");

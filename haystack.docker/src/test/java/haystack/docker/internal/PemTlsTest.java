@@ -26,11 +26,11 @@ class PemTlsTest {
 
     @Test
     void watcherSyncsOverMutualTlsFromPemContents(@TempDir Path dir) throws Exception {
-        TestCertificates certs = new TestCertificates(dir);
+        CertificateFixture certs = new CertificateFixture(dir);
         PemTls serverTls = PemTls.of(certs.read("ca.pem"), certs.read("server.pem"), certs.read("server-key.pem"), "test server");
         PemTls clientTls = PemTls.from(false, "", certs.read("ca.pem"), certs.read("client.pem"), certs.read("client-key-rsa.pem"));
         RegistryImpl registry = new RegistryImpl();
-        try (TestEngine engine = new TestEngine(); TlsEngineProxy proxy = new TlsEngineProxy(serverTls.getSSLContext(), Path.of("/var/run/docker.sock"))) {
+        try (EngineFixture engine = new EngineFixture(); TlsEngineProxy proxy = new TlsEngineProxy(serverTls.getSSLContext(), Path.of("/var/run/docker.sock"))) {
             RegistryProbe probe = new RegistryProbe(registry, engine.prefix);
             URI host = URI.create("tcp://127.0.0.1:" + proxy.port());
             EndpointSource source = new DiscoveryPublisherImpl(registry).open("docker:" + host);
@@ -48,7 +48,7 @@ class PemTlsTest {
 
     @Test
     void certPathDirectoryIsRead(@TempDir Path dir) throws Exception {
-        TestCertificates certs = new TestCertificates(dir);
+        CertificateFixture certs = new CertificateFixture(dir);
         Files.copy(dir.resolve("client.pem"), dir.resolve("cert.pem"));
         Files.copy(dir.resolve("client-key.pem"), dir.resolve("key.pem"));
         assertTrue(PemTls.from(true, dir.toString(), "", "", "").getSSLContext() != null);
@@ -61,7 +61,7 @@ class PemTlsTest {
         assertTrue(missing.getMessage().contains("DOCKER_CERT_PATH") && missing.getMessage().contains("ca.pem"), missing.getMessage());
         IllegalArgumentException garbage = assertThrows(IllegalArgumentException.class, () -> PemTls.from(false, "", "nope", "nope", "nope"));
         assertTrue(garbage.getMessage().contains("tls.ca/tls.cert/tls.key"), garbage.getMessage());
-        TestCertificates certs = new TestCertificates(dir);
+        CertificateFixture certs = new CertificateFixture(dir);
         IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class,
                 () -> PemTls.from(false, "", certs.read("ca.pem"), certs.read("client.pem"), certs.read("client.pem")));
         assertTrue(noKey.getMessage().contains("PRIVATE KEY"), noKey.getMessage());

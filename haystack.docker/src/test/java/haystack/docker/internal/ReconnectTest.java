@@ -25,7 +25,7 @@ class ReconnectTest {
     @Test
     void silentEngineIsNoticedByPingAndResyncedWhenItAnswersAgain() throws Exception {
         RegistryImpl registry = new RegistryImpl();
-        try (TestEngine engine = new TestEngine(); EngineProxy proxy = new EngineProxy(Path.of("/var/run/docker.sock"))) {
+        try (EngineFixture engine = new EngineFixture(); EngineProxy proxy = new EngineProxy(Path.of("/var/run/docker.sock"))) {
             RegistryProbe probe = new RegistryProbe(registry, engine.prefix);
             URI host = URI.create("tcp://127.0.0.1:" + proxy.port());
             EndpointSource source = new DiscoveryPublisherImpl(registry).open("docker:" + host);
@@ -55,7 +55,7 @@ class ReconnectTest {
     @Test
     void connectionCutAndRestoredEndsWithExactlyTheRunningContainers() throws Exception {
         RegistryImpl registry = new RegistryImpl();
-        try (TestEngine engine = new TestEngine(); EngineProxy proxy = new EngineProxy(Path.of("/var/run/docker.sock"))) {
+        try (EngineFixture engine = new EngineFixture(); EngineProxy proxy = new EngineProxy(Path.of("/var/run/docker.sock"))) {
             RegistryProbe probe = new RegistryProbe(registry, engine.prefix);
             URI host = URI.create("tcp://127.0.0.1:" + proxy.port());
             String id = "docker:" + host;

@@ -28,7 +28,7 @@ class SwarmTest {
     @Test
     void swarmServiceTasksAreDiscovered() throws Exception {
         RegistryImpl registry = new RegistryImpl();
-        try (TestEngine engine = new TestEngine()) {
+        try (EngineFixture engine = new EngineFixture()) {
             boolean wasInactive = docker("info", "--format", "{{.Swarm.LocalNodeState}}").trim().equals("inactive");
             boolean hadGwBridge = dockerQuietly("network", "inspect", "docker_gwbridge");
             String network = engine.name("ov");
@@ -41,10 +41,10 @@ class SwarmTest {
                 docker("network", "create", "-d", "overlay", "--attachable", network);
                 docker("service", "create", "--detach", "--name", service, "--network", network, "--replicas", "2",
                         "--label", "haystack.port.80=http", "--stop-grace-period", "1s", engine.image, "sleep", "600");
-                EndpointSource source = new DiscoveryPublisherImpl(registry).open("docker:" + TestEngine.SOCKET);
-                ContainerEndpoints rules = new ContainerEndpoints("docker:" + TestEngine.SOCKET, TestEngine.SOCKET.toString(),
+                EndpointSource source = new DiscoveryPublisherImpl(registry).open("docker:" + EngineFixture.SOCKET);
+                ContainerEndpoints rules = new ContainerEndpoints("docker:" + EngineFixture.SOCKET, EngineFixture.SOCKET.toString(),
                         PortNames.iana(), false, List.of());
-                try (HostWatcher w = new HostWatcher(TestEngine.SOCKET.toString(), () -> DockerClients.create(TestEngine.SOCKET, null),
+                try (HostWatcher w = new HostWatcher(EngineFixture.SOCKET.toString(), () -> DockerClients.create(EngineFixture.SOCKET, null),
                         source, rules).start()) {
                     List<Endpoint> tasks = probe.await("two tasks", l -> l.size() == 2);
                     assertEquals(Set.of(service), tasks.stream().map(Endpoint::service).collect(Collectors.toSet()));

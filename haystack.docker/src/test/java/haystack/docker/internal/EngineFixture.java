@@ -18,7 +18,7 @@ import haystack.testing.BusyboxImage;
  * The real engine as a test sees it: busybox containers and networks named with one
  * run prefix (other tests share the engine), all removed by {@link #close()}.
  */
-final class TestEngine implements AutoCloseable {
+final class EngineFixture implements AutoCloseable {
 
     static final URI SOCKET = URI.create("unix:///var/run/docker.sock");
 

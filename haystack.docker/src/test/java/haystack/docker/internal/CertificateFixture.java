@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-final class TestCertificates {
+final class CertificateFixture {
 
     final Path dir;
 
-    TestCertificates(Path dir) throws IOException, InterruptedException {
+    CertificateFixture(Path dir) throws IOException, InterruptedException {
         this.dir = dir;
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
         Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
