@@ -1,5 +1,6 @@
 """Counts the tests that ran, by kind: unit (surefire, no Docker), Docker-backed (surefire,
-classes marked @RequiresDocker) and in-framework (bnd-testing). Fails when a kind ran none."""
+classes marked @RequiresDocker) and in-framework (bnd-testing, and failsafe ITs that launch
+Felix). Fails when a kind ran none."""
 import glob
 import os
 import re
@@ -26,7 +27,8 @@ def add(kind, suite):
 for path in glob.glob("*/target/surefire-reports/TEST-*.xml"):
     suite = ET.parse(path).getroot()
     add("docker" if suite.get("name") in docker_classes else "unit", suite)
-for path in glob.glob("*/target/test-reports/**/TEST-*.xml", recursive=True):
+# bnd-testing runs, and failsafe ITs that launch Felix themselves
+for path in glob.glob("*/target/test-reports/**/TEST-*.xml", recursive=True) + glob.glob("*/target/failsafe-reports/TEST-*.xml"):
     add("in-framework", ET.parse(path).getroot())
 
 for kind, c in counts.items():

@@ -35,6 +35,7 @@ final class Settings {
             new Setting("DOCKER_CA", PEM, DOCKER, "tls.ca"),
             new Setting("DOCKER_CERT", PEM, DOCKER, "tls.cert"),
             new Setting("DOCKER_KEY", PEM, DOCKER, "tls.key"),
+            new Setting("HAYSTACK_DOCKER_PUBLISHED", BOOLEAN, DOCKER, "published"),
             new Setting("HAYSTACK_ORIGIN", DNS_NAME, List.of(new Target(DNS, "origin"), new Target(LB, "origin"), new Target(WEB, "origin"))),
             new Setting("HAYSTACK_ADDRESS", ADDRESSES, List.of(new Target(DNS, "addresses"), new Target(DOCKER, "addresses"))),
             new Setting("HAYSTACK_DNS_PORT", PORT, DNS, "port"),

@@ -1,0 +1,158 @@
+package haystack.docker.internal;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import haystack.api.Endpoint;
+import haystack.api.Health;
+import haystack.api.Protocol;
+import haystack.docker.internal.ContainerFacts.Attachment;
+import haystack.docker.internal.ContainerFacts.Binding;
+import haystack.docker.internal.ContainerFacts.Port;
+import haystack.docker.internal.ContainerMetadata.ServicePort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one container's {@link ContainerFacts} into its endpoints (SPEC §3): one per
+ * service, port and network attachment, on the container's IPv4 and IPv6 addresses; or,
+ * in published-port mode, one per host binding of a published port at the advertised
+ * address (or the binding's own address when it is bound to one, such as 127.0.0.1).
+ * Pure: no Docker, no registry; the same facts always give the same endpoints.
+ */
+public final class ContainerEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerEndpoints.class);
+
+    private final String source;
+    private final String host;
+    private final PortNames portNames;
+    private final boolean published;
+    private final List<InetAddress> advertised;
+    private final MetadataWarnings warnings = new MetadataWarnings();
+
+    /**
+     * @param published  register published ports at host addresses unless a container's
+     *                   {@code haystack.published} label says otherwise
+     * @param advertised host addresses for ports published on all interfaces
+     */
+    public ContainerEndpoints(String source, String host, PortNames portNames, boolean published, List<InetAddress> advertised) {
+        this.source = source;
+        this.host = host;
+        this.portNames = portNames;
+        this.published = published;
+        this.advertised = List.copyOf(advertised);
+    }
+
+    /** The endpoints of {@code c}; empty when it is not running, paused or not enabled. */
+    public List<Endpoint> endpoints(ContainerFacts c) {
+        if (!c.running()) {
+            return List.of();
+        }
+        ContainerMetadata meta = ContainerMetadata.of(c, warnings);
+        if (!meta.enabled()) {
+            return List.of();
+        }
+        Health health = health(c.health());
+        boolean usePublished = meta.published() != null ? meta.published() : published;
+        List<Attachment> attachments = attachments(c, meta);
+        Map<String, Endpoint> out = new LinkedHashMap<>();
+        for (ServicePort sp : meta.services()) {
+            Endpoint.Builder base = Endpoint.builder().service(sp.service()).group(meta.group())
+                    .containerId(c.id()).containerName(c.name()).labels(c.labels()).tags(meta.tags())
+                    .aliases(meta.aliases()).path(meta.path()).strategy(meta.strategy()).weight(meta.weight())
+                    .healthCheck(meta.healthCheck()).health(health).source(source).host(host);
+            for (Port port : ports(c, meta, sp)) {
+                String portName = meta.portNames().get(port.port());
+                base.port(port.port()).protocol(port.protocol())
+                        .portName(portName != null ? portName : portNames.name(port.port(), port.protocol()));
+                List<Binding> bindings = usePublished ? port.bindings() : List.of();
+                int before = out.size();
+                if (!bindings.isEmpty()) {
+                    addPublished(c, base, port.port(), bindings, out);
+                }
+                if (out.size() == before) {
+                    for (Attachment a : attachments) {
+                        add(c, base.network(a.network()), a.ipv4(), port.port(), out);
+                        add(c, base.network(a.network()), a.ipv6(), port.port(), out);
+                    }
+                }
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    private void addPublished(ContainerFacts c, Endpoint.Builder base, int containerPort, List<Binding> bindings, Map<String, Endpoint> out) {
+        for (Binding b : bindings) {
+            List<InetAddress> addresses = b.hostIp() == null || b.hostIp().isAnyLocalAddress() ? advertised : List.of(b.hostIp());
+            if (addresses.isEmpty() && warnings.first(c.id(), "published", containerPort + "->" + b.hostPort())) {
+                LOG.warn("published port has no advertised address container={} port={} hostPort={} reason=set HAYSTACK_ADDRESS; using network addresses",
+                        c.name(), containerPort, b.hostPort());
+            }
+            for (InetAddress address : addresses) {
+                add(c, base.network(""), address, b.hostPort(), out);
+            }
+        }
+        base.port(containerPort);
+    }
+
+    private void add(ContainerFacts c, Endpoint.Builder b, InetAddress address, int port, Map<String, Endpoint> out) {
+        if (address == null) {
+            return;
+        }
+        try {
+            Endpoint e = b.address(address).port(port).build();
+            out.putIfAbsent(e.id(), e);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            if (warnings.first(c.id(), "endpoint", address.getHostAddress() + ":" + port)) {
+                LOG.warn("skipping endpoint container={} address={} port={} reason={}", c.name(), address.getHostAddress(), port, e.getMessage());
+            }
+        }
+    }
+
+    private static List<Port> ports(ContainerFacts c, ContainerMetadata meta, ServicePort sp) {
+        if (sp.port() != null) {
+            for (Port p : c.ports()) {
+                if (p.port() == sp.port() && p.protocol() == Protocol.TCP) {
+                    return List.of(p);
+                }
+            }
+            return List.of(Port.of(sp.port(), Protocol.TCP));
+        }
+        List<Port> out = new ArrayList<>();
+        for (Port p : c.ports()) {
+            if (!meta.ignoredPorts().contains(p.port())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private List<Attachment> attachments(ContainerFacts c, ContainerMetadata meta) {
+        if (meta.network() == null) {
+            return c.networks();
+        }
+        List<Attachment> chosen = c.networks().stream().filter(a -> a.network().equals(meta.network())).toList();
+        if (chosen.isEmpty() && warnings.first(c.id(), "haystack.network", meta.network())) {
+            LOG.warn("ignoring container metadata container={} key=haystack.network value={} reason=not attached to it; using {}",
+                    c.name(), meta.network(), c.networks().stream().map(Attachment::network).toList());
+        }
+        return chosen.isEmpty() ? c.networks() : chosen;
+    }
+
+    /** Docker's HEALTHCHECK status: {@code starting}, {@code healthy}, {@code unhealthy}; none is unknown. */
+    static Health health(String status) {
+        if (status == null) {
+            return Health.UNKNOWN;
+        }
+        return switch (status) {
+            case "starting" -> Health.STARTING;
+            case "healthy" -> Health.HEALTHY;
+            case "unhealthy" -> Health.UNHEALTHY;
+            default -> Health.UNKNOWN;
+        };
+    }
+}

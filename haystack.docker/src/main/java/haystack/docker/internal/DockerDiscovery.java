@@ -1,0 +1,102 @@
+package haystack.docker.internal;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.github.dockerjava.transport.SSLConfig;
+import haystack.api.discovery.DiscoveryPublisher;
+import haystack.api.discovery.EndpointSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Docker discovery: one {@link EndpointSource} ({@code docker:<host uri>}) and one
+ * {@link HostWatcher} per Docker host. Activation only checks the settings and starts the
+ * watchers; an engine that is not there yet is retried in the background.
+ */
+@Component(configurationPid = "haystack.docker", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = DockerDiscovery.Config.class)
+public final class DockerDiscovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerDiscovery.class);
+
+    @ObjectClassDefinition(name = "Haystack Docker discovery", description = "Discovers services from Docker engines (SPEC §3)")
+    public @interface Config {
+        @AttributeDefinition(description = "Docker hosts (DOCKER_HOST, comma-separated): unix:///path or tcp://host:port")
+        String[] hosts() default "unix:///var/run/docker.sock";
+
+        @AttributeDefinition(description = "TLS with the client certificate in cert.path (DOCKER_TLS_VERIFY)")
+        boolean tls_verify() default false;
+
+        @AttributeDefinition(description = "Directory with ca.pem, cert.pem, key.pem (DOCKER_CERT_PATH); default ~/.docker")
+        String cert_path() default "";
+
+        @AttributeDefinition(description = "CA certificate, PEM contents (DOCKER_CA)")
+        String tls_ca() default "";
+
+        @AttributeDefinition(description = "Client certificate, PEM contents (DOCKER_CERT)")
+        String tls_cert() default "";
+
+        @AttributeDefinition(description = "Client private key, PEM contents, PKCS#8 or PKCS#1 RSA (DOCKER_KEY)")
+        String tls_key() default "";
+
+        @AttributeDefinition(description = "Advertised host addresses for published ports (HAYSTACK_ADDRESS)")
+        String[] addresses() default {};
+
+        @AttributeDefinition(description = "Register containers' published ports at the host address (HAYSTACK_DOCKER_PUBLISHED)")
+        boolean published() default false;
+    }
+
+    private final List<HostWatcher> watchers = new ArrayList<>();
+    private final List<EndpointSource> sources = new ArrayList<>();
+
+    @Activate
+    public DockerDiscovery(@Reference DiscoveryPublisher publisher, Config config) {
+        List<URI> hosts = new ArrayList<>();
+        for (String h : config.hosts()) {
+            if (!h.isBlank()) {
+                hosts.add(DockerClients.parseHost(h));
+            }
+        }
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("haystack.docker hosts (DOCKER_HOST) is empty: name at least one engine");
+        }
+        List<InetAddress> advertised = new ArrayList<>();
+        for (String a : config.addresses()) {
+            InetAddress ip = a.isBlank() ? null : EngineFacts.literal(a.trim());
+            if (ip == null && !a.isBlank()) {
+                throw new IllegalArgumentException("haystack.docker addresses (HAYSTACK_ADDRESS) value '" + a + "' is not an IP address");
+            }
+            if (ip != null) {
+                advertised.add(ip);
+            }
+        }
+        SSLConfig tls = PemTls.from(config.tls_verify(), config.cert_path(), config.tls_ca(), config.tls_cert(), config.tls_key());
+        PortNames portNames = PortNames.iana();
+        for (URI host : hosts) {
+            String id = "docker:" + host;
+            EndpointSource source = publisher.open(id);
+            sources.add(source);
+            ContainerEndpoints rules = new ContainerEndpoints(id, host.toString(), portNames, config.published(), advertised);
+            watchers.add(new HostWatcher(host.toString(), () -> DockerClients.create(host, tls), source, rules).start());
+        }
+        LOG.info("docker discovery started hosts={} tls={} published={} addresses={}", hosts, tls != null, config.published(), advertised);
+    }
+
+    @Deactivate
+    void deactivate() {
+        watchers.forEach(HostWatcher::close);
+        sources.forEach(EndpointSource::close);
+        LOG.info("docker discovery stopped");
+    }
+}
