@@ -12,4 +12,14 @@ public interface Registry {
 
     /** The current immutable snapshot. Cheap: a volatile read. */
     RegistrySnapshot snapshot();
+
+    /**
+     * On an operator's word, marks the endpoint draining (no new requests, no DNS
+     * answers), or lifts that mark, whatever its source says. The mark lasts until lifted
+     * or until the endpoint is withdrawn.
+     *
+     * @return false if there is no endpoint with that id
+     * @since 1.1
+     */
+    boolean drain(String endpointId, boolean draining);
 }

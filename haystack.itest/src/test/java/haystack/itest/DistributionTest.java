@@ -34,17 +34,10 @@ class DistributionTest {
         return Stream.concat(Stream.of(current), others);
     }
 
-    private static Map<String, String> freePorts(Path dir) {
-        return Map.of(
-                "HAYSTACK_DNS_PORT", "0", "HAYSTACK_HTTP_PORT", "0", "HAYSTACK_HTTP_ALT_PORT", "0",
-                "HAYSTACK_SSH_PORT", "0", "HAYSTACK_ADMIN_PORT", "0",
-                "HAYSTACK_DATA", dir.resolve("data").toString(), "HAYSTACK_CONFIG_DIR", dir.resolve("conf").toString());
-    }
-
     @ParameterizedTest
     @MethodSource("javaHomes")
     void startsWithEveryBundleActiveStaysUpAndStopsOnSigterm(Path javaHome, @TempDir Path dir) throws Exception {
-        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, freePorts(dir))) {
+        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, Ports.allFree(dir))) {
             Matcher started = STARTED.matcher(haystack.awaitLine(l -> STARTED.matcher(l).find(), Duration.ofSeconds(60)));
             assertTrue(started.find());
             int bundles = Integer.parseInt(started.group(1));
@@ -65,11 +58,11 @@ class DistributionTest {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void answersDnsAndSshAsConfiguredByTheEnvironment(Path javaHome, @TempDir Path dir) throws Exception {
-        int dnsPort = freePort();
-        int sshPort = freePort();
+        int dnsPort = Ports.free();
+        int sshPort = Ports.free();
         Path key = dir.resolve("operator");
         run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", key.toString()));
-        Map<String, String> env = new java.util.HashMap<>(freePorts(dir));
+        Map<String, String> env = new java.util.HashMap<>(Ports.allFree(dir));
         env.put("HAYSTACK_DNS_PORT", String.valueOf(dnsPort));
         env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
         env.put("HAYSTACK_ORIGIN", "example");
@@ -88,12 +81,6 @@ class DistributionTest {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static String run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
@@ -106,7 +93,7 @@ class DistributionTest {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void aBadSettingStopsStartUpWithOneLine(Path javaHome, @TempDir Path dir) throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(freePorts(dir));
+        Map<String, String> env = new java.util.HashMap<>(Ports.allFree(dir));
         env.put("HAYSTACK_HTTP_PORT", "eighty");
         try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, env)) {
             assertEquals(78, haystack.awaitExit(Duration.ofSeconds(60)));
@@ -122,7 +109,7 @@ class DistributionTest {
     void aConfigFileOverridesTheEnvironmentAndABadOneIsNamed(Path javaHome, @TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("conf"));
         Files.writeString(dir.resolve("conf/haystack.dns.cfg"), "ttl=minus-one\n");
-        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, freePorts(dir))) {
+        try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, Ports.allFree(dir))) {
             assertEquals(78, haystack.awaitExit(Duration.ofSeconds(60)));
             assertTrue(haystack.output().contains("configuration error: haystack.dns.cfg ttl='minus-one' is not allowed"), haystack.output());
         }

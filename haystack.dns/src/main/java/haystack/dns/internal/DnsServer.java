@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import haystack.api.Registry;
+import haystack.api.trace.Tracer;
 import haystack.api.zone.ZoneProvider;
 import haystack.dns.internal.forward.Forwarder;
 import haystack.dns.internal.forward.Upstreams;
@@ -18,6 +19,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -75,6 +77,9 @@ public final class DnsServer {
     @Reference
     private Registry registry;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Tracer tracer;
+
     public DnsServer() {
     }
 
@@ -96,7 +101,8 @@ public final class DnsServer {
         List<InetAddress> bind = BindAddresses.effective(settings.bind());
         Forwarder forwarder = new Forwarder(Upstreams.choose(settings.nameservers(), Path.of("/etc/resolv.conf"),
                 bind, settings.port()), settings.forwardTimeoutMillis());
-        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow());
+        Tracer t = tracer;
+        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t);
         port = settings.port();
         // Port 0 (tests, benchmarks) takes a free UDP port and the same TCP port, which a
         // client socket may hold already: then try another.

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import haystack.api.Registry;
+import haystack.api.trace.Tracer;
 import haystack.api.RegistrySnapshot;
 import haystack.dns.internal.forward.Forwarder;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ import org.xbill.DNS.Type;
  */
 public final class QueryHandler {
 
+    private final Tracer tracer;
+
     private static final Logger LOG = LoggerFactory.getLogger(QueryHandler.class);
 
     /** Our own EDNS(0) UDP payload size (DNS flag day 2020). */
@@ -45,6 +48,11 @@ public final class QueryHandler {
     private final AnswerCache cache = new AnswerCache();
 
     QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow) {
+        this(registry, authority, ttl, forwarder, allow, Tracer.OFF);
+    }
+
+    QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow, Tracer tracer) {
+        this.tracer = tracer;
         this.registry = registry;
         this.authority = authority;
         this.answers = new AuthoritativeAnswer(authority, ttl);
@@ -58,6 +66,9 @@ public final class QueryHandler {
      * responses themselves (QR set), so two servers can never loop.
      */
     public void handle(ByteBuffer packet, InetAddress client, boolean tcp, Consumer<byte[]> reply) {
+        if (tracer.isActive()) {
+            reply = QueryTrace.wrap(tracer, packet.duplicate(), client, tcp, reply);
+        }
         int length = packet.remaining();
         if (length < Header.LENGTH || (packet.get(packet.position() + 2) & 0x80) != 0) {
             return;

@@ -9,6 +9,8 @@ import java.util.Set;
 
 import haystack.api.Endpoint;
 import haystack.api.discovery.EndpointSource;
+import haystack.api.trace.TraceEvent;
+import haystack.api.trace.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,22 @@ final class ContainerTracker {
     private final Set<String> draining = new HashSet<>();
     /** Containers last seen running, with or without endpoints (a network connect may give them some). */
     private final Set<String> running = new HashSet<>();
+
+    private volatile Tracer tracer = Tracer.OFF;
+
+    /** Where engine events are traced (haystack:trace, HAYSTACK_TRACE). */
+    void tracer(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** Traces one engine event as the watcher received it. */
+    void traceEvent(String type, String action, String id, String name) {
+        Tracer t = tracer;
+        if (t.isActive()) {
+            t.trace(TraceEvent.DOCKER, "event host=" + host + " type=" + type + " action=" + action + " container=" + name
+                    + " id=" + (id.length() > 12 ? id.substring(0, 12) : id));
+        }
+    }
 
     ContainerTracker(String host, EndpointSource source, ContainerEndpoints rules) {
         this.host = host;

@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.github.dockerjava.transport.SSLConfig;
 import haystack.api.discovery.DiscoveryPublisher;
+import haystack.api.trace.Tracer;
 import haystack.api.discovery.EndpointSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -60,8 +61,12 @@ public final class DockerDiscovery {
     private final List<HostWatcher> watchers = new ArrayList<>();
     private final List<EndpointSource> sources = new ArrayList<>();
 
+    public DockerDiscovery(DiscoveryPublisher publisher, Config config) {
+        this(publisher, config, Tracer.OFF);
+    }
+
     @Activate
-    public DockerDiscovery(@Reference DiscoveryPublisher publisher, Config config) {
+    public DockerDiscovery(@Reference DiscoveryPublisher publisher, Config config, @Reference Tracer tracer) {
         List<URI> hosts = new ArrayList<>();
         for (String h : config.hosts()) {
             if (!h.isBlank()) {
@@ -88,7 +93,7 @@ public final class DockerDiscovery {
             EndpointSource source = publisher.open(id);
             sources.add(source);
             ContainerEndpoints rules = new ContainerEndpoints(id, host.toString(), portNames, config.published(), advertised);
-            watchers.add(new HostWatcher(host.toString(), () -> DockerClients.create(host, tls), source, rules).start());
+            watchers.add(new HostWatcher(host.toString(), () -> DockerClients.create(host, tls), source, rules).tracing(tracer).start());
         }
         LOG.info("docker discovery started hosts={} tls={} published={} addresses={}", hosts, tls != null, config.published(), advertised);
     }

@@ -210,6 +210,7 @@ final class EngineSession implements Closeable {
             return;
         }
         String name = attrs.getOrDefault("name", id);
+        tracker.traceEvent(String.valueOf(e.getType()).toLowerCase(java.util.Locale.ROOT), action, id, name);
         switch (base) {
             case "start", "unpause", "health_status", "rename", "update" -> refresh(id, base);
             case "kill" -> {

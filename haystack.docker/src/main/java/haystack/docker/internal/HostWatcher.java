@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import com.github.dockerjava.api.DockerClient;
 import haystack.api.discovery.EndpointSource;
+import haystack.api.trace.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,12 @@ public final class HostWatcher implements AutoCloseable {
         this.tracker = new ContainerTracker(host, source, rules);
         this.thread = new Thread(this::run, "haystack-docker " + host);
         this.thread.setDaemon(true);
+    }
+
+    /** Traces this host's engine events to {@code tracer}. */
+    public HostWatcher tracing(Tracer tracer) {
+        tracker.tracer(tracer);
+        return this;
     }
 
     public HostWatcher start() {

@@ -3,8 +3,10 @@ package haystack.registry.internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -35,14 +37,39 @@ public final class RegistryImpl implements Registry {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Endpoints by id, per source id. Guarded by writeLock. */
     private final Map<String, Map<String, Endpoint>> sources = new HashMap<>();
-    /** Every endpoint by id. Guarded by writeLock. */
+    /** Every endpoint by id, as readers see it (operator drains applied). Guarded by writeLock. */
     private final Map<String, Endpoint> all = new HashMap<>();
+    /** Ids of endpoints an operator drained. Guarded by writeLock. */
+    private final Set<String> drainedByOperator = new HashSet<>();
     private final ChangeDispatcher dispatcher = new ChangeDispatcher();
     private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
 
     @Override
     public RegistrySnapshot snapshot() {
         return snapshot;
+    }
+
+    @Override
+    public boolean drain(String endpointId, boolean draining) {
+        writeLock.lock();
+        try {
+            Endpoint current = all.get(endpointId);
+            if (current == null) {
+                return false;
+            }
+            boolean changed = draining ? drainedByOperator.add(endpointId) : drainedByOperator.remove(endpointId);
+            if (changed) {
+                Endpoint published = sources.get(current.source()).get(endpointId);
+                Endpoint seen = asSeen(published);
+                all.put(endpointId, seen);
+                publish(List.of(), List.of(), List.of(seen));
+                LOG.info("endpoint {} by operator service={} container={} endpoint={}", draining ? "drained" : "undrained",
+                        seen.qualifiedName(), seen.containerName(), endpointId);
+            }
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -139,14 +166,31 @@ public final class RegistryImpl implements Registry {
         if (added.isEmpty() && removed.isEmpty() && updated.isEmpty()) {
             return;
         }
-        removed.forEach(e -> all.remove(e.id()));
-        added.forEach(e -> all.put(e.id(), e));
-        updated.forEach(e -> all.put(e.id(), e));
+        removed.forEach(e -> {
+            all.remove(e.id());
+            drainedByOperator.remove(e.id());
+        });
+        List<Endpoint> addedSeen = added.stream().map(this::asSeen).toList();
+        List<Endpoint> updatedSeen = updated.stream().map(this::asSeen).toList();
+        addedSeen.forEach(e -> all.put(e.id(), e));
+        updatedSeen.forEach(e -> all.put(e.id(), e));
         sources.put(sourceId, next);
+        publish(addedSeen, removed, updatedSeen);
+    }
+
+    /** Swaps in a snapshot of {@code all} and hands the change to the listeners. Under writeLock. */
+    private void publish(List<Endpoint> added, List<Endpoint> removed, List<Endpoint> updated) {
         RegistrySnapshot previous = snapshot;
         RegistrySnapshot after = new RegistrySnapshot(previous.version() + 1, all.values());
         snapshot = after;
         dispatcher.dispatch(new RegistryChange(previous, after, added, removed, updated));
+    }
+
+    /** The endpoint as readers see it: drained when an operator said so. */
+    private Endpoint asSeen(Endpoint published) {
+        return drainedByOperator.contains(published.id()) && !published.draining()
+                ? published.toBuilder().draining(true).build()
+                : published;
     }
 
     static Map<String, Endpoint> byId(Collection<Endpoint> endpoints) {

@@ -111,6 +111,30 @@ class RegistryImplTest {
     }
 
     @Test
+    void anOperatorDrainHoldsAcrossSourceUpdatesUntilLiftedOrWithdrawn() {
+        EndpointSource docker = open("docker:a");
+        docker.put(List.of(Endpoints.of("nginx", 1), Endpoints.of("nginx", 2)));
+        String id = registry.snapshot().service("nginx").get(0).id();
+
+        assertTrue(registry.drain(id, true));
+        assertTrue(registry.snapshot().endpoint(id).orElseThrow().draining());
+        assertFalse(registry.snapshot().endpoint(id).orElseThrow().isAvailable());
+
+        docker.put(List.of(Endpoints.of("nginx", 1).toBuilder().health(Health.HEALTHY).build()));
+        assertTrue(registry.snapshot().endpoint(id).orElseThrow().draining(), "a source update keeps the operator's drain");
+        assertEquals(Health.HEALTHY, registry.snapshot().endpoint(id).orElseThrow().health());
+
+        assertTrue(registry.drain(id, false));
+        assertFalse(registry.snapshot().endpoint(id).orElseThrow().draining());
+
+        registry.drain(id, true);
+        docker.remove(List.of(id));
+        docker.put(List.of(Endpoints.of("nginx", 1)));
+        assertFalse(registry.snapshot().endpoint(id).orElseThrow().draining(), "the mark went with the endpoint");
+        assertFalse(registry.drain("no-such-endpoint", true));
+    }
+
+    @Test
     void aSourceIdCanBeOpenOnlyOnce() {
         open("docker:a");
         assertThrows(IllegalStateException.class, () -> open("docker:a"));

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import haystack.ssh.internal.commands.SessionResources;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -70,9 +71,13 @@ final class GogoExecCommand implements Command {
             env.getEnv().forEach(session::put);
             SessionAttributes.attach(session, channel);
             LOG.info("ssh exec user={} command={}", channel.getSession().getUsername(), commandLine);
-            Object result = session.execute(commandLine);
-            if (result != null) {
-                stdout.println(session.format(result, Converter.INSPECT));
+            try {
+                Object result = session.execute(commandLine);
+                if (result != null) {
+                    stdout.println(session.format(result, Converter.INSPECT));
+                }
+            } finally {
+                SessionResources.closeAll(session);
             }
         } catch (Exception e) {
             status = 1;

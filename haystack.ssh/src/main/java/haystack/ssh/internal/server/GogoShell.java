@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import haystack.ssh.internal.commands.SessionResources;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
@@ -101,8 +102,13 @@ final class GogoShell implements Command {
                     .appName("haystack")
                     .completer(new CommandCompleter(session))
                     .build();
+            session.put(SessionResources.OUTPUT, (java.util.function.Consumer<String>) reader::printAbove);
             output.println("Haystack console: Gogo shell. Tab completes commands; 'help' lists them; 'exit' leaves.");
-            repl(reader, session, output);
+            try {
+                repl(reader, session, output);
+            } finally {
+                SessionResources.closeAll(session);
+            }
         } catch (Exception e) {
             if (!ended.get()) {
                 LOG.warn("ssh shell failed user={} reason={}", user, e.toString());

@@ -8,7 +8,6 @@ import java.util.List;
 
 import haystack.api.Endpoint;
 import haystack.api.Health;
-import haystack.api.Registry;
 import haystack.api.RegistrySnapshot;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +27,7 @@ class RegistryCommandsTest {
                 endpoint("nginx-a", null, 2, Health.HEALTHY),
                 endpoint("nginx-b", null, 3, Health.UNHEALTHY),
                 endpoint("web-001", "web", 4, Health.UNKNOWN)));
-        Registry registry = () -> snapshot;
-        commands = new RegistryCommands(registry);
+        commands = new RegistryCommands(new FixedRegistry(snapshot));
     }
 
     @Test

@@ -1,0 +1,138 @@
+package haystack.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/** The real OpenSSH client against a Haystack console on 127.0.0.1, as an operator drives it. */
+public final class OpenSsh {
+
+    /** Terminal control sequences a line editor writes around lines (CSI sequences, keypad modes). */
+    private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001B(\\[[0-9;?]*[A-Za-z]|[=>])");
+
+    public record Result(int status, String out, String err) {
+    }
+
+    private final int port;
+    private final Path knownHosts;
+
+    public OpenSsh(int port, Path knownHosts) {
+        this.port = port;
+        this.knownHosts = knownHosts;
+    }
+
+    /** Makes an ECDSA key pair at {@code key} and {@code key.pub}. */
+    public static void keygen(Path key) throws Exception {
+        run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString()), null);
+    }
+
+    /** The ssh command line with {@code identity} (or no key at all when null) and {@code extra} arguments. */
+    public List<String> command(Path identity, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-p", String.valueOf(port),
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
+                "-o", "UserKnownHostsFile=" + knownHosts, "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR"));
+        if (identity != null) {
+            cmd.addAll(List.of("-i", identity.toString(), "-o", "IdentitiesOnly=yes"));
+        } else {
+            cmd.addAll(List.of("-o", "PubkeyAuthentication=no", "-o", "IdentitiesOnly=yes", "-i", "/dev/null"));
+        }
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
+    /** {@code ssh host 'commandLine'}: one command, its output and exit status. */
+    public Result exec(Path identity, String commandLine) throws Exception {
+        return run(command(identity, "operator@127.0.0.1", commandLine), null);
+    }
+
+    /** An interactive session on a real pty ({@code -tt}, since stdin is a pipe). */
+    public Terminal open(Path identity) throws IOException {
+        return new Terminal(new ProcessBuilder(command(identity, "-tt", "operator@127.0.0.1")).redirectErrorStream(true).start());
+    }
+
+    public static Result run(List<String> cmd, String stdin) throws Exception {
+        Process p = new ProcessBuilder(cmd).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /** One interactive session: type lines, wait for output, leave. */
+    public static final class Terminal implements AutoCloseable {
+        private final Process process;
+        private final StringBuilder seen = new StringBuilder();
+        private final byte[] buffer = new byte[8192];
+
+        Terminal(Process process) {
+            this.process = process;
+        }
+
+        public void type(String line) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        /** Waits until some output line matches {@code pattern}, returning that line; fails with all output on timeout. */
+        public String await(Pattern pattern, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                String found = read().lines().map(String::strip).filter(l -> pattern.matcher(l).find()).findFirst().orElse(null);
+                if (found != null) {
+                    return found;
+                }
+                if (!process.isAlive() && process.getInputStream().available() == 0) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("no line matching '" + pattern + "' in:\n" + output());
+        }
+
+        /** Everything the session printed so far, without terminal control sequences. */
+        public String output() throws IOException {
+            return read();
+        }
+
+        private String read() throws IOException {
+            int available = process.getInputStream().available();
+            while (available > 0) {
+                int n = process.getInputStream().read(buffer, 0, Math.min(available, buffer.length));
+                seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                available = process.getInputStream().available();
+            }
+            return ANSI_ESCAPE.matcher(seen).replaceAll("");
+        }
+
+        /** Waits for the session to end by itself (after exit); returns the ssh client's status. */
+        public int awaitExit(Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("session still open after " + timeout);
+            }
+            return process.exitValue();
+        }
+
+        /** Drops the connection without a word, as a lost client does. */
+        public void kill() {
+            process.destroyForcibly();
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+}
