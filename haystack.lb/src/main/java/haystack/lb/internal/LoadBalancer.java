@@ -90,7 +90,7 @@ public final class LoadBalancer implements RegistryListener {
                 .setReuseXForwarded(false)
                 .setNext(ResponseCodeHandler.HANDLE_404)
                 .build();
-        return new ErrorPageHandler(new RoutingHandler(table, proxy));
+        return new ErrorPageHandler(new RoutingHandler(table, new ChunkedBodyGuard(proxy)));
     }
 
     @Override
