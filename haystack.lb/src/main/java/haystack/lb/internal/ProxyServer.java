@@ -54,6 +54,8 @@ final class ProxyServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.idle_timeout())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.idle_timeout())
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, config.idle_timeout())
+                // Bodies stream through; their size is the backend's business.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
                 .setSocketOption(Options.CONNECTION_HIGH_WATER, config.max_connections())
                 .setSocketOption(Options.CONNECTION_LOW_WATER, config.max_connections())
