@@ -106,7 +106,11 @@ final class Backend implements ConnectionPoolManager {
     }
 
     void close() {
-        pool.close();
+        try {
+            pool.close();
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the I/O threads are already gone, and their connections with them
+        }
     }
 
     // ConnectionPoolManager: Undertow's own problem-server handling is off; ejection is ours.

@@ -165,12 +165,12 @@ public final class LoadBalancer implements RegistryListener {
     @Deactivate
     void close() {
         health.close();
-        server.close();
         synchronized (lock) {
             backends.values().forEach(Backend::close);
             backends.clear();
         }
         retiring.forEach(Backend::close);
         retiring.clear();
+        server.close();
     }
 }
