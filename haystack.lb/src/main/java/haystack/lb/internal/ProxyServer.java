@@ -72,7 +72,7 @@ final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("cannot bind " + name + " port " + port + " on " + bind + ": " + cause.getMessage(), e);
         }
         servers.add(server);
-        LOG.info("listening listener={} port={} bind={}", name, port, bind);
+        LOG.info("listening listener={} port={} bind={}", name, boundPort(servers.size() - 1), bind);
     }
 
     /** The port actually bound by the listener started {@code index}-th (for port 0 in tests). */

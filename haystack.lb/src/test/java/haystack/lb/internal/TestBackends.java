@@ -34,7 +34,11 @@ final class TestBackends {
         private final ExecutorService threads = Executors.newFixedThreadPool(4);
 
         Echo() throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            this(0);
+        }
+
+        Echo(int port) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
             server.setExecutor(threads);
             server.createContext("/", exchange -> {
                 requests.incrementAndGet();
