@@ -84,7 +84,10 @@ final class BackendProxyClient implements ProxyClient {
             return;
         }
         attempt.start(backend);
-        backend.pool().connect(route, exchange, new ConnectCallback(attempt, backend, callback, exchange), connectTimeoutMs, TimeUnit.MILLISECONDS, false);
+        ConnectCallback connecting = new ConnectCallback(attempt, backend, callback, exchange);
+        backend.pool().connect(route, exchange, connecting, connectTimeoutMs, TimeUnit.MILLISECONDS, false);
+        // A pooled keep-alive connection completes inside connect(); only a new one needs a timer.
+        connecting.armTimer();
     }
 
     private Backend pick(Route route, ServicePool pool, HttpServerExchange exchange, Attempt attempt) {
@@ -129,7 +132,7 @@ final class BackendProxyClient implements ProxyClient {
         private final Backend backend;
         private final ProxyCallback<ProxyConnection> next;
         private final HttpServerExchange exchange;
-        private final org.xnio.XnioExecutor.Key timer;
+        private org.xnio.XnioExecutor.Key timer;
         private boolean done;
 
         ConnectCallback(Attempt attempt, Backend backend, ProxyCallback<ProxyConnection> next, HttpServerExchange exchange) {
@@ -137,7 +140,15 @@ final class BackendProxyClient implements ProxyClient {
             this.backend = backend;
             this.next = next;
             this.exchange = exchange;
-            this.timer = exchange.getIoThread().executeAfter(this, connectTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+
+        /** Bounds the connect time, unless the outcome is known already. */
+        void armTimer() {
+            synchronized (this) {
+                if (!done) {
+                    timer = exchange.getIoThread().executeAfter(this, connectTimeoutMs, TimeUnit.MILLISECONDS);
+                }
+            }
         }
 
         /** Connect timeout. */
@@ -156,8 +167,10 @@ final class BackendProxyClient implements ProxyClient {
                     return false;
                 }
                 done = true;
+                if (timer != null) {
+                    timer.remove();
+                }
             }
-            timer.remove();
             return true;
         }
 
