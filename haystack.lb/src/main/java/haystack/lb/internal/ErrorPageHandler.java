@@ -42,12 +42,14 @@ final class ErrorPageHandler implements HttpHandler {
         }
         String reason = exchange.getAttachment(REASON);
         Attempt attempt = exchange.getAttachment(Attempt.KEY);
-        if (reason == null && attempt != null && attempt.failure() != null) {
-            reason = attempt.failure();
-            if (exchange.getStatusCode() == StatusCodes.SERVICE_UNAVAILABLE && attempt.tries() > 0) {
+        if (reason == null && attempt != null && exchange.getStatusCode() == StatusCodes.SERVICE_UNAVAILABLE) {
+            // The proxy gave up. With a backend tried, that backend failed (502) or timed out (504).
+            if (attempt.tries() > 0) {
                 exchange.setStatusCode(attempt.timedOut() ? StatusCodes.GATEWAY_TIME_OUT : StatusCodes.BAD_GATEWAY);
-            } else if (exchange.getStatusCode() == StatusCodes.SERVICE_UNAVAILABLE) {
+                reason = attempt.failure() != null ? attempt.failure() : "backend connection lost";
+            } else {
                 exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RoutingHandler.RETRY_AFTER_SECONDS);
+                reason = attempt.failure();
             }
         } else if (reason == null && exchange.getStatusCode() == StatusCodes.GATEWAY_TIME_OUT) {
             reason = "backend timed out";

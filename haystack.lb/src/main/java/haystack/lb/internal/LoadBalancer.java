@@ -41,6 +41,14 @@ import org.xnio.Options;
 public final class LoadBalancer implements RegistryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
+
+    static {
+        // Undertow and XNIO log through their embedded jboss-logging, which only picks slf4j
+        // when Logback is present; without this their lines go to java.util.logging on stderr.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+    }
     static final String HTTP = "http";
     static final String HTTP_ALT = "http-alt";
     private static final Set<String> PORT_NAMES = Set.of(HTTP, HTTP_ALT);
@@ -119,6 +127,12 @@ public final class LoadBalancer implements RegistryListener {
                 b = new Backend(e, client, backendOptions, config.max_connections(), config.idle_timeout());
                 backends.put(e.id(), b);
             } else {
+                if (!java.util.Objects.equals(b.endpoint().healthCheck(), e.healthCheck())) {
+                    health.untrack(b.id()); // re-tracked below with the new interval
+                    if (e.healthCheck() == null) {
+                        b.checkDown(false);
+                    }
+                }
                 b.update(e);
             }
             health.track(b);
