@@ -44,7 +44,9 @@ final class TestBackends {
                 requests.incrementAndGet();
                 String path = exchange.getRequestURI().getPath();
                 try (exchange) {
-                    if (path.startsWith("/upload")) {
+                    if (path.startsWith("/status/")) {
+                        send(exchange, Integer.parseInt(path.substring("/status/".length())), "status");
+                    } else if (path.startsWith("/upload")) {
                         long n = 0;
                         byte[] buf = new byte[65536];
                         try (InputStream in = exchange.getRequestBody()) {
