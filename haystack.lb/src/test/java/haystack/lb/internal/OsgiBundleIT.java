@@ -1,6 +1,7 @@
 package haystack.lb.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.net.InetAddress;
@@ -20,7 +21,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
 import haystack.api.Endpoint;
+import haystack.api.strategy.StrategyCatalog;
 import haystack.api.discovery.DiscoveryPublisher;
 import haystack.api.discovery.EndpointSource;
 import org.junit.jupiter.api.Test;
@@ -35,7 +47,9 @@ import org.osgi.framework.launch.FrameworkFactory;
  * The packaged haystack.lb bundle on plain Felix 7 with only slf4j, SCR, Config Admin,
  * the registry and the API: it resolves (its imports are satisfiable), its components
  * activate from configuration, and the embedded Undertow/XNIO proxy a request.
- * haystack.api comes from the class path (system packages) so the test can use its types.
+ * A strategy shipped in a bundle of its own is used at once and falls back to
+ * round-robin when stopped. haystack.api comes from the class path (system packages) so
+ * the test can use its types.
  */
 class OsgiBundleIT {
 
@@ -60,6 +74,7 @@ class OsgiBundleIT {
         Framework felix = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(props);
         felix.start();
         TestBackends.Echo echo = new TestBackends.Echo();
+        TestBackends.Echo echo2 = new TestBackends.Echo();
         try {
             BundleContext ctx = felix.getBundleContext();
             List<Bundle> bundles = new ArrayList<>();
@@ -100,12 +115,12 @@ class OsgiBundleIT {
                     .address(InetAddress.getLoopbackAddress()).port(echo.port()).portName("http").build()));
 
             HttpClient http = HttpClient.newHttpClient();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
+                    .header("Host", "echo.services.haystack").timeout(Duration.ofSeconds(5)).build();
             int status = 0;
             for (int i = 0; i < 100 && status != 200; i++) {
                 try {
-                    status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/"))
-                            .header("Host", "echo.services.haystack").timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode();
+                    status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
                 } catch (java.io.IOException notYet) {
                     status = 0;
                 }
@@ -114,11 +129,61 @@ class OsgiBundleIT {
                 }
             }
             assertEquals(200, status);
+
+            // A strategy shipped as its own bundle is usable at once, and its going fails no request.
+            source.put(List.of(Endpoint.builder().service("echo").containerId("echo-2").containerName("echo-2")
+                    .address(InetAddress.getLoopbackAddress()).port(echo2.port()).portName("http").build()));
+            Bundle strategyBundle = ctx.installBundle("first-strategy", strategyBundle());
+            strategyBundle.start();
+            StrategyCatalog catalog = awaitService(ctx, StrategyCatalog.class);
+            for (int i = 0; i < 100 && !catalog.names().contains("first"); i++) {
+                Thread.sleep(100);
+            }
+            catalog.choose("echo", "first");
+            int before = echo2.requests.get();
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            assertEquals(before, echo2.requests.get(), "the first-endpoint strategy was not used");
+            strategyBundle.stop();
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            assertTrue(echo2.requests.get() > before, "no fall back to round-robin");
         } finally {
             echo.close();
+            echo2.close();
             felix.stop();
             felix.waitForStop(10_000);
         }
+    }
+
+    /** A bundle holding FirstEndpointStrategy as a DS component named "first". */
+    private static InputStream strategyBundle() throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue(Constants.BUNDLE_MANIFESTVERSION, "2");
+        main.putValue(Constants.BUNDLE_SYMBOLICNAME, "haystack.it.first");
+        main.putValue(Constants.BUNDLE_VERSION, "1.0.0");
+        main.putValue(Constants.IMPORT_PACKAGE, "haystack.api.strategy;version=\"[1.1,2)\"");
+        main.putValue("Service-Component", "OSGI-INF/first.xml");
+        String component = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"first\">\n"
+                + "  <property name=\"haystack.strategy\" type=\"String\" value=\"first\"/>\n"
+                + "  <service><provide interface=\"haystack.api.strategy.BalancingStrategy\"/></service>\n"
+                + "  <implementation class=\"haystack.lb.it.FirstEndpointStrategy\"/>\n"
+                + "</scr:component>\n";
+        String classFile = "haystack/lb/it/FirstEndpointStrategy.class";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest);
+                InputStream code = OsgiBundleIT.class.getClassLoader().getResourceAsStream(classFile)) {
+            jar.putNextEntry(new JarEntry("OSGI-INF/first.xml"));
+            jar.write(component.getBytes(StandardCharsets.UTF_8));
+            jar.putNextEntry(new JarEntry(classFile));
+            code.transferTo(jar);
+        }
+        return new ByteArrayInputStream(bytes.toByteArray());
     }
 
     private static <T> T awaitService(BundleContext ctx, Class<T> type) throws InterruptedException {
