@@ -60,6 +60,15 @@ final class HealthMonitor implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} soon on the monitor's threads (keeps table rebuilds off the I/O threads). */
+    void submit(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // shutting down: nothing left to rebuild
+        }
+    }
+
     /** Runs {@code task} every {@code everyMs} on the monitor's threads. */
     void every(long everyMs, Runnable task) {
         scheduler.scheduleWithFixedDelay(task, everyMs, everyMs, TimeUnit.MILLISECONDS);

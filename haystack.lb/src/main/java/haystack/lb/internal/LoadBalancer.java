@@ -90,7 +90,7 @@ public final class LoadBalancer implements RegistryListener {
 
     private HttpHandler chain(Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
         BackendProxyClient proxyClient = new BackendProxyClient(table, strategies, config.connect_timeout(),
-                config.idle_timeout(), config.passive_failures(), ejected -> rebuild());
+                config.idle_timeout(), config.passive_failures(), ejected -> health.submit(this::rebuild));
         HttpHandler proxy = ProxyHandler.builder()
                 .setProxyClient(proxyClient)
                 .setMaxConnectionRetries(config.retries())
