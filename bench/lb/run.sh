@@ -3,7 +3,7 @@
 # in front of the same loopback backends (an nginx serving a small static page on several
 # ports), keep-alive to the backends everywhere, driven by wrk with the same settings.
 # Loopback only; every run is bounded by DURATION. Needs: wrk haproxy nginx (Debian), Java 17.
-# Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]
+# Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]   (env JAVA_OPTS: extra JVM flags for Haystack)
 set -euo pipefail
 
 DURATION=${1:-10}
@@ -108,10 +108,12 @@ CONF
 nginx -c "$WORK/nginx-lb.conf" -p "$WORK"
 
 # --- Haystack: the load balancer standalone over a real registry (test-scope main) ----
-( cd "$ROOT" && ./mvnw -B -q test-compile -pl haystack.lb -am >/dev/null \
-  && ./mvnw -B -q dependency:build-classpath -pl haystack.lb -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null )
-CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$ROOT/haystack.api/target/classes:$ROOT/haystack.registry/target/classes:$(cat "$WORK/cp.txt")"
-java -Xmx512m -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
+# One reactor build, so sibling modules resolve to their target/classes (the last module
+# to write the class path file is haystack.lb).
+( cd "$ROOT" && ./mvnw -B -q test-compile dependency:build-classpath -pl haystack.lb -am \
+    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null )
+CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$(cat "$WORK/cp.txt")"
+java -Xmx512m ${JAVA_OPTS:-} -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do
   grep -q 'haystack lb ready' "$WORK/haystack.log" 2>/dev/null && break

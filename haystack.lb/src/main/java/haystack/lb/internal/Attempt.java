@@ -15,7 +15,7 @@ final class Attempt {
 
     private final List<Backend> tried = new ArrayList<>(2);
     private Backend current;
-    private long connectedAt;
+    private volatile boolean responseTimedOut;
     private String failure;
     private boolean timedOut;
 
@@ -37,12 +37,13 @@ final class Attempt {
         return current;
     }
 
-    void connected() {
-        connectedAt = System.nanoTime();
+    /** The backend holding the request sent no response head within the idle timeout. */
+    void responseTimedOut(boolean timedOut) {
+        responseTimedOut = timedOut;
     }
 
-    long connectedAt() {
-        return connectedAt;
+    boolean responseTimedOut() {
+        return responseTimedOut;
     }
 
     /** The current backend gives the request up (failed, or the exchange is over). */

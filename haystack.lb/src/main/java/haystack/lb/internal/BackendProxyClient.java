@@ -11,6 +11,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.StatusCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class BackendProxyClient implements ProxyClient {
     private final Supplier<RoutingTable> table;
     private final StrategyCatalogImpl strategies;
     private final long connectTimeoutMs;
-    private final long idleTimeoutNanos;
+    private final long idleTimeoutMs;
     private final int ejectAfter;
     private final Consumer<Backend> onEject;
 
@@ -36,7 +37,7 @@ final class BackendProxyClient implements ProxyClient {
         this.table = table;
         this.strategies = strategies;
         this.connectTimeoutMs = connectTimeoutMs;
-        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
+        this.idleTimeoutMs = idleTimeoutMs;
         this.ejectAfter = ejectAfter;
         this.onEject = onEject;
     }
@@ -59,7 +60,7 @@ final class BackendProxyClient implements ProxyClient {
             });
         } else if (attempt.current() != null) {
             // The last try had a connection and then failed: Undertow is retrying.
-            boolean timedOut = System.nanoTime() - attempt.connectedAt() >= idleTimeoutNanos;
+            boolean timedOut = attempt.responseTimedOut();
             Backend lost = attempt.release();
             backendFailed(attempt, lost, timedOut ? "backend timed out" : "backend connection lost", timedOut);
             if (timedOut) {
@@ -126,6 +127,32 @@ final class BackendProxyClient implements ProxyClient {
         }
     }
 
+    /**
+     * Bounds the wait for the backend's response head by the idle timeout: one timer per
+     * request, removed when the response starts. (XNIO's per-connection READ_TIMEOUT would
+     * re-wrap the connection's conduit on every request.) On expiry the request is answered
+     * 504 and the backend connection dropped; a stalled body is ended by the client
+     * connection's own idle timeout.
+     */
+    private void awaitResponse(HttpServerExchange exchange, Backend backend, ProxyConnection connection) {
+        Attempt attempt = exchange.getAttachment(Attempt.KEY);
+        org.xnio.XnioExecutor.Key timer = exchange.getIoThread().executeAfter(() -> {
+            if (!exchange.isResponseStarted() && !exchange.isComplete()) {
+                attempt.responseTimedOut(true);
+                backendFailed(attempt, backend, "backend timed out: no response within " + idleTimeoutMs + " ms", true);
+                org.xnio.IoUtils.safeClose(connection.getConnection());
+                // Undertow reports the dropped connection later; by then this answer is out.
+                exchange.setPersistent(false);
+                ErrorPageHandler.fail(exchange, StatusCodes.GATEWAY_TIME_OUT, attempt.failure());
+            }
+        }, idleTimeoutMs, TimeUnit.MILLISECONDS);
+        exchange.addResponseCommitListener(ex -> timer.remove());
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            timer.remove();
+            nextListener.proceed();
+        });
+    }
+
     /** Wraps Undertow's callback: one outcome only, bounded by the connect timeout. */
     private final class ConnectCallback implements ProxyCallback<ProxyConnection>, Runnable {
         private final Attempt attempt;
@@ -177,8 +204,8 @@ final class BackendProxyClient implements ProxyClient {
         @Override
         public void completed(HttpServerExchange ex, ProxyConnection connection) {
             if (finish()) {
-                attempt.connected();
                 backend.succeeded();
+                awaitResponse(ex, backend, connection);
                 next.completed(ex, connection);
             }
         }

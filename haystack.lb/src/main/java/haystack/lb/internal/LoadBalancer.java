@@ -73,8 +73,6 @@ public final class LoadBalancer implements RegistryListener {
         this.config = config;
         this.backendOptions = OptionMap.builder()
                 .set(Options.TCP_NODELAY, true)
-                .set(Options.READ_TIMEOUT, config.idle_timeout())
-                .set(Options.WRITE_TIMEOUT, config.idle_timeout())
                 .getMap();
         this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild);
         this.health.every(1000, this::closeRetired);
