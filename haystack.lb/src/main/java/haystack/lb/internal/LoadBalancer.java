@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -60,7 +59,9 @@ public final class LoadBalancer implements RegistryListener {
     /** Backends by endpoint id. Guarded by lock. */
     private final Map<String, Backend> backends = new HashMap<>();
     private final Queue<Backend> retiring = new ConcurrentLinkedQueue<>();
-    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
+    /** Round-robin style counters per service, one map per listener. Guarded by lock. */
+    private final Map<String, AtomicLong> httpSequences = new HashMap<>();
+    private final Map<String, AtomicLong> httpAltSequences = new HashMap<>();
     private final HealthMonitor health;
     private final ProxyServer server;
     private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
@@ -145,8 +146,12 @@ public final class LoadBalancer implements RegistryListener {
             return true;
         });
         String origin = config.origin();
-        httpTable = RoutingTable.build(snapshot, HTTP, origin, e -> seen.get(e.id()), sequences);
-        httpAltTable = RoutingTable.build(snapshot, HTTP_ALT, origin, e -> seen.get(e.id()), sequences);
+        RoutingTable http = RoutingTable.build(snapshot, HTTP, origin, e -> seen.get(e.id()), httpSequences);
+        RoutingTable httpAlt = RoutingTable.build(snapshot, HTTP_ALT, origin, e -> seen.get(e.id()), httpAltSequences);
+        httpSequences.keySet().retainAll(http.services().keySet());
+        httpAltSequences.keySet().retainAll(httpAlt.services().keySet());
+        httpTable = http;
+        httpAltTable = httpAlt;
         LOG.debug("routes rebuilt version={} http={} http-alt={}", snapshot.version(), httpTable.services().size(), httpAltTable.services().size());
     }
 
