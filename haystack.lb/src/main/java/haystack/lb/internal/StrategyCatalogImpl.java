@@ -1,7 +1,9 @@
 package haystack.lb.internal;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -31,6 +33,8 @@ public final class StrategyCatalogImpl implements StrategyCatalog {
     static final BalancingStrategy FALLBACK = new RoundRobinStrategy();
 
     private final Object lock = new Object();
+    /** Every named registration in arrival order; the latest of a name wins. Guarded by lock. */
+    private final List<Map.Entry<String, BalancingStrategy>> registered = new ArrayList<>();
     private volatile Map<String, BalancingStrategy> byName = Map.of();
     private final Map<String, String> overrides = new ConcurrentHashMap<>();
 
@@ -42,9 +46,8 @@ public final class StrategyCatalogImpl implements StrategyCatalog {
             return;
         }
         synchronized (lock) {
-            Map<String, BalancingStrategy> next = new HashMap<>(byName);
-            next.put(name, strategy);
-            byName = Map.copyOf(next);
+            registered.add(Map.entry(name, strategy));
+            publish();
         }
         LOG.info("strategy added strategy={} class={}", name, strategy.getClass().getName());
     }
@@ -52,14 +55,18 @@ public final class StrategyCatalogImpl implements StrategyCatalog {
     public void removeStrategy(BalancingStrategy strategy, Map<String, Object> properties) {
         String name = nameOf(properties);
         synchronized (lock) {
-            if (name == null || byName.get(name) != strategy) {
+            if (name == null || !registered.remove(Map.entry(name, strategy))) {
                 return;
             }
-            Map<String, BalancingStrategy> next = new HashMap<>(byName);
-            next.remove(name);
-            byName = Map.copyOf(next);
+            publish();
         }
-        LOG.info("strategy removed strategy={} fallback={}", name, BalancingStrategy.DEFAULT_NAME);
+        LOG.info("strategy removed strategy={} now={}", name, byName.containsKey(name) ? "an earlier registration" : "fallback " + BalancingStrategy.DEFAULT_NAME);
+    }
+
+    private void publish() {
+        Map<String, BalancingStrategy> next = new HashMap<>();
+        registered.forEach(e -> next.put(e.getKey(), e.getValue()));
+        byName = Map.copyOf(next);
     }
 
     private static String nameOf(Map<String, Object> properties) {

@@ -47,6 +47,15 @@ class StrategyCatalogImplTest {
     }
 
     @Test
+    void theLatestOfTwoSameNamedStrategiesWinsAndTheEarlierReturnsWhenItGoes() {
+        catalog.addStrategy(roundRobin, named("mine"));
+        catalog.addStrategy(random, named("mine"));
+        assertSame(random, catalog.strategyFor("svc", "mine"));
+        catalog.removeStrategy(random, named("mine"));
+        assertSame(roundRobin, catalog.strategyFor("svc", "mine"));
+    }
+
+    @Test
     void choosingAStrategyThatIsNotInstalledIsRefused() {
         catalog.addStrategy(roundRobin, named("round-robin"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> catalog.choose("svc", "nope"));
