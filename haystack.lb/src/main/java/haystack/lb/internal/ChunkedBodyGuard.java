@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -33,6 +34,12 @@ final class ChunkedBodyGuard implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
+        String problem = firstChunkProblem(exchange);
+        if (problem != null) {
+            exchange.setPersistent(false);
+            ErrorPageHandler.fail(exchange, StatusCodes.BAD_REQUEST, "malformed chunked request body: " + problem);
+            return;
+        }
         StreamSourceChannel channel = exchange.getRequestChannel();
         PooledByteBuffer buffer = exchange.getConnection().getByteBufferPool().allocate();
         int outcome = readOnce(exchange, channel, buffer);
@@ -51,6 +58,52 @@ final class ChunkedBodyGuard implements HttpHandler {
         } else if (outcome == READY) {
             next.handleRequest(exchange);
         }
+    }
+
+    /** Longest chunk-size line judged; hex digits beyond 16 overflow a long anyway. */
+    private static final int MAX_SIZE_LINE = 1024;
+
+    /**
+     * Checks the first chunk-size line (RFC 9112 §7.1: 1*HEXDIG [ chunk-ext ] CRLF) in the
+     * bytes that arrived with the request head, without consuming them. Undertow's own
+     * decoder reads a non-hex size as 0 and the rest as extensions, so it would pass
+     * garbage on as an empty body. Null when the line is fine or has not arrived yet.
+     */
+    static String firstChunkProblem(HttpServerExchange exchange) {
+        if (!(exchange.getConnection() instanceof AbstractServerConnection connection)) {
+            return null;
+        }
+        PooledByteBuffer extra = connection.getExtraBytes();
+        if (extra == null || !extra.isOpen()) {
+            return null;
+        }
+        return sizeLineProblem(extra.getBuffer().duplicate());
+    }
+
+    static String sizeLineProblem(ByteBuffer bytes) {
+        StringBuilder line = new StringBuilder();
+        while (bytes.hasRemaining()) {
+            char c = (char) (bytes.get() & 0xff);
+            if (c == '\n') {
+                return sizeProblem(line.toString());
+            }
+            if (line.length() >= MAX_SIZE_LINE) {
+                return "chunk size line longer than " + MAX_SIZE_LINE + " bytes";
+            }
+            line.append(c);
+        }
+        return null;
+    }
+
+    private static String sizeProblem(String line) {
+        String trimmed = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        int ext = trimmed.indexOf(';');
+        String size = (ext >= 0 ? trimmed.substring(0, ext) : trimmed).stripTrailing();
+        if (size.isEmpty() || size.length() > 16 || !size.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            String shown = size.length() > 40 ? size.substring(0, 40) + "..." : size;
+            return "chunk size '" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "' is not 1 to 16 hexadecimal digits";
+        }
+        return null;
     }
 
     private static final int READY = 1;
