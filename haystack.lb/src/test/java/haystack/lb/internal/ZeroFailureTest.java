@@ -74,6 +74,7 @@ class ZeroFailureTest {
             lb.remove(leaving);
             loop.awaitRequests(200);
             loop.close();
+            System.out.println("drain-then-stop requests=" + loop.done.get() + " failures=" + loop.failures.size() + " served=" + loop.bodies);
             assertEquals(List.of(), loop.failures);
             assertTrue(servedWhenDrained > 0, "drain-1 served nothing before draining");
             assertTrue(loop.served("drain-1") <= servedWhenDrained + CONCURRENCY,
@@ -93,6 +94,7 @@ class ZeroFailureTest {
             int servedAfterKill = loop.served("kill-2");
             loop.awaitRequests(200);
             loop.close();
+            System.out.println("sigkill requests=" + loop.done.get() + " failures=" + loop.failures.size() + " served=" + loop.bodies);
             assertEquals(List.of(), loop.failures);
             assertEquals(servedAfterKill, loop.served("kill-2"));
         }
