@@ -2,7 +2,7 @@
  * The balancing-strategy SPI: how the load balancer picks an endpoint for a request.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package haystack.api.strategy;
 
 import org.osgi.annotation.bundle.Export;

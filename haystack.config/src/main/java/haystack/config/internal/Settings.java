@@ -3,9 +3,11 @@ package haystack.config.internal;
 import static haystack.config.internal.ValueType.ADDRESSES;
 import static haystack.config.internal.ValueType.BOOLEAN;
 import static haystack.config.internal.ValueType.CIDRS;
+import static haystack.config.internal.ValueType.COUNT;
 import static haystack.config.internal.ValueType.DNS_NAME;
 import static haystack.config.internal.ValueType.DOCKER_HOSTS;
 import static haystack.config.internal.ValueType.HOST_PORTS;
+import static haystack.config.internal.ValueType.MILLIS;
 import static haystack.config.internal.ValueType.PEM;
 import static haystack.config.internal.ValueType.PORT;
 import static haystack.config.internal.ValueType.SECONDS;
@@ -47,6 +49,10 @@ final class Settings {
             new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),
             new Setting("HAYSTACK_HTTP_BIND", ADDRESSES, LB, "bind"),
             new Setting("HAYSTACK_ACCESS_LOG", BOOLEAN, LB, "access.log"),
+            new Setting("HAYSTACK_LB_CONNECT_TIMEOUT", MILLIS, LB, "connect.timeout"),
+            new Setting("HAYSTACK_LB_IDLE_TIMEOUT", MILLIS, LB, "idle.timeout"),
+            new Setting("HAYSTACK_LB_MAX_CONNECTIONS", COUNT, LB, "max.connections"),
+            new Setting("HAYSTACK_LB_RETRIES", COUNT, LB, "retries"),
             new Setting("HAYSTACK_SSH_PORT", PORT, SSH, "port"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS_FILE", TEXT, SSH, "authorized.keys.file"),

@@ -28,6 +28,26 @@ enum ValueType {
             return n;
         }
     },
+    MILLIS("a whole number of milliseconds, 1 or more") {
+        @Override
+        Object parse(String text) {
+            int n = Integer.parseInt(text.trim());
+            if (n < 1) {
+                throw new IllegalArgumentException();
+            }
+            return n;
+        }
+    },
+    COUNT("a whole number, 0 or more") {
+        @Override
+        Object parse(String text) {
+            int n = Integer.parseInt(text.trim());
+            if (n < 0) {
+                throw new IllegalArgumentException();
+            }
+            return n;
+        }
+    },
     BOOLEAN("true or false (also 1/0, yes/no)") {
         @Override
         Object parse(String text) {

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Throughput and latency of Haystack's load balancer against HAProxy and nginx, all three
+# in front of the same loopback backends (an nginx serving a small static page on several
+# ports), keep-alive to the backends everywhere, driven by wrk with the same settings.
+# Loopback only; every run is bounded by DURATION. Needs: wrk haproxy nginx (Debian), Java 17.
+# Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]   (env JAVA_OPTS: extra JVM flags for Haystack)
+set -euo pipefail
+
+DURATION=${1:-10}
+CONNECTIONS=${2:-64}
+BACKENDS=${3:-4}
+THREADS=${WRK_THREADS:-2}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/haystack-bench-lb.XXXXXX)
+chmod 755 "$WORK"  # nginx workers may run as another user
+BACKEND_BASE=18180
+HAPROXY_PORT=18281
+NGINX_PORT=18282
+HAYSTACK_PORT=18283
+HOST=bench.services.haystack
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/backend.pid" ] && kill "$(cat "$WORK/backend.pid")" 2>/dev/null || true
+  [ -f "$WORK/nginx-lb.pid" ] && kill "$(cat "$WORK/nginx-lb.pid")" 2>/dev/null || true
+  sleep 0.5
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in wrk haproxy nginx java; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk haproxy nginx" >&2; exit 1; }
+done
+
+# --- backends: one nginx, one small static page, BACKENDS loopback ports ---------------
+mkdir -p "$WORK/www" "$WORK/tmp"
+printf 'hello from the bench backend\n' > "$WORK/www/index.html"
+servers=""
+upstream=""
+haproxy_servers=""
+ports=()
+for i in $(seq 1 "$BACKENDS"); do
+  port=$((BACKEND_BASE + i))
+  ports+=("$port")
+  servers+="  server { listen 127.0.0.1:$port; root $WORK/www; access_log off; keepalive_requests 1000000; }"$'\n'
+  upstream+="    server 127.0.0.1:$port;"$'\n'
+  haproxy_servers+="  server b$i 127.0.0.1:$port"$'\n'
+done
+cat > "$WORK/backend.conf" <<CONF
+worker_processes 1;
+pid $WORK/backend.pid;
+error_log $WORK/backend-error.log;
+daemon on;
+events { worker_connections 4096; }
+http {
+  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+$servers}
+CONF
+nginx -c "$WORK/backend.conf" -p "$WORK"
+
+# --- HAProxy: nbthread = cores, connection reuse to the backends ----------------------
+cat > "$WORK/haproxy.cfg" <<CONF
+global
+  nbthread $(nproc)
+  maxconn 8192
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 50s
+  timeout server 50s
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend be
+backend be
+  balance roundrobin
+$haproxy_servers
+CONF
+haproxy -f "$WORK/haproxy.cfg" -q &
+PIDS+=($!)
+
+# --- nginx as a load balancer: worker_processes auto, upstream keepalive -------------
+cat > "$WORK/nginx-lb.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx-lb.pid;
+error_log $WORK/nginx-lb-error.log;
+daemon on;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+  upstream be {
+$upstream    keepalive 256;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://be;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+CONF
+nginx -c "$WORK/nginx-lb.conf" -p "$WORK"
+
+# --- Haystack: the load balancer standalone over a real registry (test-scope main) ----
+# One reactor build, so sibling modules resolve to their target/classes (the last module
+# to write the class path file is haystack.lb).
+( cd "$ROOT" && ./mvnw -B -q test-compile dependency:build-classpath -pl haystack.lb -am \
+    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null )
+CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$(cat "$WORK/cp.txt")"
+java -Xmx512m ${JAVA_OPTS:-} -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do
+  grep -q 'haystack lb ready' "$WORK/haystack.log" 2>/dev/null && break
+  sleep 0.2
+done
+grep -q 'haystack lb ready' "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+
+for port in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do
+  curl -fsS -H "Host: $HOST" "http://127.0.0.1:$port/" >/dev/null || { echo "no answer on $port" >&2; exit 1; }
+done
+
+run_wrk() { # name port seconds -> "rps p50 p99"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -H "Host: $HOST" "http://127.0.0.1:$2/" > "$WORK/wrk-$1.txt" 2>&1
+  awk '
+    /Requests\/sec/ { rps=$2 }
+    /^ +50%/ { p50=$2 } /^ +99%/ { p99=$2 }
+    /Non-2xx|Socket errors/ { errors=errors $0 "; " }
+    END { printf "%s %s %s %s\n", rps, p50, p99, (errors=="" ? "-" : errors) }' "$WORK/wrk-$1.txt"
+}
+
+echo "warm-up (JIT for Haystack, caches for all): 5 s each"
+for p in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do run_wrk warm "$p" 5 >/dev/null; done
+
+echo
+echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends on loopback, $(nproc) cores shared by everything"
+printf '%-10s %12s %10s %10s  %s\n' proxy req/s p50 p99 errors
+declare -A RPS
+for entry in "haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT"; do
+  name=${entry%%:*}; port=${entry##*:}
+  read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION")
+  RPS[$name]=$rps
+  printf '%-10s %12s %10s %10s  %s\n' "$name" "$rps" "$p50" "$p99" "$errors"
+done
+echo
+awk -v h="${RPS[haystack]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]}" \
+  'BEGIN { printf "haystack/haproxy = %.2f   haystack/nginx = %.2f\n", h/a, h/n }'

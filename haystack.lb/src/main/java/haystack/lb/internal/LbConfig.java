@@ -1,0 +1,43 @@
+package haystack.lb.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Settings of PID {@code haystack.lb}; names map {@code _} to {@code .} (http_port → http.port). */
+@ObjectClassDefinition(id = "haystack.lb", name = "Haystack load balancer",
+        description = "HTTP listeners, backend timeouts and limits of the load balancer")
+public @interface LbConfig {
+
+    @AttributeDefinition(description = "Port serving endpoints whose port is named http (HAYSTACK_HTTP_PORT)")
+    int http_port() default 80;
+
+    @AttributeDefinition(description = "Port serving endpoints whose port is named http-alt (HAYSTACK_HTTP_ALT_PORT)")
+    int http_alt_port() default 8080;
+
+    @AttributeDefinition(description = "Address both listeners bind to (HAYSTACK_HTTP_BIND)")
+    String bind() default "0.0.0.0";
+
+    @AttributeDefinition(description = "DNS origin: hosts <service>.services.<origin> are routed (HAYSTACK_ORIGIN)")
+    String origin() default "haystack";
+
+    @AttributeDefinition(description = "Milliseconds to wait for a backend connection (HAYSTACK_LB_CONNECT_TIMEOUT)")
+    int connect_timeout() default 5000;
+
+    @AttributeDefinition(description = "Milliseconds a client or backend connection may stay silent (HAYSTACK_LB_IDLE_TIMEOUT)")
+    int idle_timeout() default 50000;
+
+    @AttributeDefinition(description = "Most client connections open at once (HAYSTACK_LB_MAX_CONNECTIONS)")
+    int max_connections() default 4096;
+
+    @AttributeDefinition(description = "Consecutive backend failures that eject an endpoint (HAYSTACK_LB_PASSIVE_FAILURES)")
+    int passive_failures() default 3;
+
+    @AttributeDefinition(description = "Milliseconds between probes of an ejected endpoint (HAYSTACK_LB_PASSIVE_PROBE_INTERVAL)")
+    int passive_probe_interval() default 5000;
+
+    @AttributeDefinition(description = "Other endpoints tried when a backend connection fails (HAYSTACK_LB_RETRIES)")
+    int retries() default 3;
+
+    @AttributeDefinition(description = "Largest request head in bytes; larger is refused (HAYSTACK_LB_MAX_HEADER_SIZE)")
+    int max_header_size() default 16384;
+}

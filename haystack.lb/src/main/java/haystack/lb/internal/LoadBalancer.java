@@ -1,0 +1,193 @@
+package haystack.lb.internal;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import haystack.api.Endpoint;
+import haystack.api.Protocol;
+import haystack.api.RegistryChange;
+import haystack.api.RegistryListener;
+import haystack.api.RegistrySnapshot;
+import io.undertow.client.UndertowClient;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+
+/**
+ * The load balancer (SPEC §5): listens on the http and http-alt ports, rebuilds one
+ * immutable routing table per port on every registry or health change, and keeps the
+ * per-endpoint backends (pools, counters) across rebuilds. Requests read the tables
+ * through volatile fields and never lock.
+ */
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = RegistryListener.class)
+@Designate(ocd = LbConfig.class)
+public final class LoadBalancer implements RegistryListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
+
+    static {
+        // Undertow and XNIO log through their embedded jboss-logging, which only picks slf4j
+        // when Logback is present; without this their lines go to java.util.logging on stderr.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+    }
+    static final String HTTP = "http";
+    static final String HTTP_ALT = "http-alt";
+    private static final Set<String> PORT_NAMES = Set.of(HTTP, HTTP_ALT);
+
+    private final LbConfig config;
+    private final UndertowClient client = UndertowClient.getInstance();
+    private final OptionMap backendOptions;
+    private final Object lock = new Object();
+    /** Backends by endpoint id. Guarded by lock. */
+    private final Map<String, Backend> backends = new HashMap<>();
+    private final Queue<Backend> retiring = new ConcurrentLinkedQueue<>();
+    /** Round-robin style counters per service, one map per listener. Guarded by lock. */
+    private final Map<String, AtomicLong> httpSequences = new HashMap<>();
+    private final Map<String, AtomicLong> httpAltSequences = new HashMap<>();
+    private final HealthMonitor health;
+    private final ProxyServer server;
+    private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
+    private volatile RoutingTable httpTable = RoutingTable.EMPTY;
+    private volatile RoutingTable httpAltTable = RoutingTable.EMPTY;
+
+    @Activate
+    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config) throws IOException {
+        LbSettings.validate(config);
+        this.config = config;
+        this.backendOptions = OptionMap.builder()
+                .set(Options.TCP_NODELAY, true)
+                .getMap();
+        this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild);
+        this.health.every(1000, this::closeRetired);
+        this.server = new ProxyServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        try {
+            server.listen(HTTP, config.bind(), config.http_port(), config, chain(() -> httpTable, strategies));
+            server.listen(HTTP_ALT, config.bind(), config.http_alt_port(), config, chain(() -> httpAltTable, strategies));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private HttpHandler chain(Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
+        BackendProxyClient proxyClient = new BackendProxyClient(table, strategies, config.connect_timeout(),
+                config.idle_timeout(), config.passive_failures(), ejected -> health.submit(this::rebuild));
+        HttpHandler proxy = ProxyHandler.builder()
+                .setProxyClient(proxyClient)
+                .setMaxConnectionRetries(config.retries())
+                .setRewriteHostHeader(false)
+                .setReuseXForwarded(false)
+                .setNext(ResponseCodeHandler.HANDLE_404)
+                .build();
+        return new ErrorPageHandler(new RoutingHandler(table, new ChunkedBodyGuard(proxy)));
+    }
+
+    @Override
+    public void registryChanged(RegistryChange change) {
+        synchronized (lock) {
+            snapshot = change.current();
+            rebuildLocked();
+        }
+    }
+
+    /** Health or ejection changed: same snapshot, new verdicts. */
+    void rebuild() {
+        synchronized (lock) {
+            rebuildLocked();
+        }
+    }
+
+    private void rebuildLocked() {
+        Map<String, Backend> seen = new HashMap<>();
+        for (Endpoint e : snapshot.endpoints()) {
+            if (e.protocol() != Protocol.TCP || !PORT_NAMES.contains(e.portName())) {
+                continue;
+            }
+            Backend b = backends.get(e.id());
+            if (b == null) {
+                b = new Backend(e, client, backendOptions, config.max_connections(), config.idle_timeout());
+                backends.put(e.id(), b);
+            } else {
+                if (!java.util.Objects.equals(b.endpoint().healthCheck(), e.healthCheck())) {
+                    health.untrack(b.id()); // re-tracked below with the new interval
+                    if (e.healthCheck() == null) {
+                        b.checkDown(false);
+                    }
+                }
+                b.update(e);
+            }
+            health.track(b);
+            seen.put(e.id(), b);
+        }
+        backends.values().removeIf(b -> {
+            if (seen.containsKey(b.id())) {
+                return false;
+            }
+            health.untrack(b.id());
+            retiring.add(b);
+            return true;
+        });
+        String origin = config.origin();
+        RoutingTable http = RoutingTable.build(snapshot, HTTP, origin, e -> seen.get(e.id()), httpSequences);
+        RoutingTable httpAlt = RoutingTable.build(snapshot, HTTP_ALT, origin, e -> seen.get(e.id()), httpAltSequences);
+        httpSequences.keySet().retainAll(http.services().keySet());
+        httpAltSequences.keySet().retainAll(httpAlt.services().keySet());
+        httpTable = http;
+        httpAltTable = httpAlt;
+        LOG.debug("routes rebuilt version={} http={} http-alt={}", snapshot.version(), httpTable.services().size(), httpAltTable.services().size());
+    }
+
+    /** Closes the pools of endpoints gone from the registry once their last request is over. */
+    private void closeRetired() {
+        for (int i = retiring.size(); i > 0; i--) {
+            Backend b = retiring.poll();
+            if (b == null) {
+                return;
+            }
+            if (b.active() > 0) {
+                retiring.add(b);
+            } else {
+                b.close();
+            }
+        }
+    }
+
+    /** Port of the http listener as bound (differs from the setting only when that is 0). */
+    int httpPort() {
+        return server.boundPort(0);
+    }
+
+    int httpAltPort() {
+        return server.boundPort(1);
+    }
+
+    @Deactivate
+    void close() {
+        health.close();
+        synchronized (lock) {
+            backends.values().forEach(Backend::close);
+            backends.clear();
+        }
+        retiring.forEach(Backend::close);
+        retiring.clear();
+        server.close();
+    }
+}

@@ -1,0 +1,242 @@
+package haystack.lb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import haystack.api.Health;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * HTTP behaviour that needs no containers: error pages, forwarded headers, streaming of
+ * large bodies, WebSocket pass-through and garbage requests, against loopback backends.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProtocolTest {
+
+    private LbFixture lb;
+    private TestBackends.Echo echo;
+    private TestBackends.Silent silent;
+    private Undertow wsServer;
+
+    @BeforeAll
+    void start() throws Exception {
+        lb = new LbFixture();
+        echo = new TestBackends.Echo();
+        silent = new TestBackends.Silent();
+        wsServer = Undertow.builder().addHttpListener(0, "127.0.0.1")
+                .setHandler(Handlers.path().addPrefixPath("/echo", Handlers.websocket((exchange, channel) -> {
+                    channel.getReceiveSetter().set(new AbstractReceiveListener() {
+                        @Override
+                        protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+                            WebSockets.sendText("echo:" + message.getData(), ch, null);
+                        }
+                    });
+                    channel.resumeReceives();
+                }))).build();
+        wsServer.start();
+        int wsPort = ((java.net.InetSocketAddress) wsServer.getListenerInfo().get(0).getAddress()).getPort();
+        lb.put(LbFixture.endpoint("echo", "echo-1", echo.port()).build(),
+                LbFixture.endpoint("ws", "ws-1", wsPort).path("/ws").build(),
+                LbFixture.endpoint("silent", "silent-1", silent.port()).build(),
+                LbFixture.endpoint("dead", "dead-1", TestBackends.closedPort()).build(),
+                LbFixture.endpoint("starting", "starting-1", echo.port()).health(Health.STARTING).build());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        lb.close();
+        echo.close();
+        silent.close();
+        wsServer.stop();
+    }
+
+    @Test
+    void forwardedHeadersAreAddedAndTheClientsHostKept() throws Exception {
+        String body = lb.body("echo.services.haystack", "/hello?x=1");
+        assertTrue(body.contains("path=/hello?x=1"), body);
+        assertTrue(body.contains("host=echo.services.haystack\n"), body);
+        assertTrue(body.contains("x-forwarded-for=127.0.0.1\n"), body);
+        assertTrue(body.contains("x-forwarded-proto=http\n"), body);
+        assertTrue(body.contains("x-forwarded-host=echo.services.haystack\n"), body);
+    }
+
+    @Test
+    void unknownHostIs404NamingHostAndReason() throws Exception {
+        HttpResponse<String> r = lb.get("nobody.services.haystack", "/");
+        assertEquals(404, r.statusCode());
+        assertTrue(r.body().contains("host: nobody.services.haystack"), r.body());
+        assertTrue(r.body().contains("reason: no service is routed"), r.body());
+    }
+
+    @Test
+    void serviceWithoutHealthyEndpointIs503WithRetryAfter() throws Exception {
+        HttpResponse<String> r = lb.get("starting.services.haystack", "/");
+        assertEquals(503, r.statusCode());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+        assertTrue(r.body().contains("host: starting.services.haystack") && r.body().contains("no healthy endpoint"), r.body());
+    }
+
+    @Test
+    void refusedBackendIs502NamingTheEndpoint() throws Exception {
+        HttpResponse<String> r = lb.get("dead.services.haystack", "/");
+        assertEquals(502, r.statusCode());
+        assertTrue(r.body().contains("host: dead.services.haystack") && r.body().contains("dead-1"), r.body());
+    }
+
+    @Test
+    void silentBackendIs504() throws Exception {
+        HttpResponse<String> r = lb.get("silent.services.haystack", "/");
+        assertEquals(504, r.statusCode());
+        assertTrue(r.body().contains("host: silent.services.haystack") && r.body().contains("timed out"), r.body());
+    }
+
+    @Test
+    void hundredMegabytesStreamUpAndDown() throws Exception {
+        long size = 100L * 1024 * 1024;
+        HttpResponse<InputStream> down = lb.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.lb.httpPort() + "/download?" + size))
+                .header("Host", "echo.services.haystack").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, down.statusCode());
+        long got = 0;
+        byte[] buf = new byte[65536];
+        try (InputStream in = down.body()) {
+            for (int r; (r = in.read(buf)) != -1; ) {
+                got += r;
+            }
+        }
+        assertEquals(size, got);
+        byte[] chunk = new byte[1024 * 1024];
+        HttpRequest.BodyPublisher upload = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
+                    long left = size;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? 7 : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, Math.min(left, chunk.length));
+                        left -= n;
+                        return n;
+                    }
+                }));
+        HttpResponse<String> up = lb.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.lb.httpPort() + "/upload"))
+                .header("Host", "echo.services.haystack").POST(upload).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, up.statusCode());
+        assertEquals(Long.toString(size), up.body());
+    }
+
+    @Test
+    void webSocketUpgradesPassThrough() throws Exception {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        WebSocket ws = lb.http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("ws://127.0.0.1:" + lb.lb.httpPort() + "/ws/echo"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        reply.complete(data.toString());
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ws.sendText("ping", true).get(10, TimeUnit.SECONDS);
+        assertEquals("echo:ping", reply.get(10, TimeUnit.SECONDS));
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+    }
+
+    private String raw(String request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), lb.lb.httpPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            try {
+                for (int r; (r = in.read(buf)) != -1; ) {
+                    answer.write(buf, 0, r);
+                    if (answer.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketException reset) {
+                // the server may close hard after answering garbage
+            }
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private void assertRefused(String request) throws IOException {
+        int before = echo.requests.get();
+        String answer = raw(request);
+        assertTrue(answer.startsWith("HTTP/1.1 400") || answer.startsWith("HTTP/1.1 431"), "answer: " + answer);
+        assertEquals(before, echo.requests.get(), "the backend was reached");
+    }
+
+    @Test
+    void badRequestLineIsRefused() throws IOException {
+        assertRefused("GET /\u0001bad HTTP/1.1 extra\r\nHost: echo.services.haystack\r\n\r\n");
+    }
+
+    @Test
+    void oversizedHeadersAreRefused() throws IOException {
+        assertRefused("GET / HTTP/1.1\r\nHost: echo.services.haystack\r\nX-Big: " + "x".repeat(40_000) + "\r\n\r\n");
+    }
+
+    @Test
+    void nonHexChunkSizeIsRefused() throws IOException {
+        assertRefused("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nhello\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void overlongChunkSizeIsRefused() throws IOException {
+        assertRefused("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\nhello\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void wellFramedChunkedBodyPasses() throws IOException {
+        String answer = raw("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;ext=1\r\nhello\r\n0\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    }
+
+    @Test
+    void conflictingLengthsAreRefused() throws IOException {
+        assertRefused("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello");
+    }
+
+    @Test
+    void goodRawRequestStillWorks() throws IOException {
+        String answer = raw("GET / HTTP/1.1\r\nHost: echo.services.haystack\r\nConnection: close\r\n\r\n");
+        assertNotNull(answer);
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    }
+}

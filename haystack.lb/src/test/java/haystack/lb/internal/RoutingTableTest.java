@@ -1,0 +1,81 @@
+package haystack.lb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import haystack.api.Endpoint;
+import haystack.api.Health;
+import haystack.api.RegistrySnapshot;
+import io.undertow.client.UndertowClient;
+import org.junit.jupiter.api.Test;
+import org.xnio.OptionMap;
+
+class RoutingTableTest {
+
+    private final Map<String, Backend> backends = new HashMap<>();
+
+    private RoutingTable table(String portName, Endpoint... endpoints) {
+        RegistrySnapshot snapshot = new RegistrySnapshot(1, List.of(endpoints));
+        return RoutingTable.build(snapshot, portName, "haystack",
+                e -> backends.computeIfAbsent(e.id(), id -> new Backend(e, UndertowClient.getInstance(), OptionMap.EMPTY, 10, 1000)),
+                new HashMap<String, AtomicLong>());
+    }
+
+    @Test
+    void hostsAreServiceGroupAndAliasNamesUnderTheOrigin() {
+        Endpoint plain = LbFixture.endpoint("nginx", "c1", 1001).build();
+        Endpoint grouped = LbFixture.endpoint("nginx", "c2", 1002).group("web").aliases(Set.of("WWW.Example.TEST")).build();
+        Endpoint versioned = LbFixture.endpoint("hello/v1", "c3", 1003).build();
+        RoutingTable t = table("http", plain, grouped, versioned);
+        assertEquals("nginx", t.host("nginx.services.haystack").service());
+        assertEquals("web.nginx", t.host("web.nginx.services.haystack").service());
+        assertEquals("web.nginx", t.host("www.example.test").service());
+        assertEquals("v1.hello", t.host("v1.hello.services.haystack").service());
+        assertNull(t.host("other.services.haystack"));
+    }
+
+    @Test
+    void hostHeadersAreComparedWithoutCasePortOrTrailingDot() {
+        assertEquals("nginx.services.haystack", RoutingTable.normalHost("NGINX.Services.Haystack:8080"));
+        assertEquals("nginx.services.haystack", RoutingTable.normalHost("nginx.services.haystack."));
+        assertEquals("[::1]", RoutingTable.normalHost("[::1]:80"));
+    }
+
+    @Test
+    void longestPathPrefixWinsAtSegmentBoundaries() {
+        Endpoint hello = LbFixture.endpoint("hello", "c1", 1001).path("/hello").build();
+        Endpoint v1 = LbFixture.endpoint("hello/v1", "c2", 1002).path("/hello/v1").build();
+        RoutingTable t = table("http", hello, v1);
+        assertEquals("v1.hello", t.path("/hello/v1/x").route().service());
+        assertEquals("v1.hello", t.path("/hello/v1").route().service());
+        assertEquals("hello", t.path("/hello/v1x").route().service());
+        assertEquals("hello", t.path("/hello").route().service());
+        assertNull(t.path("/hellothere"));
+        assertNull(t.path("/"));
+    }
+
+    @Test
+    void eachListenerServesItsOwnPortName() {
+        Endpoint http = LbFixture.endpoint("jenkins", "c1", 1001).build();
+        Endpoint alt = LbFixture.endpoint("jenkins", "c1", 1002).portName("http-alt").build();
+        Endpoint redis = LbFixture.endpoint("cache", "c2", 6379).portName("redis").build();
+        assertEquals(1001, table("http", http, alt, redis).host("jenkins.services.haystack").pool().endpoint(0).port());
+        assertEquals(1002, table("http-alt", http, alt, redis).host("jenkins.services.haystack").pool().endpoint(0).port());
+        assertNull(table("http", redis).host("cache.services.haystack"));
+    }
+
+    @Test
+    void drainingAndUnhealthyEndpointsStayRoutedButTakeNoTraffic() {
+        Endpoint draining = LbFixture.endpoint("web", "c1", 1001).draining(true).build();
+        Endpoint starting = LbFixture.endpoint("web", "c2", 1002).health(Health.STARTING).build();
+        Route route = table("http", draining, starting).host("web.services.haystack");
+        assertEquals(0, route.pool().size());
+        assertEquals(2, route.registered());
+    }
+}

@@ -1,0 +1,27 @@
+package haystack.lb.internal;
+
+import java.lang.annotation.Annotation;
+
+/** An {@link LbConfig} for tests: free ports on loopback, short timeouts, fast probes. */
+final class TestConfig implements LbConfig {
+
+    int connectTimeout = 2000;
+    int idleTimeout = 3000;
+    int passiveFailures = 2;
+    int passiveProbeInterval = 300;
+    int httpPort;
+    int httpAltPort;
+
+    @Override public Class<? extends Annotation> annotationType() { return LbConfig.class; }
+    @Override public int http_port() { return httpPort; }
+    @Override public int http_alt_port() { return httpAltPort; }
+    @Override public String bind() { return "127.0.0.1"; }
+    @Override public String origin() { return "haystack"; }
+    @Override public int connect_timeout() { return connectTimeout; }
+    @Override public int idle_timeout() { return idleTimeout; }
+    @Override public int max_connections() { return 4096; }
+    @Override public int passive_failures() { return passiveFailures; }
+    @Override public int passive_probe_interval() { return passiveProbeInterval; }
+    @Override public int retries() { return 3; }
+    @Override public int max_header_size() { return 16384; }
+}
