@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import haystack.api.strategy.BalancingStrategy;
+import haystack.api.trace.TraceEvent;
+import haystack.api.trace.Tracer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
@@ -32,8 +34,11 @@ final class BackendProxyClient implements ProxyClient {
     private final int ejectAfter;
     private final Consumer<Backend> onEject;
 
+    private final Tracer tracer;
+
     BackendProxyClient(Supplier<RoutingTable> table, StrategyCatalogImpl strategies, long connectTimeoutMs,
-            long idleTimeoutMs, int ejectAfter, Consumer<Backend> onEject) {
+            long idleTimeoutMs, int ejectAfter, Consumer<Backend> onEject, Tracer tracer) {
+        this.tracer = tracer;
         this.table = table;
         this.strategies = strategies;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -85,6 +90,9 @@ final class BackendProxyClient implements ProxyClient {
             return;
         }
         attempt.start(backend);
+        if (tracer.isActive()) {
+            traceRoute(route, exchange, backend);
+        }
         ConnectCallback connecting = new ConnectCallback(attempt, backend, callback, exchange);
         backend.pool().connect(route, exchange, connecting, connectTimeoutMs, TimeUnit.MILLISECONDS, false);
         // A pooled keep-alive connection completes inside connect(); only a new one needs a timer.
@@ -116,6 +124,14 @@ final class BackendProxyClient implements ProxyClient {
             }
         }
         return pool.backend(index);
+    }
+
+    private void traceRoute(Route route, HttpServerExchange exchange, Backend backend) {
+        InetSocketAddress source = exchange.getSourceAddress();
+        tracer.trace(TraceEvent.ROUTE, "route client=" + (source == null ? "-" : source.getAddress().getHostAddress())
+                + " host=" + exchange.getHostName() + " path=" + exchange.getRequestPath() + " service=" + route.service()
+                + " strategy=" + strategies.nameFor(route.service(), route.strategy())
+                + " container=" + backend.endpoint().containerName() + " endpoint=" + backend.pool().getUri().getAuthority());
     }
 
     private void backendFailed(Attempt attempt, Backend backend, String why, boolean timeout) {

@@ -14,6 +14,7 @@ import haystack.api.Protocol;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
+import haystack.api.trace.Tracer;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
@@ -63,13 +64,19 @@ public final class LoadBalancer implements RegistryListener {
     private final Map<String, AtomicLong> httpSequences = new HashMap<>();
     private final Map<String, AtomicLong> httpAltSequences = new HashMap<>();
     private final HealthMonitor health;
+    private final Tracer tracer;
     private final ProxyServer server;
     private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
     private volatile RoutingTable httpTable = RoutingTable.EMPTY;
     private volatile RoutingTable httpAltTable = RoutingTable.EMPTY;
 
+    public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config) throws IOException {
+        this(strategies, config, Tracer.OFF);
+    }
+
     @Activate
-    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config) throws IOException {
+    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer) throws IOException {
+        this.tracer = tracer;
         LbSettings.validate(config);
         this.config = config;
         this.backendOptions = OptionMap.builder()
@@ -89,7 +96,7 @@ public final class LoadBalancer implements RegistryListener {
 
     private HttpHandler chain(Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
         BackendProxyClient proxyClient = new BackendProxyClient(table, strategies, config.connect_timeout(),
-                config.idle_timeout(), config.passive_failures(), ejected -> health.submit(this::rebuild));
+                config.idle_timeout(), config.passive_failures(), ejected -> health.submit(this::rebuild), tracer);
         HttpHandler proxy = ProxyHandler.builder()
                 .setProxyClient(proxyClient)
                 .setMaxConnectionRetries(config.retries())

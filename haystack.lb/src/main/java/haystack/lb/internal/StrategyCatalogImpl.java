@@ -76,21 +76,23 @@ public final class StrategyCatalogImpl implements StrategyCatalog {
 
     /** The strategy for a request to {@code service}: runtime choice, else label, else default. */
     BalancingStrategy strategyFor(String service, String label) {
+        BalancingStrategy s = byName.get(nameFor(service, label));
+        return s == null ? FALLBACK : s;
+    }
+
+    /** The name of the installed strategy a request to {@code service} gets (round-robin when none fits). */
+    String nameFor(String service, String label) {
         Map<String, BalancingStrategy> now = byName;
-        BalancingStrategy s = null;
         if (!overrides.isEmpty()) {
             String chosen = overrides.get(service);
-            if (chosen != null) {
-                s = now.get(chosen);
+            if (chosen != null && now.containsKey(chosen)) {
+                return chosen;
             }
         }
-        if (s == null && label != null) {
-            s = now.get(label);
+        if (label != null && now.containsKey(label)) {
+            return label;
         }
-        if (s == null) {
-            s = now.get(BalancingStrategy.DEFAULT_NAME);
-        }
-        return s == null ? FALLBACK : s;
+        return BalancingStrategy.DEFAULT_NAME;
     }
 
     @Override
