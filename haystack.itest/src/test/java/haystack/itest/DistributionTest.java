@@ -66,6 +66,7 @@ class DistributionTest {
         env.put("HAYSTACK_DNS_PORT", String.valueOf(dnsPort));
         env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
         env.put("HAYSTACK_ORIGIN", "example");
+        env.put("HAYSTACK_TRACE", "true");
         env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
         try (HaystackProcess haystack = new HaystackProcess(javaHome, dir, env)) {
             haystack.awaitLine(l -> STARTED.matcher(l).find(), Duration.ofSeconds(60));
@@ -73,11 +74,21 @@ class DistributionTest {
 
             String soa = run(List.of("dig", "+short", "+time=2", "+tries=3", "@127.0.0.1", "-p", String.valueOf(dnsPort), "example", "SOA"));
             assertTrue(soa.startsWith("ns.example. ") || soa.contains("example."), "SOA of the configured origin: " + soa);
+            haystack.awaitLine(l -> l.contains("trace - dns query client=127.0.0.1") && l.contains("type=SOA"),
+                    Duration.ofSeconds(10));
 
             String bundles = run(List.of("ssh", "-p", String.valueOf(sshPort), "-i", key.toString(), "-o", "BatchMode=yes",
                     "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
                     "operator@127.0.0.1", "lb"));
             assertTrue(bundles.contains("Haystack DNS"), bundles);
+            for (String command : List.of("headers 0", "inspect capability service 0", "scr:list",
+                    "scr:info haystack.registry.internal.RegistryImpl", "haystack:services", "haystack:endpoints",
+                    "haystack:containers", "haystack:strategies", "haystack:strategy nginx", "haystack:trace",
+                    "haystack:dns nosuch.services.example")) {
+                run(List.of("ssh", "-p", String.valueOf(sshPort), "-i", key.toString(), "-o", "BatchMode=yes",
+                        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                        "operator@127.0.0.1", command));
+            }
         }
     }
 

@@ -11,41 +11,25 @@ enum ValueType {
     PORT("a port number 0-65535 (0 picks a free port)") {
         @Override
         Object parse(String text) {
-            int port = Integer.parseInt(text.trim());
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException();
-            }
-            return port;
+            return wholeNumber(text, 0, 65535);
         }
     },
     SECONDS("a whole number of seconds, 0 or more") {
         @Override
         Object parse(String text) {
-            int n = Integer.parseInt(text.trim());
-            if (n < 0) {
-                throw new IllegalArgumentException();
-            }
-            return n;
+            return wholeNumber(text, 0, Integer.MAX_VALUE);
         }
     },
     MILLIS("a whole number of milliseconds, 1 or more") {
         @Override
         Object parse(String text) {
-            int n = Integer.parseInt(text.trim());
-            if (n < 1) {
-                throw new IllegalArgumentException();
-            }
-            return n;
+            return wholeNumber(text, 1, Integer.MAX_VALUE);
         }
     },
     COUNT("a whole number, 0 or more") {
         @Override
         Object parse(String text) {
-            int n = Integer.parseInt(text.trim());
-            if (n < 0) {
-                throw new IllegalArgumentException();
-            }
-            return n;
+            return wholeNumber(text, 0, Integer.MAX_VALUE);
         }
     },
     BOOLEAN("true or false (also 1/0, yes/no)") {
@@ -150,6 +134,14 @@ enum ValueType {
 
     /** The configuration value for {@code text}; throws when the text is not allowed. */
     abstract Object parse(String text);
+
+    private static int wholeNumber(String text, int min, int max) {
+        int n = Integer.parseInt(text.trim());
+        if (n < min || n > max) {
+            throw new IllegalArgumentException();
+        }
+        return n;
+    }
 
     private interface Check {
         void accept(String item);

@@ -86,6 +86,10 @@ class HotSwapTest {
                 Map<String, Long> pinned = growthOver(loop, Duration.ofSeconds(2));
                 assertEquals(1, pinned.size(), "every request to the first endpoint: " + pinned);
 
+                // refresh restarts the bundle: its strategy leaves and comes back under traffic
+                ok(ssh.exec(key, "refresh " + id.group(1)));
+                assertTrue(ok(ssh.exec(key, "haystack:strategy " + service)).contains(StrategyBundle.NAME));
+
                 ok(ssh.exec(key, "uninstall " + id.group(1)));
                 awaitGrowth(loop, growth -> growth.size() == 2, Duration.ofSeconds(20));
                 assertTrue(ok(ssh.exec(key, "haystack:strategy " + service)).contains("round-robin"));

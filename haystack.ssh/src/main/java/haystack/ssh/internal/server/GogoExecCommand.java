@@ -1,7 +1,5 @@
 package haystack.ssh.internal.server;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -10,9 +8,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import haystack.ssh.internal.commands.SessionResources;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,40 +16,16 @@ import org.slf4j.LoggerFactory;
  * {@code ssh host 'command'}: runs one Gogo command line, prints its result and exits with
  * status 0, or prints the error and exits with status 1.
  */
-final class GogoExecCommand implements Command {
+final class GogoExecCommand extends ChannelCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(GogoExecCommand.class);
 
     private final CommandProcessor processor;
     private final String commandLine;
-    private InputStream in;
-    private OutputStream out;
-    private OutputStream err;
-    private ExitCallback exit;
 
     GogoExecCommand(CommandProcessor processor, String commandLine) {
         this.processor = processor;
         this.commandLine = commandLine;
-    }
-
-    @Override
-    public void setInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-        this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-        this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback exit) {
-        this.exit = exit;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package haystack.ssh.internal.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,10 +10,8 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import haystack.ssh.internal.commands.SessionResources;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -32,42 +28,18 @@ import org.slf4j.LoggerFactory;
  * the SSH channel, with line editing, history, completion of command names and
  * window-size changes. {@code exit}, Ctrl-D or closing the connection ends it.
  */
-final class GogoShell implements Command {
+final class GogoShell extends ChannelCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(GogoShell.class);
     private static final String PROMPT = "haystack> ";
 
     private final CommandProcessor processor;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private InputStream in;
-    private OutputStream out;
-    private OutputStream err;
-    private ExitCallback exit;
     private volatile Terminal terminal;
     private volatile Thread thread;
 
     GogoShell(CommandProcessor processor) {
         this.processor = processor;
-    }
-
-    @Override
-    public void setInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-        this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-        this.err = err;
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback exit) {
-        this.exit = exit;
     }
 
     @Override
