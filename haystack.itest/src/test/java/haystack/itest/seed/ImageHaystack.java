@@ -79,8 +79,13 @@ final class ImageHaystack implements RunningHaystack {
     }
 
     @Override
-    public void close() throws Exception {
+    public int stop() throws Exception {
         docker("stop", "--time=30", name);
+        return Integer.parseInt(docker("inspect", "--format={{.State.ExitCode}}", name).out().strip());
+    }
+
+    @Override
+    public void close() throws Exception {
         docker("rm", "--force", name);
     }
 

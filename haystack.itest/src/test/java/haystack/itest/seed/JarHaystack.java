@@ -69,9 +69,13 @@ final class JarHaystack implements RunningHaystack {
     }
 
     @Override
-    public void close() throws Exception {
+    public int stop() throws Exception {
         process.terminate();
-        process.awaitExit(Duration.ofSeconds(30));
+        return process.awaitExit(Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void close() throws Exception {
         process.close();
     }
 

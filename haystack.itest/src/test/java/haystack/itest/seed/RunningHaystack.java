@@ -18,6 +18,9 @@ interface RunningHaystack extends AutoCloseable {
     /** Everything Haystack logged so far. */
     String output() throws Exception;
 
+    /** Stops Haystack as its user does (SIGTERM: Ctrl-C's sibling, or docker stop); returns the exit status. */
+    int stop() throws Exception;
+
     @Override
     void close() throws Exception;
 }

@@ -24,7 +24,7 @@ import org.testcontainers.DockerClientFactory;
  * once with {@code java -jar haystack.jar} on the host and once with Haystack's own
  * container image: a pool of nginx containers and a web group, a busybox client using
  * Haystack as its DNS, nslookup and wget through the load balancer, httpd, jenkins on the
- * alt-HTTP port, the name gone with the last container, and trace over SSH.
+ * alt-HTTP port, the name gone with the last container, trace over SSH, and an orderly stop.
  * Needs ports 53, 80, 8080 and 22022 free on this host.
  */
 @RequiresDocker
@@ -82,6 +82,9 @@ class SeedWalkthroughTest {
 
             stopOneByOneUntilTheNameIsGone(containers);
             traceOverSsh(haystack, containers, key);
+
+            assertEquals(143, haystack.stop(), "a SIGTERM'd JVM's status, after stopping in order:\n" + haystack.output());
+            haystack.awaitLine(l -> l.contains("haystack stopping"), Duration.ofSeconds(10));
         }
     }
 
