@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds Haystack's container image, haystack:latest, with no registry: a Java runtime
 # made by jlink from this machine's JDK, the glibc libraries it links (found with ldd),
-# and haystack.jar, copied FROM scratch. Does nothing when haystack:latest already holds
-# the current jar (the image's label haystack.jar.sha256), so tests may call it freely.
+# and haystack.jar, copied FROM scratch. Does nothing when haystack:latest was built from
+# the same jar, Dockerfile, this script and JDK (the image's label haystack.inputs.sha256),
+# so tests may call it freely.
 #   image/build.sh            build when missing or stale
 #   image/build.sh --force    always build
 # Needs: a JDK 17+ with jlink (Debian: openjdk-17-jdk-headless), docker, ldd (libc-bin).
@@ -13,14 +14,14 @@ jar=haystack.distro/target/haystack.jar
 out=image/target
 
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests install >&2
-sha=$(sha256sum "$jar" | cut -d' ' -f1)
+jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}
+sha=$(cat "$jar" image/Dockerfile image/build.sh "$jdk/release" | sha256sum | cut -d' ' -f1)
 if [ "${1:-}" != "--force" ] && \
-   [ "$(docker image inspect --format '{{index .Config.Labels "haystack.jar.sha256"}}' "$image" 2>/dev/null)" = "$sha" ]; then
-  echo "image $image is current (jar sha256 $sha)"
+   [ "$(docker image inspect --format '{{index .Config.Labels "haystack.inputs.sha256"}}' "$image" 2>/dev/null)" = "$sha" ]; then
+  echo "image $image is current (inputs sha256 $sha)"
   exit 0
 fi
 
-jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}
 # What the bundles use (jdeps --print-module-deps over the jar's embedded bundles), plus
 # jdk.net (unix sockets to the engine), jdk.crypto.ec (SSH keys), java.net.http and
 # jdk.zipfs which bundles may load reflectively.
@@ -29,7 +30,9 @@ java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.xml,
 jdk.unsupported,jdk.zipfs
 
 rm -rf "$out" && mkdir -p "$out/rootfs/opt" "$out/rootfs/tmp" "$out/rootfs/etc" "$out/rootfs/var/lib/haystack"
-"$jdk/bin/jlink" --module-path "$jdk/jmods" --add-modules "$modules" --output "$out/rootfs/opt/java" \
+# JDKs from 24 may ship without jmods and link from their own runtime instead.
+jmods=(); [ -d "$jdk/jmods" ] && jmods=(--module-path "$jdk/jmods")
+"$jdk/bin/jlink" "${jmods[@]}" --add-modules "$modules" --output "$out/rootfs/opt/java" \
   --strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive
 # A server has no display: keep java.desktop's classes (java.beans) but drop its native graphics,
 # font and sound libraries, which would drag in X11, freetype, harfbuzz and glib.
@@ -47,9 +50,9 @@ cp "$jar" "$out/haystack.jar"
 cp image/Dockerfile "$out/Dockerfile"
 
 previous=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
-DOCKER_BUILDKIT=0 docker build --quiet --label "haystack.jar.sha256=$sha" --tag "$image" "$out"
+DOCKER_BUILDKIT=0 docker build --quiet --label "haystack.inputs.sha256=$sha" --tag "$image" "$out"
 # The image this one replaces, now untagged, is removed unless a container still uses it.
 if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "$image")" ]; then
   docker rmi "$previous" >/dev/null 2>&1 || true
 fi
-echo "built $image size=$(docker image inspect --format '{{.Size}}' "$image") jar sha256 $sha"
+echo "built $image size=$(docker image inspect --format '{{.Size}}' "$image") inputs sha256 $sha"

@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import haystack.testing.OpenSsh;
 
@@ -46,7 +48,7 @@ final class ImageHaystack implements RunningHaystack {
     }
 
     private static OpenSsh.Result docker(String... args) throws Exception {
-        return OpenSsh.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("docker"), java.util.Arrays.stream(args)).toList(), null);
+        return OpenSsh.run(Stream.concat(Stream.of("docker"), Arrays.stream(args)).toList(), null);
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import haystack.testing.BusyboxImage;
@@ -55,7 +57,7 @@ final class SeedContainers implements AutoCloseable {
         docker.stopContainerCmd(name).withTimeout(2).exec();
     }
 
-    private void start(com.github.dockerjava.api.command.CreateContainerCmd create) {
+    private void start(CreateContainerCmd create) {
         String name = create.getName();
         remove(name);
         names.add(name);
@@ -65,7 +67,7 @@ final class SeedContainers implements AutoCloseable {
     private void remove(String name) {
         try {
             docker.removeContainerCmd(name).withForce(true).exec();
-        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+        } catch (NotFoundException gone) {
             // nothing left from an earlier run
         }
     }

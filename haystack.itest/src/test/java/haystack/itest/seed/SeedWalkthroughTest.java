@@ -1,6 +1,7 @@
 package haystack.itest.seed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -101,7 +102,7 @@ class SeedWalkthroughTest {
             for (int i = 0; i < 3; i++) {
                 OpenSsh.Result page = containers.type("wget -q -O - http://nginx.services.haystack");
                 assertEquals(0, page.status(), "still served after stopping " + stopped + ": " + page.err());
-                assertTrue(!stopped.contains(page.out().strip()), "a stopped container answered: " + page.out() + " stopped " + stopped);
+                assertFalse(stopped.contains(page.out().strip()), "a stopped container answered: " + page.out() + " stopped " + stopped);
             }
             assertEquals(0, containers.type("nslookup nginx.services.haystack").status(), "the name stays while a container is left");
         }
