@@ -80,6 +80,8 @@ class SeedWalkthroughTest {
             containers.serve(containers.image("jenkins"), "seed-jenkins", "jenkins", 8080);
             awaitResolves(containers, "jenkins.services.haystack");
             assertEquals(Set.of("jenkins"), fetchUntil(containers, "http://jenkins.services.haystack:8080/", Set.of("jenkins")));
+            OpenSsh.Result onPort80 = containers.type("wget -q -O - http://jenkins.services.haystack/");
+            assertTrue(onPort80.status() != 0 && onPort80.err().contains("404"), "http-alt services are served on 8080 only: " + onPort80);
 
             stopOneByOneUntilTheNameIsGone(containers);
             traceOverSsh(haystack, containers, key);
