@@ -75,7 +75,12 @@ class DnsServerTest {
         dns.put(DnsFixture.endpoint("redis", "cache-1", "172.17.0.4", 6379, "redis").toBuilder().group("cache").build(),
                 DnsFixture.endpoint("redis", "store-1", "172.17.0.5", 6379, "redis").toBuilder().group("store").build());
         assertEquals(Set.of("172.17.0.4"), rdata(dns.query("cache.redis.services.haystack.", Type.A), Section.ANSWER));
-        assertEquals(Set.of("172.17.0.4", "172.17.0.5"), rdata(dns.query("redis.services.haystack.", Type.A), Section.ANSWER));
+        // grouped containers serve their group's name only, as the balancer routes them
+        Message plain = dns.query("redis.services.haystack.", Type.A);
+        assertEquals(Rcode.NOERROR, plain.getRcode(), "the plain name is the groups' parent: NODATA, not NXDOMAIN");
+        assertEquals(Set.of(), rdata(plain, Section.ANSWER));
+        dns.put(DnsFixture.endpoint("redis", "redis-9", "172.17.0.9", 6379, "redis"));
+        assertEquals(Set.of("172.17.0.9"), rdata(dns.query("redis.services.haystack.", Type.A), Section.ANSWER));
         assertEquals(1, dns.query("_redis._tcp.store.redis.services.haystack.", Type.SRV).getSection(Section.ANSWER).size());
     }
 

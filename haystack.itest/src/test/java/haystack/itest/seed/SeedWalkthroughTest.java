@@ -92,11 +92,12 @@ class SeedWalkthroughTest {
     }
 
     /**
-     * Stops the nginx containers one at a time (the web group first, then the pool): the
-     * rest keep serving, and the name goes with the last.
+     * Stops the nginx containers one at a time, the pool first: the rest keep serving; with
+     * the pool gone the plain name answers no more while the web group still serves its own
+     * name (grouped containers are not part of the plain pool); the name goes with the last.
      */
     private static void stopOneByOneUntilTheNameIsGone(SeedContainers containers) throws Exception {
-        List<String> pool = List.of("web-001", "web-002", "seed-nginx-a", "seed-nginx-b", "seed-nginx-c", "seed-nginx-d");
+        List<String> pool = List.of("seed-nginx-a", "seed-nginx-b", "seed-nginx-c", "seed-nginx-d");
         Set<String> stopped = new LinkedHashSet<>();
         for (String name : pool.subList(0, pool.size() - 1)) {
             containers.stop(name);
@@ -109,6 +110,15 @@ class SeedWalkthroughTest {
             assertEquals(0, containers.type("nslookup nginx.services.haystack").status(), "the name stays while a container is left");
         }
         containers.stop(pool.get(pool.size() - 1));
+        awaitStatus(containers, "wget -q -T 2 -O - http://nginx.services.haystack", false,
+                "the plain nginx name still serves with only the web group left");
+        OpenSsh.Result web = containers.type("wget -q -O - http://web.nginx.services.haystack");
+        assertEquals(0, web.status(), "the web group still serves its own name: " + web.err());
+        assertTrue(WEB.contains(web.out().strip()), web.out());
+
+        containers.stop("web-001");
+        assertTrue(WEB.contains(containers.type("wget -q -O - http://web.nginx.services.haystack").out().strip()));
+        containers.stop("web-002");
         String gone = null;
         for (int i = 0; i < ATTEMPTS && gone == null; i++) {
             OpenSsh.Result r = containers.type("nslookup nginx.services.haystack");
@@ -119,6 +129,19 @@ class SeedWalkthroughTest {
             }
         }
         assertTrue(gone != null, "nginx.services.haystack still answers after its last container stopped");
+    }
+
+    /** Runs {@code command} in the client until its success is {@code succeeds}, failing with {@code message}. */
+    private static void awaitStatus(SeedContainers containers, String command, boolean succeeds, String message) throws Exception {
+        OpenSsh.Result r = null;
+        for (int i = 0; i < ATTEMPTS; i++) {
+            r = containers.type(command);
+            if ((r.status() == 0) == succeeds) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(message + ": " + r.out() + r.err());
     }
 
     /** ssh in with the authorised key, trace on, see a container's events, trace off, exit. */

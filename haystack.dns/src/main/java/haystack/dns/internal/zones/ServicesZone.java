@@ -69,12 +69,10 @@ public final class ServicesZone implements ZoneProvider {
     private void build(ZoneQuery query, ZoneNames names) {
         String apex = ZONE + "." + query.origin();
         Map<String, Service> services = new HashMap<>();
+        // A grouped container serves its group's name only (SPEC §3: <group>.<service>),
+        // as the balancer routes it: web-001 is not one of the plain nginx pool.
         for (Endpoint e : query.registry().endpoints()) {
-            String service = ServiceNames.dnsName(e.service()) + "." + apex;
-            collect(services.computeIfAbsent(service, n -> new Service()), e);
-            if (e.group() != null) {
-                collect(services.computeIfAbsent(e.group() + "." + service, n -> new Service()), e);
-            }
+            collect(services.computeIfAbsent(e.qualifiedName() + "." + apex, n -> new Service()), e);
         }
         services.forEach((name, s) -> {
             names.addName(name, apex);
