@@ -19,14 +19,14 @@ import java.util.function.Predicate;
  * The exported distribution started as a user starts it: {@code java -jar haystack.jar}
  * with environment variables only, its stdout collected line by line.
  */
-final class HaystackProcess implements AutoCloseable {
+public final class HaystackProcess implements AutoCloseable {
 
-    static final Path JAR = Path.of("../haystack.distro/target/haystack.jar").toAbsolutePath().normalize();
+    public static final Path JAR = Path.of("../haystack.distro/target/haystack.jar").toAbsolutePath().normalize();
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    HaystackProcess(Path javaHome, Path workDir, Map<String, String> env) throws IOException {
+    public HaystackProcess(Path javaHome, Path workDir, Map<String, String> env) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build haystack.distro first");
         }
@@ -51,7 +51,7 @@ final class HaystackProcess implements AutoCloseable {
     }
 
     /** Waits for a line matching {@code match}; returns it, or fails with everything printed so far. */
-    String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             for (String line : lines) {
@@ -69,7 +69,7 @@ final class HaystackProcess implements AutoCloseable {
         throw new AssertionError("no such line within " + timeout + "; output:\n" + output());
     }
 
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("haystack still running after " + timeout + "; output:\n" + output());
         }
@@ -78,24 +78,24 @@ final class HaystackProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as docker stop and systemd send; unlike Process.destroy() it leaves stdout open. */
-    void terminate() {
+    public void terminate() {
         process.toHandle().destroy();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return new ArrayList<>(lines);
     }
 
     /** What Haystack printed, without the JVM's own deprecation warnings (Java 24+ warns of Felix's Unsafe use). */
-    List<String> haystackLines() {
+    public List<String> haystackLines() {
         return lines.stream().filter(l -> !l.startsWith("WARNING: ")).toList();
     }
 
-    String output() {
+    public String output() {
         return String.join("\n", lines);
     }
 

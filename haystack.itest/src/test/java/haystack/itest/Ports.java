@@ -6,19 +6,19 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Ports for a Haystack under test, so it never collides with one running here. */
-final class Ports {
+public final class Ports {
 
     private Ports() {
     }
 
-    static int free() throws IOException {
+    public static int free() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** Every listener on a free port, data and config under {@code dir}. */
-    static Map<String, String> allFree(Path dir) {
+    public static Map<String, String> allFree(Path dir) {
         return Map.of(
                 "HAYSTACK_DNS_PORT", "0", "HAYSTACK_HTTP_PORT", "0", "HAYSTACK_HTTP_ALT_PORT", "0",
                 "HAYSTACK_SSH_PORT", "0", "HAYSTACK_ADMIN_PORT", "0",
