@@ -53,6 +53,7 @@ class WebAdminTest {
         env.put("HAYSTACK_ADDRESS", "127.0.0.1");
         env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
         env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
+        env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
         env.putAll(extra);
         HaystackProcess p = new HaystackProcess(JAVA_HOME, dir, env);
         try {
@@ -185,7 +186,7 @@ class WebAdminTest {
                 assertEquals(200, ok.statusCode(), path);
                 assertFalse(ok.body().contains(PASSWORD), path + " shows the password");
             }
-            assertTrue(p.lines().stream().anyMatch(l -> l.contains("listener=admin") && l.contains("auth=basic user=admin")));
+            assertTrue(p.lines().stream().anyMatch(l -> l.contains("listener=admin") && l.contains("bind=127.0.0.1 auth=basic user=admin")));
             assertFalse(p.output().contains(PASSWORD), "the password is in the log");
         }
     }
