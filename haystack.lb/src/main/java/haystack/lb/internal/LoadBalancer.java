@@ -88,17 +88,17 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild);
         this.health.every(1000, this::closeRetired);
         this.server = new ProxyServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        this.metrics = new RequestMetrics(config.access_log(), Map.of(HTTP, () -> server.activeConnections(0), HTTP_ALT, () -> server.activeConnections(1)));
+        this.metrics = new RequestMetrics(config.access_log());
         try {
-            server.listen(HTTP, config.bind(), config.http_port(), config, chain(() -> httpTable, strategies));
-            server.listen(HTTP_ALT, config.bind(), config.http_alt_port(), config, chain(() -> httpAltTable, strategies));
+            server.listen(HTTP, config.bind(), config.http_port(), config, chain(HTTP, () -> httpTable, strategies));
+            server.listen(HTTP_ALT, config.bind(), config.http_alt_port(), config, chain(HTTP_ALT, () -> httpAltTable, strategies));
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private HttpHandler chain(Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
+    private HttpHandler chain(String listener, Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
         BackendProxyClient proxyClient = new BackendProxyClient(table, strategies, config.connect_timeout(),
                 config.idle_timeout(), config.passive_failures(), ejected -> health.submit(this::rebuild), tracer);
         HttpHandler proxy = ProxyHandler.builder()
@@ -108,7 +108,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
                 .setReuseXForwarded(false)
                 .setNext(ResponseCodeHandler.HANDLE_404)
                 .build();
-        return metrics.wrap(new ErrorPageHandler(new RoutingHandler(table, new ChunkedBodyGuard(proxy))));
+        return metrics.wrap(listener, new ErrorPageHandler(new RoutingHandler(table, new ChunkedBodyGuard(proxy))));
     }
 
     @Override

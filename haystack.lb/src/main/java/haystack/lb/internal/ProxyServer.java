@@ -57,8 +57,6 @@ final class ProxyServer implements AutoCloseable {
                 // Bodies stream through; their size is the backend's business.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
-                // Counts open connections for haystack_http_active_connections.
-                .setServerOption(UndertowOptions.ENABLE_STATISTICS, true)
                 .setSocketOption(Options.CONNECTION_HIGH_WATER, config.max_connections())
                 .setSocketOption(Options.CONNECTION_LOW_WATER, config.max_connections())
                 .setSocketOption(Options.BACKLOG, 1024)
@@ -80,15 +78,6 @@ final class ProxyServer implements AutoCloseable {
     /** The port actually bound by the listener started {@code index}-th (for port 0 in tests). */
     int boundPort(int index) {
         return ((java.net.InetSocketAddress) servers.get(index).getListenerInfo().get(0).getAddress()).getPort();
-    }
-
-    /** Client connections open now on the listener started {@code index}-th. */
-    long activeConnections(int index) {
-        if (index >= servers.size()) {
-            return 0;
-        }
-        io.undertow.server.ConnectorStatistics stats = servers.get(index).getListenerInfo().get(0).getConnectorStatistics();
-        return stats == null ? 0 : stats.getActiveConnections();
     }
 
     @Override

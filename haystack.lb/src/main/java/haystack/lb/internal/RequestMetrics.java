@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 
 import haystack.api.metrics.Histogram;
 import haystack.api.metrics.MetricsSource;
@@ -13,6 +12,8 @@ import haystack.api.metrics.MetricsWriter;
 import haystack.api.metrics.MetricsWriter.Type;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class RequestMetrics implements MetricsSource {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("haystack.access");
+    private static final AttachmentKey<Boolean> COUNTED = AttachmentKey.create(Boolean.class);
     private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
     private record Key(String service, String endpoint, String status) {
@@ -34,19 +36,25 @@ final class RequestMetrics implements MetricsSource {
     private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
     private final LongAdder inFlight = new LongAdder();
     private final boolean accessLog;
-    private final Map<String, LongSupplier> connections;
+    /** Open client connections by listener, counted from their first request to their close. */
+    private final Map<String, LongAdder> connections = new ConcurrentHashMap<>();
 
-    /** @param connections open client connections now, by listener name */
-    RequestMetrics(boolean accessLog, Map<String, LongSupplier> connections) {
+    RequestMetrics(boolean accessLog) {
         this.accessLog = accessLog;
-        this.connections = connections;
     }
 
-    /** {@code next}, counted. */
-    HttpHandler wrap(HttpHandler next) {
+    /** {@code next}, counted as served by {@code listener}. */
+    HttpHandler wrap(String listener, HttpHandler next) {
+        LongAdder open = connections.computeIfAbsent(listener, l -> new LongAdder());
         return exchange -> {
             long start = System.nanoTime();
             inFlight.increment();
+            ServerConnection connection = exchange.getConnection();
+            if (connection.getAttachment(COUNTED) == null) {
+                connection.putAttachment(COUNTED, Boolean.TRUE);
+                open.increment();
+                connection.addCloseListener(c -> open.decrement());
+            }
             exchange.addExchangeCompleteListener((ex, nextListener) -> {
                 try {
                     completed(ex, start);
@@ -92,7 +100,7 @@ final class RequestMetrics implements MetricsSource {
         durations.forEach((s, h) -> h.write(w, "haystack_http_request_duration_seconds", "service", s));
         w.family("haystack_http_requests_in_flight", Type.GAUGE, "Requests being proxied now");
         w.sample("haystack_http_requests_in_flight", inFlight.sum());
-        w.family("haystack_http_active_connections", Type.GAUGE, "Open client connections by listener");
-        connections.forEach((listener, n) -> w.sample("haystack_http_active_connections", n.getAsLong(), "listener", listener));
+        w.family("haystack_http_active_connections", Type.GAUGE, "Open client connections that have sent a request, by listener");
+        connections.forEach((listener, n) -> w.sample("haystack_http_active_connections", n.sum(), "listener", listener));
     }
 }

@@ -39,6 +39,13 @@ class RequestMetricsTest {
         }
     }
 
+    private static long connections(LbFixture lb) {
+        Samples s = new Samples();
+        lb.lb.collect(s);
+        return s.lines.stream().filter(l -> l.startsWith("haystack_http_active_connections{listener=http} "))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
     @Test
     void requestsAreCountedByServiceEndpointAndStatusClass() throws Exception {
         HttpdContainer web = new HttpdContainer("metrics-a");
@@ -63,7 +70,19 @@ class RequestMetricsTest {
             assertTrue(s.has("haystack_http_request_duration_seconds_bucket{service=counted,le=+Inf} 6"), s.lines::toString);
             assertTrue(s.has("haystack_http_requests_in_flight{} 0"), s.lines::toString);
             assertTrue(s.families.contains("haystack_http_active_connections gauge"), s.families::toString);
-            assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("haystack_http_active_connections{listener=http} ")), s.lines::toString);
+
+            long before = connections(lb);
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", lb.lb.httpPort())) {
+                raw.getOutputStream().write("GET / HTTP/1.1\r\nHost: counted.services.haystack\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] head = new byte[4096];
+                int n = raw.getInputStream().read(head);
+                assertTrue(n > 0 && new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
+                assertEquals(before + 1, connections(lb), "the kept-alive connection is counted");
+            }
+            for (int i = 0; i < 100 && connections(lb) != before; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(before, connections(lb), "a closed connection is no longer counted");
         } finally {
             web.stop();
         }
