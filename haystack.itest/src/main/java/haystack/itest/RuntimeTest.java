@@ -40,7 +40,7 @@ class RuntimeTest {
                 .collect(Collectors.joining(", "));
         assertEquals("", notActive);
         List<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).toList();
-        assertTrue(names.containsAll(List.of("haystack.api", "haystack.registry", "haystack.config", "haystack.docker", "haystack.dns", "haystack.lb", "haystack.ssh", "org.xbill.dns",
+        assertTrue(names.containsAll(List.of("haystack.api", "haystack.registry", "haystack.config", "haystack.docker", "haystack.dns", "haystack.lb", "haystack.ssh", "haystack.web", "org.xbill.dns",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.shell", "org.apache.sshd.osgi")), names.toString());
     }
 
@@ -82,6 +82,15 @@ class RuntimeTest {
                         : java.util.stream.Stream.of(r.getProperty("osgi.command.function")))
                 .collect(Collectors.toList());
         assertTrue(functions.containsAll(List.of("services", "endpoints", "containers", "trace", "drain", "dns")), functions.toString());
+    }
+
+    @Test
+    void theLoadBalancerDnsAndDockerPublishMetricsAndDockerItsConnectionState() throws Exception {
+        ServiceReference<?>[] sources = context.getServiceReferences("haystack.api.metrics.MetricsSource", null);
+        List<String> producers = sources == null ? List.of() : Arrays.stream(sources).map(r -> r.getBundle().getSymbolicName()).sorted().toList();
+        assertTrue(producers.containsAll(List.of("haystack.dns", "haystack.docker", "haystack.lb")), producers.toString());
+        ServiceReference<?>[] statuses = context.getServiceReferences("haystack.api.discovery.SourceStatus", null);
+        assertTrue(statuses != null && statuses.length == 1 && "haystack.docker".equals(statuses[0].getBundle().getSymbolicName()));
     }
 
     @Test

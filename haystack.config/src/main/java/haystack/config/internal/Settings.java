@@ -60,6 +60,7 @@ final class Settings {
             new Setting("HAYSTACK_ADMIN_PORT", PORT, WEB, "port"),
             new Setting("HAYSTACK_ADMIN_USER", TEXT, WEB, "user"),
             new Setting("HAYSTACK_ADMIN_PASSWORD", TEXT, WEB, "password"),
+            new Setting("HAYSTACK_ADMIN_BIND", ADDRESSES, WEB, "bind"),
             new Setting("HAYSTACK_TRACE", BOOLEAN, TRACE, "enabled"));
 
     private Settings() {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import haystack.api.Registry;
+import haystack.api.metrics.MetricsSource;
+import haystack.api.metrics.MetricsWriter;
 import haystack.api.trace.Tracer;
 import haystack.api.zone.ZoneProvider;
 import haystack.dns.internal.forward.Forwarder;
@@ -31,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * the zones of every {@link ZoneProvider} service (added and removed while running), and
  * forwarding of everything else.
  */
-@Component(service = {}, immediate = true, configurationPid = "haystack.dns",
+@Component(service = MetricsSource.class, immediate = true, configurationPid = "haystack.dns",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DnsServer.Config.class)
-public final class DnsServer {
+public final class DnsServer implements MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
 
@@ -69,6 +71,7 @@ public final class DnsServer {
         int forward_timeout() default 3000;
     }
 
+    private final QueryMetrics metrics = new QueryMetrics();
     private final List<ZoneProvider> providers = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> transports = new ArrayList<>();
     private volatile Authority authority;
@@ -102,7 +105,7 @@ public final class DnsServer {
         Forwarder forwarder = new Forwarder(Upstreams.choose(settings.nameservers(), Path.of("/etc/resolv.conf"),
                 bind, settings.port()), settings.forwardTimeoutMillis());
         Tracer t = tracer;
-        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t);
+        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t, metrics);
         port = settings.port();
         // Port 0 (tests, benchmarks) takes a free UDP port and the same TCP port, which a
         // client socket may hold already: then try another.
@@ -131,6 +134,12 @@ public final class DnsServer {
             port = udp.port();
             transports.add(new TcpTransport(address, port, handler));
         }
+    }
+
+    /** Queries by type and response code and their durations, for /metrics. */
+    @Override
+    public void collect(MetricsWriter writer) {
+        metrics.collect(writer);
     }
 
     /** The port bound (the chosen one when configured as 0). */

@@ -32,6 +32,7 @@ import org.xbill.DNS.Type;
 public final class QueryHandler {
 
     private final Tracer tracer;
+    private final QueryMetrics metrics;
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryHandler.class);
 
@@ -52,6 +53,12 @@ public final class QueryHandler {
     }
 
     QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow, Tracer tracer) {
+        this(registry, authority, ttl, forwarder, allow, tracer, new QueryMetrics());
+    }
+
+    QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow, Tracer tracer,
+            QueryMetrics metrics) {
+        this.metrics = metrics;
         this.tracer = tracer;
         this.registry = registry;
         this.authority = authority;
@@ -73,6 +80,7 @@ public final class QueryHandler {
         if (length < Header.LENGTH || (packet.get(packet.position() + 2) & 0x80) != 0) {
             return;
         }
+        reply = metrics.wrap(packet, reply);
         boolean allowed = isAllowed(client);
         RegistrySnapshot snapshot = registry.snapshot();
         ZoneTable zones = authority.zones();

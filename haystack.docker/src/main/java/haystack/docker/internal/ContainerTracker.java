@@ -48,6 +48,17 @@ final class ContainerTracker {
         }
     }
 
+    /** Engine events received from this host, for haystack_docker_events_total. */
+    private final java.util.concurrent.atomic.LongAdder events = new java.util.concurrent.atomic.LongAdder();
+
+    void eventSeen() {
+        events.increment();
+    }
+
+    long events() {
+        return events.sum();
+    }
+
     ContainerTracker(String host, EndpointSource source, ContainerEndpoints rules) {
         this.host = host;
         this.source = source;

@@ -9,6 +9,9 @@ import com.github.dockerjava.transport.SSLConfig;
 import haystack.api.discovery.DiscoveryPublisher;
 import haystack.api.trace.Tracer;
 import haystack.api.discovery.EndpointSource;
+import haystack.api.discovery.SourceStatus;
+import haystack.api.metrics.MetricsSource;
+import haystack.api.metrics.MetricsWriter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -25,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@link HostWatcher} per Docker host. Activation only checks the settings and starts the
  * watchers; an engine that is not there yet is retried in the background.
  */
-@Component(configurationPid = "haystack.docker", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(configurationPid = "haystack.docker", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = {MetricsSource.class, SourceStatus.class})
 @Designate(ocd = DockerDiscovery.Config.class)
-public final class DockerDiscovery {
+public final class DockerDiscovery implements MetricsSource, SourceStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerDiscovery.class);
 
@@ -96,6 +100,26 @@ public final class DockerDiscovery {
             watchers.add(new HostWatcher(host.toString(), () -> DockerClients.create(host, tls), source, rules).tracing(tracer).start());
         }
         LOG.info("docker discovery started hosts={} tls={} published={} addresses={}", hosts, tls != null, config.published(), advertised);
+    }
+
+    @Override
+    public String kind() {
+        return "docker";
+    }
+
+    /** Each configured engine and whether its event stream is open now. */
+    @Override
+    public List<Host> hosts() {
+        return watchers.stream().map(w -> new Host(w.host(), w.connected())).toList();
+    }
+
+    /** Engine events and reconnections by host, for /metrics. */
+    @Override
+    public void collect(MetricsWriter w) {
+        w.family("haystack_docker_events_total", MetricsWriter.Type.COUNTER, "Docker engine events received, by host");
+        watchers.forEach(h -> w.sample("haystack_docker_events_total", h.events(), "host", h.host()));
+        w.family("haystack_docker_reconnects_total", MetricsWriter.Type.COUNTER, "Connections made again after a Docker engine was lost, by host");
+        watchers.forEach(h -> w.sample("haystack_docker_reconnects_total", h.reconnects(), "host", h.host()));
     }
 
     @Deactivate

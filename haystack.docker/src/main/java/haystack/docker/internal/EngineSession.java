@@ -187,6 +187,7 @@ final class EngineSession implements Closeable {
     }
 
     void apply(Event e) {
+        tracker.eventSeen();
         String action = e.getAction() != null ? e.getAction() : e.getStatus();
         if (action == null) {
             return;

@@ -33,6 +33,8 @@ public final class HostWatcher implements AutoCloseable {
     private volatile boolean stopped;
     private volatile EngineSession session;
     private volatile boolean connected;
+    /** Connections made again after the engine was lost or unreachable. */
+    private final java.util.concurrent.atomic.LongAdder reconnects = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param clients makes a fresh client for each connection attempt (a client whose
@@ -68,6 +70,20 @@ public final class HostWatcher implements AutoCloseable {
         return connected;
     }
 
+    public String host() {
+        return host;
+    }
+
+    /** Engine events received so far. */
+    public long events() {
+        return tracker.events();
+    }
+
+    /** Times the engine was connected again after it had been lost or unreachable. */
+    public long reconnects() {
+        return reconnects.sum();
+    }
+
     private void run() {
         long backoff = FIRST_BACKOFF.toMillis();
         long lostAt = 0;
@@ -81,6 +97,7 @@ public final class HostWatcher implements AutoCloseable {
                 connected = true;
                 backoff = FIRST_BACKOFF.toMillis();
                 if (lost) {
+                    reconnects.increment();
                     LOG.info("docker engine back host={} containers={} endpoints={} downMs={}", host, counts[0], counts[1],
                             System.currentTimeMillis() - lostAt);
                 } else {

@@ -67,6 +67,8 @@ class ReconnectTest {
                 String paused = engine.start(engine.container("paused"));
                 probe.await("three registered", l -> l.size() == 3);
                 assertTrue(watcher.connected());
+                assertEquals(0, watcher.reconnects());
+                assertTrue(watcher.events() >= 3, "start events of the three containers are counted: " + watcher.events());
 
                 proxy.cut();
                 engine.client.killContainerCmd(goes).exec();
@@ -80,6 +82,7 @@ class ReconnectTest {
                 probe.await("exactly the running containers after reconnect",
                         l -> l.stream().map(Endpoint::containerName).collect(Collectors.toSet()).equals(expected));
                 assertTrue(watcher.connected());
+                assertEquals(1, watcher.reconnects(), "one reconnection counted");
                 assertFalse(probe.now().stream().anyMatch(e -> e.containerId().equals(goes) || e.containerId().equals(paused)));
                 assertEquals(stays, probe.of(engine.name("stays")).get(0).containerId());
 

@@ -33,6 +33,11 @@ final class Attempt {
         return tried.size();
     }
 
+    /** The backend tried last (the one that answered, if any did), or null. */
+    Backend last() {
+        return tried.isEmpty() ? null : tried.get(tried.size() - 1);
+    }
+
     Backend current() {
         return current;
     }

@@ -38,6 +38,9 @@ public @interface LbConfig {
     @AttributeDefinition(description = "Other endpoints tried when a backend connection fails (HAYSTACK_LB_RETRIES)")
     int retries() default 3;
 
+    @AttributeDefinition(description = "One stdout line per proxied request: time, client, host, service, endpoint, status, bytes, duration (HAYSTACK_ACCESS_LOG)")
+    boolean access_log() default false;
+
     @AttributeDefinition(description = "Largest request head in bytes; larger is refused (HAYSTACK_LB_MAX_HEADER_SIZE)")
     int max_header_size() default 16384;
 }

@@ -14,6 +14,8 @@ import haystack.api.Protocol;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
+import haystack.api.metrics.MetricsSource;
+import haystack.api.metrics.MetricsWriter;
 import haystack.api.trace.Tracer;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.HttpHandler;
@@ -36,9 +38,9 @@ import org.xnio.Options;
  * per-endpoint backends (pools, counters) across rebuilds. Requests read the tables
  * through volatile fields and never lock.
  */
-@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = RegistryListener.class)
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class})
 @Designate(ocd = LbConfig.class)
-public final class LoadBalancer implements RegistryListener {
+public final class LoadBalancer implements RegistryListener, MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
@@ -66,6 +68,7 @@ public final class LoadBalancer implements RegistryListener {
     private final HealthMonitor health;
     private final Tracer tracer;
     private final ProxyServer server;
+    private final RequestMetrics metrics;
     private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
     private volatile RoutingTable httpTable = RoutingTable.EMPTY;
     private volatile RoutingTable httpAltTable = RoutingTable.EMPTY;
@@ -85,16 +88,17 @@ public final class LoadBalancer implements RegistryListener {
         this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild);
         this.health.every(1000, this::closeRetired);
         this.server = new ProxyServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this.metrics = new RequestMetrics(config.access_log());
         try {
-            server.listen(HTTP, config.bind(), config.http_port(), config, chain(() -> httpTable, strategies));
-            server.listen(HTTP_ALT, config.bind(), config.http_alt_port(), config, chain(() -> httpAltTable, strategies));
+            server.listen(HTTP, config.bind(), config.http_port(), config, chain(HTTP, () -> httpTable, strategies));
+            server.listen(HTTP_ALT, config.bind(), config.http_alt_port(), config, chain(HTTP_ALT, () -> httpAltTable, strategies));
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private HttpHandler chain(Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
+    private HttpHandler chain(String listener, Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
         BackendProxyClient proxyClient = new BackendProxyClient(table, strategies, config.connect_timeout(),
                 config.idle_timeout(), config.passive_failures(), ejected -> health.submit(this::rebuild), tracer);
         HttpHandler proxy = ProxyHandler.builder()
@@ -104,7 +108,12 @@ public final class LoadBalancer implements RegistryListener {
                 .setReuseXForwarded(false)
                 .setNext(ResponseCodeHandler.HANDLE_404)
                 .build();
-        return new ErrorPageHandler(new RoutingHandler(table, new ChunkedBodyGuard(proxy)));
+        return metrics.wrap(listener, new ErrorPageHandler(new RoutingHandler(table, new ChunkedBodyGuard(proxy))));
+    }
+
+    @Override
+    public void collect(MetricsWriter writer) {
+        metrics.collect(writer);
     }
 
     @Override

@@ -24,4 +24,6 @@ final class TestConfig implements LbConfig {
     @Override public int passive_probe_interval() { return passiveProbeInterval; }
     @Override public int retries() { return 3; }
     @Override public int max_header_size() { return 16384; }
+    boolean accessLog;
+    @Override public boolean access_log() { return accessLog; }
 }

@@ -1,0 +1,276 @@
+package haystack.itest.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import haystack.itest.HaystackProcess;
+import haystack.itest.Ports;
+import haystack.testing.HttpdContainer;
+import haystack.testing.RequiresDocker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin port of the exported jar against the real Docker engine: the JSON API and
+ * /metrics follow a container started during the test, requests through the balancer and
+ * DNS queries move the counters, basic auth guards every path, and the dashboard in a real
+ * headless Chromium shows the new container without a reload and logs no error.
+ */
+@RequiresDocker
+class WebAdminTest {
+
+    private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+    private static final String PASSWORD = "pw-7f3a9c-secret";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A running Haystack and the ports it bound. */
+    private record Running(HaystackProcess process, int admin, int http, int dns) {
+    }
+
+    private Running start(Path dir, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
+        env.put("HAYSTACK_DOCKER_PUBLISHED", "true");
+        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
+        env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
+        env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
+        env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
+        env.putAll(extra);
+        HaystackProcess p = new HaystackProcess(JAVA_HOME, dir, env);
+        try {
+            int admin = port(p, "listener=admin port=");
+            int httpPort = port(p, "listener=http port=");
+            int dns = port(p, "dns listening transport=udp");
+            p.awaitLine(l -> l.contains("docker engine connected"), Duration.ofSeconds(30));
+            return new Running(p, admin, httpPort, dns);
+        } catch (Exception | AssertionError e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private static int port(HaystackProcess p, String marker) throws InterruptedException {
+        String line = p.awaitLine(l -> l.contains(marker), Duration.ofSeconds(30));
+        Matcher m = Pattern.compile(" port=(\\d+)").matcher(line.substring(line.indexOf(marker)));
+        assertTrue(m.find(), line);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private HttpResponse<String> get(int port, String path, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String body(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(port, path, null);
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return r.body();
+    }
+
+    /** Polls {@code path} (bounded) until its body satisfies {@code ok}; returns that body. */
+    private String await(int port, String path, Predicate<String> ok, String what) throws Exception {
+        String last = "";
+        for (int i = 0; i < 150; i++) {
+            last = body(port, path);
+            if (ok.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(what + " never seen at " + path + "; last body:\n" + last);
+    }
+
+    /** The sum of group 1 over every line matching {@code regex}. */
+    private static long sum(String text, String regex) {
+        return Pattern.compile(regex).matcher(text).results().mapToLong(r -> Long.parseLong(r.group(1))).sum();
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void apiAndMetricsFollowARealContainerAndItsTraffic(@TempDir Path dir) throws Exception {
+        Running h = start(dir, Map.of("HAYSTACK_ACCESS_LOG", "true"));
+        HttpdContainer web = new HttpdContainer("web-admin-one").withLabel("haystack.service", "admintest");
+        try (HaystackProcess p = h.process()) {
+            assertTrue(body(h.admin(), "/api/info").contains("\"connected\":true"), "docker host connected");
+            assertTrue(body(h.admin(), "/api/info").contains("{\"kind\":\"docker\",\"host\":\"unix:///var/run/docker.sock\",\"connected\":true}"));
+            web.start();
+            String services = await(h.admin(), "/api/services", b -> b.contains("\"name\":\"admintest\""), "service admintest");
+            String endpoints = body(h.admin(), "/api/endpoints?service=admintest");
+            // Docker publishes the port once per address family: one endpoint each, both advertised at 127.0.0.1.
+            int count = (int) Pattern.compile("\"service\":\"admintest\"").matcher(endpoints).results().count();
+            assertTrue(count >= 1, endpoints);
+            assertTrue(services.contains("\"endpoints\":" + count + ",\"available\":" + count), services);
+            assertTrue(endpoints.contains("\"address\":\"127.0.0.1\",\"port\":" + web.getFirstMappedPort()), endpoints);
+            assertFalse(body(h.admin(), "/api/endpoints?service=nothing-here").contains("\"id\""));
+            assertEquals(400, get(h.admin(), "/api/endpoints?service=", null).statusCode());
+            assertEquals(404, get(h.admin(), "/api/nothing", null).statusCode());
+            assertEquals(405, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.admin() + "/api/services"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertTrue(body(h.admin(), "/api/containers").contains("\"services\":[\"admintest\"]"));
+            assertTrue(body(h.admin(), "/api/networks").contains("\"name\":\"\",\"published\":true"));
+            assertTrue(body(h.admin(), "/api/strategies").contains("\"round-robin\""));
+            assertTrue(body(h.admin(), "/api/changes?since=0").contains("\"kind\":\"added\",\"service\":\"admintest\""));
+
+            String metrics = body(h.admin(), "/metrics");
+            assertTrue(metrics.contains("haystack_endpoints{service=\"admintest\",health=\"unknown\"} " + count), metrics);
+            assertTrue(metrics.contains("haystack_endpoints_available{service=\"admintest\"} " + count), metrics);
+            assertTrue(metrics.contains("haystack_docker_connected{host=\"unix:///var/run/docker.sock\"} 1"), metrics);
+            assertTrue(Pattern.compile("haystack_docker_events_total\\{host=\"unix:///var/run/docker.sock\"} [1-9]").matcher(metrics).find(), metrics);
+
+            for (int i = 0; i < 7; i++) {
+                String response = proxyGet(h.http(), "admintest.services.haystack");
+                assertTrue(response.startsWith("HTTP/1.1 200") && response.endsWith("\r\n\r\nweb-admin-one\n"), response);
+            }
+            dnsQuery(h.dns(), "admintest.services.haystack");
+            metrics = await(h.admin(), "/metrics", b -> b.contains("haystack_dns_queries_total{type=\"A\",rcode=\"NOERROR\"} 1"), "dns query counted");
+            assertEquals(7, sum(metrics, "haystack_http_requests_total\\{service=\"admintest\",endpoint=\"127\\.0\\.0\\.1:\\d+\",code=\"2xx\"} (\\d+)"), metrics);
+            assertTrue(metrics.contains("haystack_http_request_duration_seconds_count{service=\"admintest\"} 7"), metrics);
+            assertTrue(metrics.contains("# TYPE haystack_http_request_duration_seconds histogram"), metrics);
+            assertTrue(metrics.contains("haystack_dns_query_duration_seconds_count 1"), metrics);
+            assertTrue(body(h.admin(), "/api/stats").contains("\"requestsByService\":{\"admintest\":7}"));
+
+            String access = p.awaitLine(l -> l.contains("access time=") && l.contains("service=admintest"), Duration.ofSeconds(10));
+            assertTrue(access.contains("client=127.0.0.1") && access.contains("host=admintest.services.haystack")
+                    && access.contains("endpoint=127.0.0.1:") && access.contains("status=200") && access.contains("bytes=14")
+                    && access.contains("durationMs="), access);
+            assertEquals(7, p.lines().stream().filter(l -> l.contains("access time=") && l.contains("service=admintest")).count());
+
+            web.stop();
+            await(h.admin(), "/api/services", b -> !b.contains("\"name\":\"admintest\""), "service admintest gone");
+            assertTrue(body(h.admin(), "/api/changes?since=0").contains("\"kind\":\"removed\",\"service\":\"admintest\""));
+        } finally {
+            web.stop();
+        }
+    }
+
+    @Test
+    void basicAuthGuardsEveryPathAndThePasswordIsNeverShown(@TempDir Path dir) throws Exception {
+        Running h = start(dir, Map.of("HAYSTACK_ADMIN_USER", "admin", "HAYSTACK_ADMIN_PASSWORD", PASSWORD));
+        try (HaystackProcess p = h.process()) {
+            for (String path : new String[] {"/", "/app.js", "/api/services", "/api/info", "/metrics", "/nothing"}) {
+                HttpResponse<String> none = get(h.admin(), path, null);
+                assertEquals(401, none.statusCode(), path);
+                assertEquals("Basic realm=\"Haystack\", charset=\"UTF-8\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
+                assertEquals(401, get(h.admin(), path, basic("admin", "wrong")).statusCode(), path);
+                assertEquals(401, get(h.admin(), path, basic("root", PASSWORD)).statusCode(), path);
+                assertEquals(401, get(h.admin(), path, "Bearer " + PASSWORD).statusCode(), path);
+            }
+            String auth = basic("admin", PASSWORD);
+            for (String path : new String[] {"/", "/app.js", "/api/services", "/api/info", "/api/strategies", "/metrics"}) {
+                HttpResponse<String> ok = get(h.admin(), path, auth);
+                assertEquals(200, ok.statusCode(), path);
+                assertFalse(ok.body().contains(PASSWORD), path + " shows the password");
+            }
+            assertTrue(p.lines().stream().anyMatch(l -> l.contains("listener=admin") && l.contains("bind=127.0.0.1 auth=basic user=admin")));
+            assertFalse(p.output().contains(PASSWORD), "the password is in the log");
+        }
+    }
+
+    @Test
+    void authWithoutPasswordIsRefusedAtStart(@TempDir Path dir) throws Exception {
+        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
+        env.put("HAYSTACK_ADMIN_USER", "admin");
+        try (HaystackProcess p = new HaystackProcess(JAVA_HOME, dir, env)) {
+            p.awaitLine(l -> l.contains("HAYSTACK_ADMIN_USER and HAYSTACK_ADMIN_PASSWORD must be set together"), Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void dashboardShowsANewContainerWithoutReloadAndLogsNoError(@TempDir Path dir) throws Exception {
+        if (!Files.isExecutable(HeadlessChromium.BINARY)) {
+            throw new AssertionError("chromium is not installed at " + HeadlessChromium.BINARY + " (apt-get install -y chromium)");
+        }
+        Running h = start(dir, Map.of());
+        HttpdContainer web = new HttpdContainer("web-dash-one").withLabel("haystack.service", "dashtest");
+        try (HaystackProcess p = h.process(); HeadlessChromium chrome = new HeadlessChromium(1280, 800)) {
+            chrome.navigate("http://127.0.0.1:" + h.admin() + "/");
+            awaitPage(chrome, "document.getElementById('status').textContent.startsWith('updated')", "first update");
+            assertFalse(chrome.eval("document.querySelector('#services tbody').innerText").contains("dashtest"));
+            String loads = chrome.eval("performance.getEntriesByType('navigation').length");
+
+            web.start();
+            awaitPage(chrome, "!!document.querySelector('#services tr[data-service=\"dashtest\"]')", "row of dashtest");
+            String row = chrome.eval("document.querySelector('#services tr[data-service=\"dashtest\"]').innerText");
+            assertTrue(row.contains("127.0.0.1:" + web.getFirstMappedPort()), row);
+            assertTrue(row.contains("round-robin") || row.contains("default"), row);
+            awaitPage(chrome, "document.getElementById('changes').innerText.includes('added dashtest')", "feed entry");
+            assertTrue(chrome.eval("document.getElementById('docker').innerText").contains("unix:///var/run/docker.sock"));
+            assertEquals(loads, chrome.eval("performance.getEntriesByType('navigation').length"), "no reload");
+            // the search box narrows the table
+            chrome.eval("(() => { const s = document.getElementById('search'); s.value = 'no-such-service'; s.dispatchEvent(new Event('input')); })()");
+            assertEquals("0", chrome.eval("document.querySelectorAll('#services tbody tr').length"));
+            chrome.eval("(() => { const s = document.getElementById('search'); s.value = 'dash'; s.dispatchEvent(new Event('input')); })()");
+            assertEquals("1", chrome.eval("document.querySelectorAll('#services tbody tr').length"));
+            chrome.screenshot(Path.of("target/dashboard.png"));
+            assertTrue(Files.size(Path.of("target/dashboard.png")) > 1000);
+            assertEquals(java.util.List.of(), chrome.errors(), "console errors");
+        } finally {
+            web.stop();
+        }
+    }
+
+    private static void awaitPage(HeadlessChromium chrome, String condition, String what) throws InterruptedException {
+        for (int i = 0; i < 150; i++) {
+            // before the page has loaded the condition's elements may not exist yet
+            if ("true".equals(chrome.eval("(() => { try { return " + condition + "; } catch (e) { return false; } })()"))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(what + " never seen on the page; body:\n" + chrome.eval("document.body.innerText") + "\nerrors: " + chrome.errors());
+    }
+
+    /** One GET / through the balancer with this Host (the JDK's HttpClient may not set Host). */
+    private static String proxyGet(int port, String host) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** One A query over UDP, built by hand; the answer is read only to know it came. */
+    private static void dnsQuery(int port, String name) throws IOException {
+        java.io.ByteArrayOutputStream q = new java.io.ByteArrayOutputStream();
+        q.writeBytes(new byte[] {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
+        for (String label : name.split("\\.")) {
+            q.write(label.length());
+            q.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
+        }
+        q.writeBytes(new byte[] {0, 0, 1, 0, 1});
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.setSoTimeout(5000);
+            byte[] query = q.toByteArray();
+            s.send(new DatagramPacket(query, query.length, InetAddress.getLoopbackAddress(), port));
+            DatagramPacket answer = new DatagramPacket(new byte[1500], 1500);
+            s.receive(answer);
+            assertEquals(0x34, answer.getData()[1], "answer to our query");
+            assertEquals(0, answer.getData()[3] & 0x0F, "NOERROR");
+        }
+    }
+}
