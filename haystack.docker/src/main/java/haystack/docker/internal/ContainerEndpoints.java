@@ -86,7 +86,14 @@ public final class ContainerEndpoints {
     }
 
     private void addPublished(ContainerFacts c, Endpoint.Builder base, int containerPort, List<Binding> bindings, Map<String, Endpoint> out) {
+        boolean onEveryIpv4Address = bindings.stream().anyMatch(b -> b.hostIp() == null
+                || (b.hostIp() instanceof java.net.Inet4Address && b.hostIp().isAnyLocalAddress()));
         for (Binding b : bindings) {
+            // The engine publishes a port on [::] beside 0.0.0.0, sometimes at another host port:
+            // both reach the same container port, so register it once.
+            if (onEveryIpv4Address && b.hostIp() instanceof java.net.Inet6Address && b.hostIp().isAnyLocalAddress()) {
+                continue;
+            }
             List<InetAddress> addresses = b.hostIp() == null || b.hostIp().isAnyLocalAddress() ? advertised : List.of(b.hostIp());
             if (addresses.isEmpty() && warnings.first(c.id(), "published", containerPort + "->" + b.hostPort())) {
                 LOG.warn("published port has no advertised address container={} port={} hostPort={} reason=set HAYSTACK_ADDRESS; using network addresses",

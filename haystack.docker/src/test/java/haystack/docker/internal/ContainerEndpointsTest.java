@@ -259,6 +259,11 @@ class ContainerEndpointsTest {
         assertEquals(3, published.endpoints(f.label("haystack.published", "false").build()).stream()
                 .filter(e -> e.network().equals("bridge")).count(), "label turns it off");
 
+        Facts twins = facts("a1", "nginx");
+        twins.ports = List.of(new Port(80, Protocol.TCP, List.of(new Binding(null, 32770), new Binding(ip("::"), 32771))));
+        assertEquals(List.of(32770), published.endpoints(twins.build()).stream().map(Endpoint::port).toList(),
+                "the IPv6 twin of a port published on every address, at another host port, is the same endpoint");
+
         ContainerEndpoints noAddress = new ContainerEndpoints("docker:test", "h", IANA, true, List.of());
         Facts wildcard = facts("a1", "nginx");
         wildcard.ports = List.of(new Port(80, Protocol.TCP, List.of(new Binding(null, 32768))));
