@@ -4,6 +4,8 @@
 set -eu
 cd "$(dirname "$0")/../.."
 N="${1:-50}"
+# Testcontainers against the local engine with no registry, as the tests run it.
+export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_CHECKS_DISABLE=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 ./mvnw -B -q install -pl haystack.docker -am -DskipTests
 ./mvnw -B -q -pl haystack.docker dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 CP="haystack.docker/target/test-classes:haystack.docker/target/classes:$(cat haystack.docker/target/bench.classpath)"
