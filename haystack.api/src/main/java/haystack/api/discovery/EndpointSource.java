@@ -19,7 +19,10 @@ public interface EndpointSource extends AutoCloseable {
     /** Adds or replaces (by id) these endpoints. */
     void put(Collection<Endpoint> endpoints);
 
-    /** Withdraws the endpoints with these ids; unknown ids are ignored. */
+    /**
+     * Withdraws the endpoints with these ids, as {@link Endpoint#id()} gives them before or
+     * after this source stamped them; unknown ids are ignored.
+     */
     void remove(Collection<String> endpointIds);
 
     /** Makes {@code endpoints} the complete set of the container {@code containerId} in this source. */

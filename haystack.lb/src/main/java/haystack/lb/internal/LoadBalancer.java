@@ -2,6 +2,7 @@ package haystack.lb.internal;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -113,6 +114,16 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
 
     @Override
     public void collect(MetricsWriter writer) {
+        // series of endpoints and services that are gone end here, so churn does not grow memory
+        Set<String> endpoints = new HashSet<>();
+        Set<String> services = new HashSet<>();
+        synchronized (lock) {
+            backends.values().forEach(b -> endpoints.add(b.pool().getUri().getAuthority()));
+            retiring.forEach(b -> endpoints.add(b.pool().getUri().getAuthority()));
+        }
+        services.addAll(httpTable.services().keySet());
+        services.addAll(httpAltTable.services().keySet());
+        metrics.retainOnly(endpoints, services);
         metrics.collect(writer);
     }
 

@@ -3,6 +3,7 @@ package haystack.lb.internal;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -90,6 +91,16 @@ final class RequestMetrics implements MetricsSource {
 
     private static String orDash(String s) {
         return s == null || s.isEmpty() ? "-" : s;
+    }
+
+    /**
+     * Forgets the counters of endpoints and services no longer served (requests that found
+     * no route or no endpoint, counted under an empty name, stay).
+     */
+    void retainOnly(Set<String> endpoints, Set<String> services) {
+        requests.keySet().removeIf(k -> (!k.endpoint().isEmpty() && !endpoints.contains(k.endpoint()))
+                || (!k.service().isEmpty() && !services.contains(k.service())));
+        durations.keySet().removeIf(s -> !s.isEmpty() && !services.contains(s));
     }
 
     @Override

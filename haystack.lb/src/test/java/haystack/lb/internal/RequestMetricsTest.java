@@ -60,8 +60,14 @@ class RequestMetricsTest {
             assertEquals(404, lb.get("counted.services.haystack", "/missing").statusCode());
             assertEquals(404, lb.get("nobody.services.haystack", "/").statusCode());
 
+            // a response reaches the client before its exchange's completion is counted
             Samples s = new Samples();
             lb.lb.collect(s);
+            for (int i = 0; i < 100 && !s.has("haystack_http_requests_in_flight{} 0"); i++) {
+                Thread.sleep(20);
+                s = new Samples();
+                lb.lb.collect(s);
+            }
             String endpoint = "127.0.0.1:" + web.getFirstMappedPort();
             assertTrue(s.has("haystack_http_requests_total{service=counted,endpoint=" + endpoint + ",code=2xx} 5"), s.lines::toString);
             assertTrue(s.has("haystack_http_requests_total{service=counted,endpoint=" + endpoint + ",code=4xx} 1"), s.lines::toString);
@@ -83,6 +89,18 @@ class RequestMetricsTest {
                 Thread.sleep(50);
             }
             assertEquals(before, connections(lb), "a closed connection is no longer counted");
+
+            // the endpoint leaves: its series end at the next scrape, the unrouted ones stay
+            lb.remove(LbFixture.endpoint("counted", "metrics-a", web.getFirstMappedPort()).containerId(web.getContainerId()).build());
+            Samples after = new Samples();
+            lb.lb.collect(after);
+            for (int i = 0; i < 100 && after.lines.stream().anyMatch(l -> l.contains("service=counted")); i++) {
+                Thread.sleep(50);
+                after = new Samples();
+                lb.lb.collect(after);
+            }
+            assertTrue(after.lines.stream().noneMatch(l -> l.contains("service=counted")), after.lines::toString);
+            assertTrue(after.has("haystack_http_requests_total{service=,endpoint=,code=4xx} 1"), after.lines::toString);
         } finally {
             web.stop();
         }

@@ -35,7 +35,7 @@ final class SourceImpl implements EndpointSource {
 
     @Override
     public void remove(Collection<String> endpointIds) {
-        List<String> ids = List.copyOf(endpointIds);
+        List<String> ids = endpointIds.stream().map(this::stamped).toList();
         registry.edit(id, map -> ids.forEach(map::remove));
     }
 
@@ -79,6 +79,11 @@ final class SourceImpl implements EndpointSource {
     private List<Endpoint> stamp(Collection<Endpoint> endpoints) {
         checkOpen();
         return endpoints.stream().map(e -> id.equals(e.source()) ? e : e.toBuilder().source(id).build()).toList();
+    }
+
+    /** The id an endpoint has once stamped with this source: ids of endpoints built without a source begin with '/'. */
+    private String stamped(String endpointId) {
+        return endpointId.startsWith("/") ? id + endpointId : endpointId;
     }
 
     private void checkOpen() {

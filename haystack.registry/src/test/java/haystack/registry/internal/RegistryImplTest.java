@@ -135,6 +135,15 @@ class RegistryImplTest {
     }
 
     @Test
+    void removeTakesIdsBeforeOrAfterStamping() {
+        EndpointSource docker = open("docker:a");
+        docker.put(List.of(Endpoints.of("nginx", 1), Endpoints.of("nginx", 2)));
+        docker.remove(List.of(Endpoints.of("nginx", 1).id()));
+        docker.remove(List.of(docker.endpoints().get(0).id()));
+        assertEquals(0, registry.snapshot().size());
+    }
+
+    @Test
     void aSourceIdCanBeOpenOnlyOnce() {
         open("docker:a");
         assertThrows(IllegalStateException.class, () -> open("docker:a"));
