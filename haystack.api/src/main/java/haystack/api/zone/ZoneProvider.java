@@ -19,6 +19,18 @@ public interface ZoneProvider {
      */
     List<String> zones();
 
+    /**
+     * The absolute apex of one of {@link #zones()}, lower case without the trailing dot:
+     * {@code services} under origin {@code haystack} is {@code services.haystack};
+     * {@code in-addr.arpa.} is {@code in-addr.arpa}.
+     *
+     * @since 1.1
+     */
+    static String apex(String zone, String origin) {
+        String z = zone.toLowerCase(java.util.Locale.ROOT);
+        return z.endsWith(".") ? z.substring(0, z.length() - 1) : z + "." + origin;
+    }
+
     /** What the zone holds at {@code query.name()}, a name at or below one of {@link #zones()}. */
     ZoneAnswer lookup(ZoneQuery query);
 }

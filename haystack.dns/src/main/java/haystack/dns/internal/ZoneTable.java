@@ -2,7 +2,6 @@ package haystack.dns.internal;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import haystack.api.zone.ZoneProvider;
@@ -45,7 +44,7 @@ final class ZoneTable {
                 continue;
             }
             for (String zone : names) {
-                String apex = absolute(zone, origin);
+                String apex = ZoneProvider.apex(zone, origin);
                 Zone z = new Zone(apex, p, apex.endsWith("." + origin));
                 Zone previous = zones.putIfAbsent(apex, z);
                 if (previous != null && previous.provider() != p) {
@@ -55,12 +54,6 @@ final class ZoneTable {
             }
         }
         return new ZoneTable(Map.copyOf(zones));
-    }
-
-    /** {@code services} → {@code services.haystack}; {@code in-addr.arpa.} → {@code in-addr.arpa}. */
-    static String absolute(String zone, String origin) {
-        String z = zone.toLowerCase(Locale.ROOT);
-        return z.endsWith(".") ? z.substring(0, z.length() - 1) : z + "." + origin;
     }
 
     /** The zone holding {@code name} (lower case, no trailing dot): the longest apex it ends with. */

@@ -52,7 +52,7 @@ public final class DnsCommands {
         String qname = name.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
         for (ZoneProvider provider : zones) {
             for (String zone : provider.zones()) {
-                String apex = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone + "." + origin;
+                String apex = ZoneProvider.apex(zone, origin);
                 if (qname.equals(apex) || qname.endsWith("." + apex)) {
                     return format(qname, apex, provider.lookup(new ZoneQuery(qname, origin, registry.snapshot())), wanted);
                 }
