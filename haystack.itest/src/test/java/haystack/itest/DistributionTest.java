@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import haystack.testing.OpenSsh;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,7 +62,7 @@ class DistributionTest {
         int dnsPort = Ports.free();
         int sshPort = Ports.free();
         Path key = dir.resolve("operator");
-        run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", key.toString()));
+        OpenSsh.keygen(key);
         Map<String, String> env = new java.util.HashMap<>(Ports.allFree(dir));
         env.put("HAYSTACK_DNS_PORT", String.valueOf(dnsPort));
         env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
@@ -72,34 +73,23 @@ class DistributionTest {
             haystack.awaitLine(l -> STARTED.matcher(l).find(), Duration.ofSeconds(60));
             haystack.awaitLine(l -> l.contains("ssh listening port=" + sshPort), Duration.ofSeconds(30));
 
-            String soa = run(List.of("dig", "+short", "+time=2", "+tries=3", "@127.0.0.1", "-p", String.valueOf(dnsPort), "example", "SOA"));
+            OpenSsh ssh = new OpenSsh(sshPort, dir.resolve("known_hosts"));
+            String soa = OpenSsh.run(List.of("dig", "+short", "+time=2", "+tries=3", "@127.0.0.1", "-p", String.valueOf(dnsPort), "example", "SOA"), null).ok();
             assertTrue(soa.startsWith("ns.example. ") || soa.contains("example."), "SOA of the configured origin: " + soa);
             haystack.awaitLine(l -> l.contains("trace - dns query client=127.0.0.1") && l.contains("type=SOA"),
                     Duration.ofSeconds(10));
 
-            String bundles = run(List.of("ssh", "-p", String.valueOf(sshPort), "-i", key.toString(), "-o", "BatchMode=yes",
-                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                    "operator@127.0.0.1", "lb"));
+            String bundles = ssh.exec(key, "lb").ok();
             assertTrue(bundles.contains("Haystack DNS"), bundles);
             for (String command : List.of("headers 0", "inspect capability service 0", "scr:list",
                     "scr:info haystack.registry.internal.RegistryImpl", "haystack:services", "haystack:endpoints",
                     "haystack:containers", "haystack:strategies", "haystack:strategy nginx", "haystack:trace",
                     "haystack:dns nosuch.services.example")) {
-                run(List.of("ssh", "-p", String.valueOf(sshPort), "-i", key.toString(), "-o", "BatchMode=yes",
-                        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                        "operator@127.0.0.1", command));
+                ssh.exec(key, command).ok();
             }
         }
     }
 
-    private static String run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "finished: " + command);
-        assertEquals(0, p.exitValue(), command + " failed: " + out);
-        return out;
-    }
 
     @ParameterizedTest
     @MethodSource("javaHomes")

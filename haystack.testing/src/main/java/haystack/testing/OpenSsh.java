@@ -17,6 +17,14 @@ public final class OpenSsh {
     private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001B(\\[[0-9;?]*[A-Za-z]|[=>])");
 
     public record Result(int status, String out, String err) {
+
+        /** The output of a command that must have succeeded; fails with what it printed otherwise. */
+        public String ok() {
+            if (status != 0) {
+                throw new AssertionError("exit status " + status + ": " + err + out);
+            }
+            return out;
+        }
     }
 
     private final int port;

@@ -76,23 +76,23 @@ class HotSwapTest {
 
             try (RequestLoop loop = new RequestLoop(http, host, 4)) {
                 Path bundle = StrategyBundle.write(dir);
-                String installed = ok(ssh.exec(key, "install file:" + bundle));
+                String installed = ssh.exec(key, "install file:" + bundle).ok();
                 Matcher id = Pattern.compile("(\\d+)").matcher(installed);
                 assertTrue(id.find(), installed);
-                ok(ssh.exec(key, "start " + id.group(1)));
-                assertTrue(ok(ssh.exec(key, "haystack:strategies")).contains(StrategyBundle.NAME));
+                ssh.exec(key, "start " + id.group(1)).ok();
+                assertTrue(ssh.exec(key, "haystack:strategies").ok().contains(StrategyBundle.NAME));
 
-                ok(ssh.exec(key, "haystack:strategy " + service + " " + StrategyBundle.NAME));
+                ssh.exec(key, "haystack:strategy " + service + " " + StrategyBundle.NAME).ok();
                 Map<String, Long> pinned = growthOver(loop, Duration.ofSeconds(2));
                 assertEquals(1, pinned.size(), "every request to the first endpoint: " + pinned);
 
                 // refresh restarts the bundle: its strategy leaves and comes back under traffic
-                ok(ssh.exec(key, "refresh " + id.group(1)));
-                assertTrue(ok(ssh.exec(key, "haystack:strategy " + service)).contains(StrategyBundle.NAME));
+                ssh.exec(key, "refresh " + id.group(1)).ok();
+                assertTrue(ssh.exec(key, "haystack:strategy " + service).ok().contains(StrategyBundle.NAME));
 
-                ok(ssh.exec(key, "uninstall " + id.group(1)));
+                ssh.exec(key, "uninstall " + id.group(1)).ok();
                 awaitGrowth(loop, growth -> growth.size() == 2, Duration.ofSeconds(20));
-                assertTrue(ok(ssh.exec(key, "haystack:strategy " + service)).contains("round-robin"));
+                assertTrue(ssh.exec(key, "haystack:strategy " + service).ok().contains("round-robin"));
 
                 loop.close();
                 assertTrue(loop.total() > 100, "requests flowed: " + loop.total());
@@ -100,9 +100,9 @@ class HotSwapTest {
                         + loop.total());
             }
 
-            String dnsBundle = bundleId(ok(ssh.exec(key, "lb")), "Haystack DNS");
+            String dnsBundle = bundleId(ssh.exec(key, "lb").ok(), "Haystack DNS");
             assertEquals(List.of("127.0.0.1"), dig(dns, host).answers(), "answered before the update");
-            ok(ssh.exec(key, "update " + dnsBundle));
+            ssh.exec(key, "update " + dnsBundle).ok();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             DigResult last = null;
             int answered = 0;
@@ -174,10 +174,6 @@ class HotSwapTest {
         throw new AssertionError("traffic did not follow: " + growth);
     }
 
-    private static String ok(OpenSsh.Result result) {
-        assertEquals(0, result.status(), "ssh command failed: " + result.err() + result.out());
-        return result.out();
-    }
 
     private static String bundleId(String lb, String name) {
         return lb.lines().filter(l -> l.contains("|" + name + " ")).map(l -> l.split("\\|")[0].strip()).findFirst()
