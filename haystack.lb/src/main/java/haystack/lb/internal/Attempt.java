@@ -3,19 +3,14 @@ package haystack.lb.internal;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.undertow.util.AttachmentKey;
-
 /**
  * One request's way through the backends: which were tried, which one holds it now and
- * why the last try failed. Touched only by the exchange's own thread at any moment.
+ * why the last try failed. Touched only by its event loop.
  */
 final class Attempt {
 
-    static final AttachmentKey<Attempt> KEY = AttachmentKey.create(Attempt.class);
-
     private final List<Backend> tried = new ArrayList<>(2);
     private Backend current;
-    private volatile boolean responseTimedOut;
     private String failure;
     private boolean timedOut;
 
@@ -36,19 +31,6 @@ final class Attempt {
     /** The backend tried last (the one that answered, if any did), or null. */
     Backend last() {
         return tried.isEmpty() ? null : tried.get(tried.size() - 1);
-    }
-
-    Backend current() {
-        return current;
-    }
-
-    /** The backend holding the request sent no response head within the idle timeout. */
-    void responseTimedOut(boolean timedOut) {
-        responseTimedOut = timedOut;
-    }
-
-    boolean responseTimedOut() {
-        return responseTimedOut;
     }
 
     /** The current backend gives the request up (failed, or the exchange is over). */

@@ -1,25 +1,24 @@
 package haystack.lb.internal;
 
-import java.net.URI;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import haystack.api.Endpoint;
-import io.undertow.client.UndertowClient;
-import io.undertow.server.handlers.proxy.ConnectionPoolManager;
-import io.undertow.server.handlers.proxy.ProxyConnectionPool;
-import org.xnio.OptionMap;
 
 /**
- * Runtime state of one endpoint: its keep-alive connection pool, requests in flight,
- * passive failure count and health verdicts. Outlives registry changes (same endpoint id)
- * so counters and pooled connections survive a routing-table rebuild.
+ * Runtime state of one endpoint: its idle keep-alive connections (one stack per event
+ * loop, touched only by that loop), requests in flight, passive failure count and health
+ * verdicts. Outlives registry changes (same endpoint id) so counters and pooled
+ * connections survive a routing-table rebuild.
  */
-final class Backend implements ConnectionPoolManager {
+final class Backend {
 
     private final String id;
-    private final ProxyConnectionPool pool;
-    private final int maxConnections;
-    private final long ttl;
+    private final InetSocketAddress address;
+    private final String authority;
+    private final ArrayDeque<BackendConnection>[] idle;
+    private final EventLoop[] loops;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     private volatile Endpoint endpoint;
@@ -27,14 +26,20 @@ final class Backend implements ConnectionPoolManager {
     private volatile boolean ejected;
     /** The endpoint's active check says it is down. */
     private volatile boolean checkDown;
+    private volatile boolean closed;
 
-    Backend(Endpoint endpoint, UndertowClient client, OptionMap options, int maxConnections, long ttl) {
+    @SuppressWarnings("unchecked")
+    Backend(Endpoint endpoint, EventLoop[] loops) {
         this.id = endpoint.id();
         this.endpoint = endpoint;
-        this.maxConnections = maxConnections;
-        this.ttl = ttl;
+        this.address = new InetSocketAddress(endpoint.address(), endpoint.port());
         String host = endpoint.isIpv6() ? "[" + endpoint.address().getHostAddress() + "]" : endpoint.address().getHostAddress();
-        this.pool = new ProxyConnectionPool(this, URI.create("http://" + host + ":" + endpoint.port()), client, options);
+        this.authority = host + ":" + endpoint.port();
+        this.loops = loops;
+        this.idle = new ArrayDeque[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            idle[i] = new ArrayDeque<>();
+        }
     }
 
     String id() {
@@ -49,8 +54,38 @@ final class Backend implements ConnectionPoolManager {
         endpoint = e;
     }
 
-    ProxyConnectionPool pool() {
-        return pool;
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** host:port, as logs and metrics name the endpoint. */
+    String authority() {
+        return authority;
+    }
+
+    /** The most recently parked open connection of this loop, or null. Called on {@code loop}'s thread. */
+    BackendConnection takeIdle(EventLoop loop) {
+        ArrayDeque<BackendConnection> stack = idle[loop.index];
+        for (BackendConnection c; (c = stack.pollLast()) != null; ) {
+            if (c.isOpen()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Keeps {@code c} for the next request; false when this backend is closed and it must be closed. Called on {@code loop}'s thread. */
+    boolean park(EventLoop loop, BackendConnection c) {
+        if (closed) {
+            return false;
+        }
+        idle[loop.index].addLast(c);
+        return true;
+    }
+
+    /** An idle connection was closed (by the backend or its idle timeout). Called on {@code loop}'s thread. */
+    void forget(EventLoop loop, BackendConnection c) {
+        idle[loop.index].remove(c);
     }
 
     /** Whether new requests may go here: the registry allows it, no ejection, no failing check. */
@@ -105,59 +140,17 @@ final class Backend implements ConnectionPoolManager {
         checkDown = down;
     }
 
+    /** Closes the idle connections, each on its own loop; connections in use close when their request ends. */
     void close() {
-        try {
-            pool.close();
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            // the I/O threads are already gone, and their connections with them
+        closed = true;
+        for (EventLoop loop : loops) {
+            ArrayDeque<BackendConnection> stack = idle[loop.index];
+            loop.execute(() -> {
+                for (BackendConnection c; (c = stack.pollLast()) != null; ) {
+                    c.close();
+                }
+            });
         }
-    }
-
-    // ConnectionPoolManager: Undertow's own problem-server handling is off; ejection is ours.
-
-    @Override
-    public boolean isAvailable() {
-        return true;
-    }
-
-    @Override
-    public boolean handleError() {
-        return true;
-    }
-
-    @Override
-    public boolean clearError() {
-        return true;
-    }
-
-    @Override
-    public int getProblemServerRetry() {
-        return -1;
-    }
-
-    @Override
-    public int getMaxConnections() {
-        return maxConnections;
-    }
-
-    @Override
-    public int getMaxCachedConnections() {
-        return maxConnections;
-    }
-
-    @Override
-    public int getSMaxConnections() {
-        return maxConnections;
-    }
-
-    @Override
-    public long getTtl() {
-        return ttl;
-    }
-
-    @Override
-    public int getMaxQueueSize() {
-        return maxConnections;
     }
 
     @Override

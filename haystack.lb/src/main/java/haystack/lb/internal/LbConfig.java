@@ -43,4 +43,7 @@ public @interface LbConfig {
 
     @AttributeDefinition(description = "Largest request head in bytes; larger is refused (HAYSTACK_LB_MAX_HEADER_SIZE)")
     int max_header_size() default 16384;
+
+    @AttributeDefinition(description = "Event-loop threads of the load balancer; 0 picks half the cores, at least one (HAYSTACK_LB_IO_THREADS)")
+    int io_threads() default 0;
 }

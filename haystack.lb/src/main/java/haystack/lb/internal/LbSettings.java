@@ -24,6 +24,9 @@ final class LbSettings {
         positive("passive.failures", c.passive_failures());
         positive("passive.probe.interval", c.passive_probe_interval());
         positive("max.header.size", c.max_header_size());
+        if (c.io_threads() < 0 || c.io_threads() > 256) {
+            throw new IllegalArgumentException("io.threads is " + c.io_threads() + "; allowed: 0 (half the cores) to 256");
+        }
         if (c.retries() < 0) {
             throw new IllegalArgumentException("retries is " + c.retries() + "; allowed: 0 or more");
         }

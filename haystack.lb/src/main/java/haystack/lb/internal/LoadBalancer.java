@@ -8,7 +8,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import haystack.api.Endpoint;
 import haystack.api.Protocol;
@@ -18,10 +17,6 @@ import haystack.api.RegistrySnapshot;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
 import haystack.api.trace.Tracer;
-import io.undertow.client.UndertowClient;
-import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.ResponseCodeHandler;
-import io.undertow.server.handlers.proxy.ProxyHandler;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,8 +25,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.OptionMap;
-import org.xnio.Options;
 
 /**
  * The load balancer (SPEC §5): listens on the http and http-alt ports, rebuilds one
@@ -45,20 +38,11 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
-    static {
-        // Undertow and XNIO log through their embedded jboss-logging, which only picks slf4j
-        // when Logback is present; without this their lines go to java.util.logging on stderr.
-        if (System.getProperty("org.jboss.logging.provider") == null) {
-            System.setProperty("org.jboss.logging.provider", "slf4j");
-        }
-    }
     static final String HTTP = "http";
     static final String HTTP_ALT = "http-alt";
     private static final Set<String> PORT_NAMES = Set.of(HTTP, HTTP_ALT);
 
     private final LbConfig config;
-    private final UndertowClient client = UndertowClient.getInstance();
-    private final OptionMap backendOptions;
     private final Object lock = new Object();
     /** Backends by endpoint id. Guarded by lock. */
     private final Map<String, Backend> backends = new HashMap<>();
@@ -83,33 +67,23 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         this.tracer = tracer;
         LbSettings.validate(config);
         this.config = config;
-        this.backendOptions = OptionMap.builder()
-                .set(Options.TCP_NODELAY, true)
-                .getMap();
         this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild);
         this.health.every(1000, this::closeRetired);
-        this.server = new ProxyServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.metrics = new RequestMetrics(config.access_log());
+        BackendChooser chooser = new BackendChooser(strategies, config.passive_failures(), ejected -> health.submit(this::rebuild));
+        this.server = new ProxyServer(ioThreads(config), new ProxyContext(config, chooser, metrics, tracer));
         try {
-            server.listen(HTTP, config.bind(), config.http_port(), config, chain(HTTP, () -> httpTable, strategies));
-            server.listen(HTTP_ALT, config.bind(), config.http_alt_port(), config, chain(HTTP_ALT, () -> httpAltTable, strategies));
+            server.listen(config.bind(), config.http_port(), new Listener(HTTP, () -> httpTable, metrics.connections(HTTP)));
+            server.listen(config.bind(), config.http_alt_port(), new Listener(HTTP_ALT, () -> httpAltTable, metrics.connections(HTTP_ALT)));
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private HttpHandler chain(String listener, Supplier<RoutingTable> table, StrategyCatalogImpl strategies) {
-        BackendProxyClient proxyClient = new BackendProxyClient(table, strategies, config.connect_timeout(),
-                config.idle_timeout(), config.passive_failures(), ejected -> health.submit(this::rebuild), tracer);
-        HttpHandler proxy = ProxyHandler.builder()
-                .setProxyClient(proxyClient)
-                .setMaxConnectionRetries(config.retries())
-                .setRewriteHostHeader(false)
-                .setReuseXForwarded(false)
-                .setNext(ResponseCodeHandler.HANDLE_404)
-                .build();
-        return metrics.wrap(listener, new ErrorPageHandler(new RoutingHandler(table, new ChunkedBodyGuard(proxy))));
+    /** The configured count, or half the cores (at least one): backends and clients on the same machine need the rest. */
+    static int ioThreads(LbConfig config) {
+        return config.io_threads() > 0 ? config.io_threads() : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     @Override
@@ -118,8 +92,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         Set<String> endpoints = new HashSet<>();
         Set<String> services = new HashSet<>();
         synchronized (lock) {
-            backends.values().forEach(b -> endpoints.add(b.pool().getUri().getAuthority()));
-            retiring.forEach(b -> endpoints.add(b.pool().getUri().getAuthority()));
+            backends.values().forEach(b -> endpoints.add(b.authority()));
+            retiring.forEach(b -> endpoints.add(b.authority()));
         }
         services.addAll(httpTable.services().keySet());
         services.addAll(httpAltTable.services().keySet());
@@ -150,7 +124,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
             }
             Backend b = backends.get(e.id());
             if (b == null) {
-                b = new Backend(e, client, backendOptions, config.max_connections(), config.idle_timeout());
+                b = new Backend(e, server.loops());
                 backends.put(e.id(), b);
             } else {
                 if (!java.util.Objects.equals(b.endpoint().healthCheck(), e.healthCheck())) {

@@ -1,89 +1,91 @@
 package haystack.lb.internal;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
-import io.undertow.server.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.OptionMap;
-import org.xnio.Options;
-import org.xnio.Xnio;
-import org.xnio.XnioWorker;
 
 /**
- * The HTTP listeners: one Undertow server per port on one shared XNIO worker, so a port
- * that cannot be bound is reported by its own number. Client-side limits (head size,
- * idle time, connection count) are set here; anything malformed is answered 400 by
- * Undertow's parser before any handler, so it never reaches a backend.
+ * The event loops and the listening sockets: every loop accepts from every listener, so
+ * connections spread over the loops, and a port that cannot be bound is reported by its
+ * own number.
  */
 final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final XnioWorker worker;
-    private final List<Undertow> servers = new ArrayList<>();
+    private final EventLoop[] loops;
+    private final ProxyContext context;
+    private final List<ServerSocketChannel> servers = new ArrayList<>();
 
-    ProxyServer(int ioThreads) throws IOException {
-        Xnio xnio = Xnio.getInstance(Undertow.class.getClassLoader());
-        worker = xnio.createWorker(OptionMap.builder()
-                .set(Options.WORKER_IO_THREADS, ioThreads)
-                .set(Options.WORKER_TASK_CORE_THREADS, 2)
-                .set(Options.WORKER_TASK_MAX_THREADS, 4)
-                .set(Options.TCP_NODELAY, true)
-                .set(Options.WORKER_NAME, "haystack-lb")
-                .getMap());
+    ProxyServer(int ioThreads, ProxyContext context) {
+        this.context = context;
+        this.loops = new EventLoop[ioThreads];
+        for (int i = 0; i < ioThreads; i++) {
+            loops[i] = new EventLoop("haystack-lb", i, context.bufferSize());
+            loops[i].start();
+        }
     }
 
-    XnioWorker worker() {
-        return worker;
+    EventLoop[] loops() {
+        return loops;
     }
 
     /**
-     * Binds {@code bind:port} and serves it with {@code handler}.
+     * Binds {@code bind:port} and serves it as {@code listener}.
      *
      * @throws IllegalStateException naming the port and the reason when it cannot be bound
      */
-    void listen(String name, String bind, int port, LbConfig config, HttpHandler handler) {
-        Undertow server = Undertow.builder()
-                .setWorker(worker)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, config.max_header_size())
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, config.idle_timeout())
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.idle_timeout())
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, config.idle_timeout())
-                // Bodies stream through; their size is the backend's business.
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, false)
-                .setSocketOption(Options.CONNECTION_HIGH_WATER, config.max_connections())
-                .setSocketOption(Options.CONNECTION_LOW_WATER, config.max_connections())
-                .setSocketOption(Options.BACKLOG, 1024)
-                .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .addListener(new Undertow.ListenerBuilder().setType(Undertow.ListenerType.HTTP)
-                        .setHost(bind).setPort(port).setRootHandler(handler))
-                .build();
+    void listen(String bind, int port, Listener listener) {
+        ServerSocketChannel server;
         try {
-            server.start();
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            LOG.error("cannot bind listener={} port={} bind={} reason={}", name, port, bind, cause.toString());
-            throw new IllegalStateException("cannot bind " + name + " port " + port + " on " + bind + ": " + cause.getMessage(), e);
+            server = ServerSocketChannel.open();
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(bind, port), 1024);
+            server.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot bind listener={} port={} bind={} reason={}", listener.name(), port, bind, e.toString());
+            throw new IllegalStateException("cannot bind " + listener.name() + " port " + port + " on " + bind + ": " + e.getMessage(), e);
         }
         servers.add(server);
-        LOG.info("listening listener={} port={} bind={}", name, boundPort(servers.size() - 1), bind);
+        for (EventLoop loop : loops) {
+            loop.execute(() -> {
+                try {
+                    new Acceptor(loop, listener, server, context);
+                } catch (IOException e) {
+                    LOG.error("cannot accept listener={} port={} reason={}", listener.name(), port, e.toString());
+                }
+            });
+        }
+        LOG.info("listening listener={} port={} bind={} ioThreads={}", listener.name(), boundPort(servers.size() - 1), bind, loops.length);
     }
 
     /** The port actually bound by the listener started {@code index}-th (for port 0 in tests). */
     int boundPort(int index) {
-        return ((java.net.InetSocketAddress) servers.get(index).getListenerInfo().get(0).getAddress()).getPort();
+        try {
+            return ((InetSocketAddress) servers.get(index).getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     @Override
     public void close() {
-        servers.forEach(Undertow::stop);
+        for (ServerSocketChannel server : servers) {
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
         servers.clear();
-        worker.shutdownNow();
+        for (EventLoop loop : loops) {
+            loop.stop();
+        }
     }
 }

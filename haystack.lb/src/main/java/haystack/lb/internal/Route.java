@@ -1,12 +1,10 @@
 package haystack.lb.internal;
 
-import io.undertow.server.handlers.proxy.ProxyClient;
-
 /**
  * Where requests for one service go: its qualified name, the strategy its endpoints ask
  * for (label {@code haystack.strategy}, or null) and the pool of backends taking traffic.
  */
-record Route(String service, String strategy, ServicePool pool, int registered) implements ProxyClient.ProxyTarget {
+record Route(String service, String strategy, ServicePool pool, int registered) {
 
     /** Whether the service has endpoints but none of them may take a request now. */
     boolean unavailable() {

@@ -29,6 +29,8 @@ public final class BenchMain {
         config.connectTimeout = 5_000;
         config.passiveProbeInterval = 5_000;
         config.passiveFailures = 3;
+        // as HAYSTACK_LB_IO_THREADS; 0 (the product's default) is half the cores
+        config.ioThreads = Integer.parseInt(System.getenv().getOrDefault("HAYSTACK_LB_IO_THREADS", "0"));
         LbFixture lb = new LbFixture(config);
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {

@@ -78,7 +78,7 @@ class ProtocolTest {
 
     @Test
     void forwardedHeadersAreAddedAndTheClientsHostKept() throws Exception {
-        String body = lb.body("echo.services.haystack", "/hello?x=1");
+        String body = lb.get("echo.services.haystack", "/hello?x=1").body();
         assertTrue(body.contains("path=/hello?x=1"), body);
         assertTrue(body.contains("host=echo.services.haystack\n"), body);
         assertTrue(body.contains("x-forwarded-for=127.0.0.1\n"), body);

@@ -12,9 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import haystack.api.Endpoint;
 import haystack.api.Health;
 import haystack.api.RegistrySnapshot;
-import io.undertow.client.UndertowClient;
 import org.junit.jupiter.api.Test;
-import org.xnio.OptionMap;
 
 class RoutingTableTest {
 
@@ -23,7 +21,7 @@ class RoutingTableTest {
     private RoutingTable table(String portName, Endpoint... endpoints) {
         RegistrySnapshot snapshot = new RegistrySnapshot(1, List.of(endpoints));
         return RoutingTable.build(snapshot, portName, "haystack",
-                e -> backends.computeIfAbsent(e.id(), id -> new Backend(e, UndertowClient.getInstance(), OptionMap.EMPTY, 10, 1000)),
+                e -> backends.computeIfAbsent(e.id(), id -> new Backend(e, new EventLoop[0])),
                 new HashMap<String, AtomicLong>());
     }
 

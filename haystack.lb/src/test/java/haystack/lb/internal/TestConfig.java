@@ -24,6 +24,8 @@ final class TestConfig implements LbConfig {
     @Override public int passive_probe_interval() { return passiveProbeInterval; }
     @Override public int retries() { return 3; }
     @Override public int max_header_size() { return 16384; }
+    int ioThreads = 2;
+    @Override public int io_threads() { return ioThreads; }
     boolean accessLog;
     @Override public boolean access_log() { return accessLog; }
 }

@@ -1,0 +1,261 @@
+package haystack.lb.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+import haystack.lb.internal.http.HttpException;
+import haystack.lb.internal.http.RequestHead;
+
+/**
+ * One client's connection: reads request heads, hands each request to an
+ * {@link Exchange} in turn (pipelined requests wait in the buffer), answers garbage
+ * itself and closes idle connections. Its buffer is taken from the loop only while there
+ * is something in it.
+ */
+final class ClientConnection implements Io {
+
+    final EventLoop loop;
+    final Listener listener;
+    final ProxyContext context;
+    final SocketChannel channel;
+    private final SelectionKey key;
+    private final InetSocketAddress remote;
+    IoBuffer in;
+    private Exchange exchange;
+    /** The client has sent its last byte (it may still read). */
+    private boolean eof;
+    /** Close once {@link #pending} is written. */
+    private boolean closing;
+    private boolean closed;
+    private boolean processing;
+    private ByteBuffer pending;
+    private long deadline;
+
+    ClientConnection(EventLoop loop, Listener listener, ProxyContext context, SocketChannel channel) throws IOException {
+        this.loop = loop;
+        this.listener = listener;
+        this.context = context;
+        this.channel = channel;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.key = channel.register(loop.selector, SelectionKey.OP_READ, this);
+        this.deadline = loop.now + context.idleTimeoutMs;
+        listener.connections().increment();
+    }
+
+    InetSocketAddress remote() {
+        return remote;
+    }
+
+    @Override
+    public void ready(SelectionKey k) {
+        if (closed) {
+            return;
+        }
+        int ops = k.readyOps();
+        if ((ops & SelectionKey.OP_WRITE) != 0) {
+            writable();
+        }
+        if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
+            readable();
+        }
+        if (!closed) {
+            updateInterest();
+        }
+    }
+
+    private void readable() {
+        if (in == null) {
+            in = loop.buffer();
+        }
+        int n;
+        try {
+            n = in.readFrom(channel);
+        } catch (IOException e) {
+            if (exchange != null) {
+                exchange.clientGone("client connection failed: " + e.getMessage());
+            }
+            close();
+            return;
+        }
+        if (n < 0) {
+            eof = true;
+            if (exchange != null) {
+                exchange.clientEnded();
+            } else {
+                closeAfterWrite();
+            }
+            return;
+        }
+        if (exchange != null) {
+            exchange.clientData();
+        } else {
+            processRequests();
+        }
+    }
+
+    private void writable() {
+        if (pending != null) {
+            if (!flushPending()) {
+                return;
+            }
+            if (closing) {
+                close();
+                return;
+            }
+        }
+        if (exchange != null) {
+            exchange.clientWritable();
+        }
+    }
+
+    /** Starts the requests waiting in the buffer, one at a time. */
+    void processRequests() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            while (exchange == null && !closing && !closed && in != null && !in.isEmpty()) {
+                RequestHead head;
+                try {
+                    head = RequestHead.parse(in.a, in.start, in.end, context.maxHeadSize);
+                } catch (HttpException e) {
+                    refuse(e.status(), e.getMessage());
+                    return;
+                }
+                if (head == null) {
+                    return;
+                }
+                exchange = new Exchange(this, head, System.nanoTime());
+                exchange.start();
+            }
+            if (exchange == null && in != null && in.isEmpty() && !closing) {
+                loop.release(in);
+                in = null;
+            }
+        } finally {
+            processing = false;
+        }
+    }
+
+    /** The exchange is over; the next request may start when {@code keepAlive}. */
+    void exchangeDone(boolean keepAlive) {
+        exchange = null;
+        if (!keepAlive || eof) {
+            closeAfterWrite();
+            return;
+        }
+        deadline = loop.now + context.idleTimeoutMs;
+        processRequests();
+        if (!closed) {
+            updateInterest();
+        }
+    }
+
+    /** Answers a request that cannot be read further and closes the connection. */
+    private void refuse(int status, String reason) {
+        String host = null;
+        send(ErrorPage.bytes(status, host, reason, false, true, false));
+        closeAfterWrite();
+    }
+
+    /** Writes bytes the load balancer made itself (after anything still pending). */
+    void send(byte[] bytes) {
+        if (closed) {
+            return;
+        }
+        if (pending != null) {
+            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + bytes.length);
+            joined.put(pending).put(bytes).flip();
+            pending = joined;
+            return;
+        }
+        pending = ByteBuffer.wrap(bytes);
+        flushPending();
+    }
+
+    /** True when nothing is left pending. */
+    private boolean flushPending() {
+        try {
+            channel.write(pending);
+        } catch (IOException e) {
+            if (exchange != null) {
+                exchange.clientGone("client connection failed: " + e.getMessage());
+            }
+            close();
+            return false;
+        }
+        if (pending.hasRemaining()) {
+            return false;
+        }
+        pending = null;
+        return true;
+    }
+
+    void closeAfterWrite() {
+        closing = true;
+        if (pending == null) {
+            close();
+        } else {
+            updateInterest();
+        }
+    }
+
+    boolean hasPending() {
+        return pending != null;
+    }
+
+    /** Sets the interest ops the state needs; the selector is only told of a change. */
+    void updateInterest() {
+        if (closed) {
+            return;
+        }
+        boolean read = !eof && !closing && (in == null || !in.full()) && (exchange == null || exchange.wantsClientRead());
+        boolean write = pending != null || (exchange != null && exchange.wantsClientWrite());
+        int ops = (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    @Override
+    public void tick(long nowMs) {
+        if (exchange == null && nowMs >= deadline) {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        key.cancel();
+        closeQuietly(channel);
+        if (exchange != null) {
+            Exchange x = exchange;
+            exchange = null;
+            x.clientGone("client closed the connection");
+        }
+        loop.release(in);
+        in = null;
+        listener.connections().decrement();
+        context.connectionClosed();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to do with it
+        }
+    }
+}

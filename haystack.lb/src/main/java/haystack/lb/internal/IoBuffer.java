@@ -1,0 +1,70 @@
+package haystack.lb.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/** Bytes read from one connection and not yet passed on: {@code a[start, end)}. Heap memory, parsed in place. */
+final class IoBuffer {
+
+    final byte[] a;
+    private final ByteBuffer view;
+    int start;
+    int end;
+
+    IoBuffer(int size) {
+        a = new byte[size];
+        view = ByteBuffer.wrap(a);
+    }
+
+    int readable() {
+        return end - start;
+    }
+
+    boolean isEmpty() {
+        return start == end;
+    }
+
+    /** No room left even after moving the unread bytes to the front. */
+    boolean full() {
+        return start == 0 && end == a.length;
+    }
+
+    /** Reads what the channel has into the free space: bytes read, 0 when none or no room, -1 at the end of the stream. */
+    int readFrom(SocketChannel channel) throws IOException {
+        if (start == end) {
+            start = 0;
+            end = 0;
+        } else if (end == a.length) {
+            if (start == 0) {
+                return 0;
+            }
+            compact();
+        }
+        view.limit(a.length).position(end);
+        int n = channel.read(view);
+        if (n > 0) {
+            end += n;
+        }
+        return n;
+    }
+
+    /** Writes {@code a[start, upTo)}; returns the bytes written, which are consumed. */
+    int writeTo(SocketChannel channel, int upTo) throws IOException {
+        view.limit(upTo).position(start);
+        int n = channel.write(view);
+        start += n;
+        return n;
+    }
+
+    void compact() {
+        System.arraycopy(a, start, a, 0, end - start);
+        end -= start;
+        start = 0;
+    }
+
+    void clear() {
+        start = 0;
+        end = 0;
+    }
+}

@@ -1,0 +1,129 @@
+package haystack.lb.internal.http;
+
+/**
+ * What the proxy needs of a backend's response head (RFC 9112 §4, §6.3): the status and
+ * how the body is framed. The head itself is passed on to the client byte for byte.
+ */
+public final class ResponseHead {
+
+    /** How the body after this head ends. */
+    public enum Framing {
+        /** No body (1xx, 204, 304, a response to HEAD). */
+        NONE,
+        /** Content-Length bytes. */
+        LENGTH,
+        /** Chunked transfer coding, ending with the last chunk and trailers. */
+        CHUNKED,
+        /** Whatever comes until the backend closes the connection. */
+        UNTIL_CLOSE
+    }
+
+    private final int status;
+    private final int length;
+    private final Framing framing;
+    private final long contentLength;
+    private final boolean reusable;
+
+    private ResponseHead(int status, int length, Framing framing, long contentLength, boolean reusable) {
+        this.status = status;
+        this.length = length;
+        this.framing = framing;
+        this.contentLength = contentLength;
+        this.reusable = reusable;
+    }
+
+    /**
+     * Parses the head at {@code a[from, to)}; null when it has not all arrived.
+     *
+     * @throws HttpException 502 when the backend's head is malformed or too long
+     */
+    public static ResponseHead parse(byte[] a, int from, int to, int maxHead, boolean requestWasHead) throws HttpException {
+        int end = HeadScanner.headEnd(a, from, to, maxHead, 502, "backend response head");
+        if (end < 0) {
+            return null;
+        }
+        int lf = HeadScanner.lineEnd(a, from);
+        int stop = HeadScanner.contentEnd(a, from, lf);
+        // HTTP/1.x SP 3DIGIT [SP reason]
+        if (stop - from < 12 || !Tokens.equalsLower(a, from, from + 5, "http/") || a[from + 5] != '1' || a[from + 6] != '.'
+                || a[from + 8] != ' ' || (stop - from > 12 && a[from + 12] != ' ')) {
+            throw new HttpException(502, "backend sent a malformed status line '" + HeadScanner.printable(a, from, stop) + "'");
+        }
+        boolean http10 = a[from + 7] == '0';
+        int status = 0;
+        for (int i = from + 9; i < from + 12; i++) {
+            int d = a[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new HttpException(502, "backend sent a malformed status line '" + HeadScanner.printable(a, from, stop) + "'");
+            }
+            status = status * 10 + d;
+        }
+        int[] span = new int[3];
+        long contentLength = -1;
+        boolean chunked = false;
+        boolean close = false;
+        boolean keepAlive = false;
+        int line = lf + 1;
+        while (true) {
+            int next = HeadScanner.lineEnd(a, line);
+            int lineStop = HeadScanner.contentEnd(a, line, next);
+            if (lineStop == line) {
+                break;
+            }
+            HeadScanner.field(a, line, lineStop, span, 502);
+            int nameLength = span[0] - line;
+            if (nameLength == 14 && Tokens.equalsLower(a, line, span[0], "content-length")) {
+                long n = Tokens.decimal(a, span[1], span[2]);
+                if (n < 0 || (contentLength >= 0 && n != contentLength)) {
+                    throw new HttpException(502, "backend sent a bad Content-Length");
+                }
+                contentLength = n;
+            } else if (nameLength == 17 && Tokens.equalsLower(a, line, span[0], "transfer-encoding")) {
+                chunked = Tokens.listContains(a, span[1], span[2], "chunked");
+            } else if (nameLength == 10 && Tokens.equalsLower(a, line, span[0], "connection")) {
+                close |= Tokens.listContains(a, span[1], span[2], "close");
+                keepAlive |= Tokens.listContains(a, span[1], span[2], "keep-alive");
+            }
+            line = next + 1;
+        }
+        Framing framing;
+        if (requestWasHead || status < 200 || status == 204 || status == 304) {
+            framing = Framing.NONE;
+        } else if (chunked) {
+            framing = Framing.CHUNKED;
+        } else if (contentLength >= 0) {
+            framing = Framing.LENGTH;
+        } else {
+            framing = Framing.UNTIL_CLOSE;
+        }
+        boolean reusable = framing != Framing.UNTIL_CLOSE && !close && (!http10 || keepAlive);
+        return new ResponseHead(status, end - from, framing, contentLength, reusable);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Bytes of the head, status line to empty line. */
+    public int length() {
+        return length;
+    }
+
+    public Framing framing() {
+        return framing;
+    }
+
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** Whether the backend keeps the connection for another request after this response. */
+    public boolean reusable() {
+        return reusable;
+    }
+
+    /** An interim response (1xx other than 101): the final one follows. */
+    public boolean interim() {
+        return status >= 100 && status < 200 && status != 101;
+    }
+}

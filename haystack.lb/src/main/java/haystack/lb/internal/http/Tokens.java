@@ -1,0 +1,91 @@
+package haystack.lb.internal.http;
+
+/** Byte classes of RFC 9110 §5.6 and small helpers shared by the head parsers. */
+final class Tokens {
+
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[c - 32] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+    }
+
+    private Tokens() {
+    }
+
+    static boolean isToken(byte b) {
+        return b > 0 && TCHAR[b];
+    }
+
+    /** Field-value bytes: visible, SP, HTAB and obs-text; no other control bytes. */
+    static boolean isFieldByte(byte b) {
+        return b == '\t' || (b >= 0x20 && b != 0x7f) || b < 0;
+    }
+
+    /** Whether {@code a[from, to)} equals the lower-case ASCII {@code lower}, ignoring case. */
+    static boolean equalsLower(byte[] a, int from, int to, String lower) {
+        if (to - from != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            int b = a[from + i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 32;
+            }
+            if (b != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the comma-separated list {@code a[from, to)} holds {@code lower} as an element, ignoring case. */
+    static boolean listContains(byte[] a, int from, int to, String lower) {
+        int i = from;
+        while (i < to) {
+            while (i < to && (a[i] == ' ' || a[i] == '\t' || a[i] == ',')) {
+                i++;
+            }
+            int start = i;
+            while (i < to && a[i] != ',') {
+                i++;
+            }
+            int end = i;
+            while (end > start && (a[end - 1] == ' ' || a[end - 1] == '\t')) {
+                end--;
+            }
+            if (end > start && equalsLower(a, start, end, lower)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A Content-Length value: 1 to 18 decimal digits, else -1. */
+    static long decimal(byte[] a, int from, int to) {
+        if (from == to || to - from > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            int d = a[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            n = n * 10 + d;
+        }
+        return n;
+    }
+
+    static String ascii(byte[] a, int from, int to) {
+        return new String(a, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}
