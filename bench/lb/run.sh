@@ -3,7 +3,9 @@
 # in front of the same loopback backends (an nginx serving a small static page on several
 # ports), keep-alive to the backends everywhere, driven by wrk with the same settings.
 # Loopback only; every run is bounded by DURATION. Needs: wrk haproxy nginx (Debian), Java 17.
-# Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]   (env JAVA_OPTS: extra JVM flags for Haystack)
+# Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]
+#   env JAVA_OPTS: extra JVM flags for Haystack; HAYSTACK_LB_IO_THREADS: its event loops
+#   (default 0, the product's default: half the cores, at least one).
 set -euo pipefail
 
 DURATION=${1:-10}
@@ -139,6 +141,7 @@ for p in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do run_wrk warm "$p" 5 >/dev/
 
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends on loopback, $(nproc) cores shared by everything"
+echo "haproxy nbthread $(nproc); nginx worker_processes auto; haystack $(grep -o 'ioThreads=[0-9]*' "$WORK/haystack.log")"
 printf '%-10s %12s %10s %10s  %s\n' proxy req/s p50 p99 errors
 declare -A RPS
 for entry in "haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT"; do

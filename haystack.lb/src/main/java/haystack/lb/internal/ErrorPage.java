@@ -26,6 +26,16 @@ final class ErrorPage {
         };
     }
 
+    /** Bytes up to and including the empty line of a page made by {@link #bytes}. */
+    static int headLength(byte[] page) {
+        for (int i = 3; i < page.length; i++) {
+            if (page[i] == '\n' && page[i - 2] == '\n') {
+                return i + 1;
+            }
+        }
+        return page.length;
+    }
+
     /** A complete HTTP/1.1 response; {@code close} adds Connection: close, {@code retryAfter} a Retry-After. */
     static byte[] bytes(int status, String host, String reason, boolean retryAfter, boolean close, boolean headRequest) {
         String phrase = reasonPhrase(status);

@@ -46,6 +46,7 @@ final class Exchange {
     private boolean finished;
     private int status;
     private long responseBytes;
+    private long responseHeadBytes;
 
     Exchange(ClientConnection client, RequestHead head, long startNanos) {
         this.client = client;
@@ -75,8 +76,9 @@ final class Exchange {
         return status;
     }
 
-    long responseBytes() {
-        return responseBytes;
+    /** Body bytes sent to the client (heads not counted), as access logs report them. */
+    long bodyBytesSent() {
+        return Math.max(0, responseBytes - responseHeadBytes);
     }
 
     long nanos() {
@@ -311,6 +313,7 @@ final class Exchange {
                 }
                 response = r;
                 status = r.status();
+                responseHeadBytes += r.length();
                 responseFlow = flowOf(r);
                 if (r.status() == 101) {
                     tunnel = true;
@@ -552,6 +555,7 @@ final class Exchange {
         status = failStatus;
         byte[] page = ErrorPage.bytes(failStatus, host, reason, withRetryAfter, !keepAlive, headRequest);
         responseBytes = page.length;
+        responseHeadBytes = ErrorPage.headLength(page);
         client.send(page);
         finish(keepAlive);
     }

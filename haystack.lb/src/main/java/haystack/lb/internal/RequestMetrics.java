@@ -66,7 +66,7 @@ final class RequestMetrics implements MetricsSource {
             ACCESS.info("access time={} client={} host={} method={} path={} service={} container={} endpoint={} status={} bytes={} durationMs={}",
                     Instant.now(), x.clientAddress().getHostAddress(), orDash(x.host()), x.method(), orDash(x.path()),
                     orDash(service), backend == null ? "-" : backend.endpoint().containerName(), orDash(endpoint), status,
-                    x.responseBytes(), String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6));
+                    x.bodyBytesSent(), String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6));
         }
     }
 

@@ -38,7 +38,8 @@ public final class BenchMain {
                     .address(InetAddress.getLoopbackAddress()).port(Integer.parseInt(args[i])).portName("http").build());
         }
         lb.put(endpoints);
-        System.out.println("haystack lb ready port=" + lb.lb.httpPort() + " backends=" + (args.length - 1));
+        System.out.println("haystack lb ready port=" + lb.lb.httpPort() + " backends=" + (args.length - 1)
+                + " ioThreads=" + LoadBalancer.ioThreads(config));
         Runtime.getRuntime().addShutdownHook(new Thread(lb::close));
         new CountDownLatch(1).await();
     }

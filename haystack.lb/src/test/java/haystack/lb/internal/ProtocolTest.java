@@ -42,6 +42,7 @@ class ProtocolTest {
     private LbFixture lb;
     private TestBackends.Echo echo;
     private TestBackends.Silent silent;
+    private TestBackends.OneRequestPerConnection oneShot;
     private Undertow wsServer;
 
     @BeforeAll
@@ -49,8 +50,10 @@ class ProtocolTest {
         lb = new LbFixture();
         echo = new TestBackends.Echo();
         silent = new TestBackends.Silent();
+        oneShot = new TestBackends.OneRequestPerConnection();
         wsServer = Undertow.builder().addHttpListener(0, "127.0.0.1")
-                .setHandler(Handlers.path().addPrefixPath("/echo", Handlers.websocket((exchange, channel) -> {
+                .setHandler(Handlers.path().addPrefixPath("/text", exchange -> exchange.getResponseSender().send("hello"))
+                        .addPrefixPath("/echo", Handlers.websocket((exchange, channel) -> {
                     channel.getReceiveSetter().set(new AbstractReceiveListener() {
                         @Override
                         protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
@@ -64,6 +67,7 @@ class ProtocolTest {
         lb.put(LbFixture.endpoint("echo", "echo-1", echo.port()).build(),
                 LbFixture.endpoint("ws", "ws-1", wsPort).path("/ws").build(),
                 LbFixture.endpoint("silent", "silent-1", silent.port()).build(),
+                LbFixture.endpoint("oneshot", "oneshot-1", oneShot.port()).build(),
                 LbFixture.endpoint("dead", "dead-1", TestBackends.closedPort()).build(),
                 LbFixture.endpoint("starting", "starting-1", echo.port()).health(Health.STARTING).build());
     }
@@ -73,6 +77,7 @@ class ProtocolTest {
         lb.close();
         echo.close();
         silent.close();
+        oneShot.close();
         wsServer.stop();
     }
 
@@ -238,5 +243,102 @@ class ProtocolTest {
         String answer = raw("GET / HTTP/1.1\r\nHost: echo.services.haystack\r\nConnection: close\r\n\r\n");
         assertNotNull(answer);
         assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    }
+
+    /** Sends {@code request} and reads {@code responses} responses; the first has no body when it answers HEAD. */
+    private String rawResponses(String request, int responses) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), lb.lb.httpPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < responses; i++) {
+                all.append(readResponse(s.getInputStream(), i == 0 && request.startsWith("HEAD")));
+            }
+            return all.toString();
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws IOException {
+        String answers = rawResponses("GET /first HTTP/1.1\r\nHost: echo.services.haystack\r\n\r\n"
+                + "GET /second HTTP/1.1\r\nHost: nobody.services.haystack\r\n\r\n"
+                + "GET /third HTTP/1.1\r\nHost: echo.services.haystack\r\n\r\n", 3);
+        int first = answers.indexOf("path=/first");
+        int second = answers.indexOf("404 Not Found");
+        int third = answers.indexOf("path=/third");
+        assertTrue(first > 0 && second > first && third > second, answers);
+    }
+
+    @Test
+    void headRequestsGetNoBody() throws IOException {
+        String answer = rawResponses("HEAD /ws/text HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "GET /ws/text HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 2);
+        assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("Content-Length: 5"), answer);
+        assertTrue(answer.endsWith("\r\n\r\nhello"), "the connection stays usable after a bodiless response: " + answer);
+    }
+
+    @Test
+    void expectContinueIsPassedThrough() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), lb.lb.httpPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            String interim = readResponse(in, true);
+            assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
+            out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = readResponse(in, false);
+            assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("\r\n\r\n5"), answer);
+        }
+    }
+
+    @Test
+    void brokenChunkingLaterInTheBodyIsRefused() throws IOException {
+        String answer = raw("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n5\r\nworld-and-more\r\n0\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.contains("Connection: close"), answer);
+    }
+
+    @Test
+    void aClientsForwardedForIsAppendedTo() throws Exception {
+        String body = lb.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.lb.httpPort() + "/"))
+                .header("Host", "echo.services.haystack").header("X-Forwarded-For", "203.0.113.9").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(body.contains("x-forwarded-for=203.0.113.9, 127.0.0.1\n"), body);
+    }
+
+    @Test
+    void aPostIsSentAgainWhenAKeptAliveConnectionClosesUnderIt() throws Exception {
+        // One client connection, so both requests are served by one event loop: the GET
+        // leaves a kept-alive backend connection in that loop's pool, and the backend
+        // closes it as the POST arrives on it.
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), lb.lb.httpPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write("GET / HTTP/1.1\r\nHost: oneshot.services.haystack\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertTrue(readResponse(in, false).startsWith("HTTP/1.1 200"));
+            int droppedBefore = oneShot.dropped.get();
+            out.write("POST / HTTP/1.1\r\nHost: oneshot.services.haystack\r\nContent-Length: 7\r\n\r\norder=1".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = readResponse(in, false);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            assertEquals(droppedBefore + 1, oneShot.dropped.get(), "the POST met the closing connection first");
+        }
+    }
+
+    /** One Content-Length framed response ({@code bodiless}: answering HEAD). */
+    private static String readResponse(InputStream in, boolean bodiless) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return head.toString();
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        return head + (m.find() && !bodiless ? new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.ISO_8859_1) : "");
     }
 }

@@ -130,6 +130,77 @@ final class TestBackends {
         }
     }
 
+    /**
+     * Answers the first request of each connection (keeping it alive) and closes the
+     * connection when a second request arrives on it, without answering: what a backend
+     * whose keep-alive timeout fires as a request goes out looks like.
+     */
+    static final class OneRequestPerConnection implements AutoCloseable {
+        final ServerSocket socket;
+        final AtomicInteger answered = new AtomicInteger();
+        final AtomicInteger dropped = new AtomicInteger();
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+
+        OneRequestPerConnection() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            threads.submit(() -> {
+                while (!socket.isClosed()) {
+                    Socket s;
+                    try {
+                        s = socket.accept();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                    threads.submit(() -> serve(s));
+                }
+            });
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                InputStream in = s.getInputStream();
+                readRequest(in);
+                byte[] body = ("answer " + answered.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                if (in.read() >= 0) {
+                    dropped.incrementAndGet();
+                }
+            } catch (IOException e) {
+                // the proxy went away: nothing to answer
+            }
+        }
+
+        /** Reads one request head and its Content-Length body. */
+        private static void readRequest(InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("closed");
+                }
+                head.append((char) b);
+            }
+            for (String line : head.toString().split("\r\n")) {
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    in.readNBytes(Integer.parseInt(line.substring(15).trim()));
+                }
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            threads.shutdownNow();
+        }
+    }
+
     /** A loopback port nothing listens on. */
     static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

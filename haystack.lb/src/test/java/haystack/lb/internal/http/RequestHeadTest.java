@@ -1,0 +1,86 @@
+package haystack.lb.internal.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class RequestHeadTest {
+
+    private static RequestHead parse(String head) throws HttpException {
+        byte[] a = head.getBytes(StandardCharsets.ISO_8859_1);
+        return RequestHead.parse(a, 0, a.length, 16384);
+    }
+
+    private static int refused(String head) {
+        return assertThrows(HttpException.class, () -> parse(head)).status();
+    }
+
+    @Test
+    void aCompleteHeadIsReadInPlace() throws HttpException {
+        RequestHead h = parse("POST /upload?x=1 HTTP/1.1\r\nHost: Web.Services.Haystack:80\r\nContent-Length: 5\r\n\r\nhello");
+        assertEquals("POST", h.method());
+        assertEquals("/upload?x=1", h.target());
+        assertEquals("/upload", h.path());
+        assertEquals("Web.Services.Haystack:80", h.host());
+        assertEquals(5, h.contentLength());
+        assertFalse(h.chunked());
+        assertTrue(h.keepAlive());
+        assertEquals(h.length(), "POST /upload?x=1 HTTP/1.1\r\nHost: Web.Services.Haystack:80\r\nContent-Length: 5\r\n\r\n".length());
+    }
+
+    @Test
+    void aHeadNotAllArrivedIsNotJudged() throws HttpException {
+        assertNull(parse("GET / HTTP/1.1\r\nHost: a\r\n"));
+        assertNull(parse("GET / HTT"));
+    }
+
+    @Test
+    void bareLineFeedsEndLines() throws HttpException {
+        RequestHead h = parse("GET / HTTP/1.0\nHost: a\nConnection: keep-alive\n\n");
+        assertEquals("a", h.host());
+        assertTrue(h.keepAlive());
+        assertFalse(parse("GET / HTTP/1.0\r\n\r\n").keepAlive(), "HTTP/1.0 closes unless asked");
+        assertFalse(parse("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n").keepAlive());
+    }
+
+    @Test
+    void garbageIsRefusedWithTheRightStatus() {
+        assertEquals(400, refused("GET /\u0001bad HTTP/1.1 extra\r\nHost: a\r\n\r\n"));
+        assertEquals(400, refused("GET  / HTTP/1.1\r\n\r\n"));
+        assertEquals(400, refused("GET / FTP/1.1\r\n\r\n"));
+        assertEquals(505, refused("GET / HTTP/2.0\r\n\r\n"));
+        assertEquals(400, refused("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"));
+        assertEquals(400, refused("GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n"));
+        assertEquals(400, refused("GET / HTTP/1.1\r\nX: a\u0007b\r\n\r\n"));
+        assertEquals(400, refused("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));
+        assertEquals(400, refused("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n"));
+        assertEquals(400, refused("POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n"));
+        assertEquals(400, refused("POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assertEquals(501, refused("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"));
+        assertEquals(431, refused("GET / HTTP/1.1\r\nX-Big: " + "x".repeat(17000)));
+    }
+
+    @Test
+    void theBackendGetsForwardedHeadersAndTheRewrittenTarget() throws HttpException {
+        RequestHead h = parse("GET /api/v1/items?q=1 HTTP/1.1\nHost: shop\nX-Forwarded-For: 10.0.0.1\nx-forwarded-proto: https\nAccept: */*\n\n");
+        String out = new String(h.forBackend("/items?q=1", "192.0.2.7"), StandardCharsets.ISO_8859_1);
+        assertEquals("GET /items?q=1 HTTP/1.1\r\nHost: shop\r\nAccept: */*\r\n"
+                + "X-Forwarded-For: 10.0.0.1, 192.0.2.7\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: shop\r\n\r\n", out);
+        String unchanged = new String(parse("GET / HTTP/1.1\r\n\r\n").forBackend(null, "::1"), StandardCharsets.ISO_8859_1);
+        assertEquals("GET / HTTP/1.1\r\nX-Forwarded-For: ::1\r\nX-Forwarded-Proto: http\r\n\r\n", unchanged);
+    }
+
+    @Test
+    void methodsSafeToRepeatAreKnown() throws HttpException {
+        assertTrue(parse("GET / HTTP/1.1\r\n\r\n").idempotent());
+        assertTrue(parse("PUT / HTTP/1.1\r\n\r\n").idempotent());
+        assertFalse(parse("POST / HTTP/1.1\r\n\r\n").idempotent());
+        assertTrue(parse("HEAD / HTTP/1.1\r\n\r\n").isHead());
+    }
+}
