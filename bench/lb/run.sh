@@ -127,29 +127,47 @@ for port in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do
   curl -fsS -H "Host: $HOST" "http://127.0.0.1:$port/" >/dev/null || { echo "no answer on $port" >&2; exit 1; }
 done
 
-run_wrk() { # name port seconds -> "rps p50 p99"
+run_wrk() { # name port seconds -> "rps p50-ms p99-ms errors"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${3}s" --latency -H "Host: $HOST" "http://127.0.0.1:$2/" > "$WORK/wrk-$1.txt" 2>&1
   awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps=$2 }
-    /^ +50%/ { p50=$2 } /^ +99%/ { p99=$2 }
+    /^ +50%/ { p50=ms($2) } /^ +99%/ { p99=ms($2) }
     /Non-2xx|Socket errors/ { errors=errors $0 "; " }
-    END { printf "%s %s %s %s\n", rps, p50, p99, (errors=="" ? "-" : errors) }' "$WORK/wrk-$1.txt"
+    END { printf "%s %.3f %.3f %s\n", rps, p50, p99, (errors=="" ? "-" : errors) }' "$WORK/wrk-$1.txt"
 }
 
 echo "warm-up (JIT for Haystack, caches for all): 5 s each"
 for p in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do run_wrk warm "$p" 5 >/dev/null; done
 
+ROUNDS=${ROUNDS:-3}
+PEERS=("haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT")
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends on loopback, $(nproc) cores shared by everything"
-echo "haproxy nbthread $(nproc); nginx worker_processes auto; haystack $(grep -o 'ioThreads=[0-9]*' "$WORK/haystack.log")"
-printf '%-10s %12s %10s %10s  %s\n' proxy req/s p50 p99 errors
-declare -A RPS
-for entry in "haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT"; do
-  name=${entry%%:*}; port=${entry##*:}
-  read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION")
-  RPS[$name]=$rps
-  printf '%-10s %12s %10s %10s  %s\n' "$name" "$rps" "$p50" "$p99" "$errors"
+echo "haproxy nbthread $(nproc); nginx worker_processes auto; haystack $(grep -o 'ioThreads=[0-9]*' "$WORK/haystack.log" | head -1)"
+echo "$ROUNDS rounds, each starting with the next peer, so no peer always runs first or last"
+printf '%-6s %-10s %12s %10s %10s  %s\n' round proxy req/s p50-ms p99-ms errors
+declare -A SAMPLES
+for round in $(seq 1 "$ROUNDS"); do
+  for k in 0 1 2; do
+    entry=${PEERS[$(( (round - 1 + k) % 3 ))]}
+    name=${entry%%:*}; port=${entry##*:}
+    read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION")
+    SAMPLES[$name]+="$rps $p50 $p99"$'\n'
+    printf '%-6s %-10s %12s %10s %10s  %s\n' "$round" "$name" "$rps" "$p50" "$p99" "$errors"
+  done
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo
+printf '%-10s %12s %10s %10s   (medians of %s rounds)\n' proxy req/s p50-ms p99-ms "$ROUNDS"
+declare -A RPS P99
+for name in haproxy nginx haystack; do
+  RPS[$name]=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $1 }' | median)
+  P99[$name]=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $3 }' | median)
+  p50=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $2 }' | median)
+  printf '%-10s %12.0f %10.3f %10.3f\n' "$name" "${RPS[$name]}" "$p50" "${P99[$name]}"
 done
 echo
-awk -v h="${RPS[haystack]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]}" \
-  'BEGIN { printf "haystack/haproxy = %.2f   haystack/nginx = %.2f\n", h/a, h/n }'
+awk -v h="${RPS[haystack]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]}" -v hp="${P99[haystack]}" -v ap="${P99[haproxy]}" \
+  'BEGIN { printf "haystack/haproxy: throughput %.2fx, p99 %.2fx   haystack/nginx: throughput %.2fx\n", h/a, hp/ap, h/n }'
