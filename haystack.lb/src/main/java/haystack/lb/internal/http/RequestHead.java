@@ -254,8 +254,10 @@ public final class RequestHead {
 
     /**
      * The head for the backend: the request line with {@code target} (null: unchanged),
-     * every field but X-Forwarded-*, then X-Forwarded-For (the client's list with
-     * {@code clientAddress} appended), -Proto and -Host.
+     * every field but X-Forwarded-* and the client's own connection options (Connection,
+     * Keep-Alive, Proxy-Connection: RFC 9110 §7.6.1), then X-Forwarded-For (the client's
+     * list with {@code clientAddress} appended), -Proto and -Host. The backend connection
+     * is the proxy's to keep: it asks for keep-alive (HTTP/1.0) or passes an upgrade on.
      */
     public byte[] forBackend(String target, String clientAddress) {
         byte[] forwardedList = (this.forwardedFor == null ? clientAddress : this.forwardedFor + ", " + clientAddress).getBytes(StandardCharsets.ISO_8859_1);
@@ -266,6 +268,8 @@ public final class RequestHead {
         for (int f = 0; f < fieldCount; f++) {
             size += fieldLines[f * 2 + 1] - fieldLines[f * 2] + 2;
         }
+        byte[] connection = upgrade ? CONNECTION_UPGRADE : http10 ? CONNECTION_KEEP_ALIVE : null;
+        size += connection == null ? 0 : connection.length;
         size += X_FORWARDED_FOR.length + forwardedList.length + 2 + X_FORWARDED_PROTO.length
                 + (forwardedHost == null ? 0 : X_FORWARDED_HOST.length + forwardedHost.length + 2) + 2;
         byte[] out = new byte[size];
@@ -285,10 +289,13 @@ public final class RequestHead {
         p = crlf(out, p);
         for (int f = 0; f < fieldCount; f++) {
             int from = fieldLines[f * 2];
-            if (isForwarded(from)) {
+            if (isReplaced(from)) {
                 continue;
             }
             p = crlf(out, put(out, p, a, from, fieldLines[f * 2 + 1]));
+        }
+        if (connection != null) {
+            p = put(out, p, connection, null);
         }
         p = put(out, p, X_FORWARDED_FOR, forwardedList);
         p = put(out, p, X_FORWARDED_PROTO, null);
@@ -303,16 +310,22 @@ public final class RequestHead {
     private static final byte[] X_FORWARDED_PROTO = "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] X_FORWARDED_HOST = "X-Forwarded-Host: ".getBytes(StandardCharsets.ISO_8859_1);
 
-    private boolean isForwarded(int from) {
-        if (a.length - from < 12 || !Tokens.equalsLower(a, from, from + 12, "x-forwarded-")) {
-            return false;
-        }
-        int colon = from + 12;
+    private static final byte[] CONNECTION_UPGRADE = "Connection: upgrade\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final String[] REPLACED = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "connection", "keep-alive", "proxy-connection"};
+
+    /** Whether the field line at {@code from} is one the proxy sets itself. */
+    private boolean isReplaced(int from) {
+        int colon = from;
         while (a[colon] != ':') {
             colon++;
         }
-        return Tokens.equalsLower(a, from, colon, "x-forwarded-for") || Tokens.equalsLower(a, from, colon, "x-forwarded-proto")
-                || Tokens.equalsLower(a, from, colon, "x-forwarded-host");
+        for (String name : REPLACED) {
+            if (Tokens.equalsLower(a, from, colon, name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int put(byte[] out, int p, byte[] src, int from, int to) {

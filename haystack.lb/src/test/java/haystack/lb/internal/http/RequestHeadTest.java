@@ -77,6 +77,18 @@ class RequestHeadTest {
     }
 
     @Test
+    void theClientsConnectionOptionsStayWithTheClient() throws HttpException {
+        String closing = new String(parse("GET / HTTP/1.1\r\nConnection: close\r\nKeep-Alive: 5\r\n\r\n").forBackend(null, "h"), StandardCharsets.ISO_8859_1);
+        assertEquals("GET / HTTP/1.1\r\nX-Forwarded-For: h\r\nX-Forwarded-Proto: http\r\n\r\n", closing);
+        String old = new String(parse("GET / HTTP/1.0\r\n\r\n").forBackend(null, "h"), StandardCharsets.ISO_8859_1);
+        assertTrue(old.contains("\r\nConnection: keep-alive\r\n"), old);
+        RequestHead ws = parse("GET /chat HTTP/1.1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\n");
+        assertTrue(ws.upgrade());
+        String upgrade = new String(ws.forBackend(null, "h"), StandardCharsets.ISO_8859_1);
+        assertTrue(upgrade.contains("\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"), upgrade);
+    }
+
+    @Test
     void methodsSafeToRepeatAreKnown() throws HttpException {
         assertTrue(parse("GET / HTTP/1.1\r\n\r\n").idempotent());
         assertTrue(parse("PUT / HTTP/1.1\r\n\r\n").idempotent());
