@@ -43,6 +43,8 @@ class ProtocolTest {
     private TestBackends.Echo echo;
     private TestBackends.Silent silent;
     private TestBackends.OneRequestPerConnection oneShot;
+    private TestBackends.Scripted garbage;
+    private TestBackends.Scripted truncated;
     private Undertow wsServer;
 
     @BeforeAll
@@ -51,6 +53,8 @@ class ProtocolTest {
         echo = new TestBackends.Echo();
         silent = new TestBackends.Silent();
         oneShot = new TestBackends.OneRequestPerConnection();
+        garbage = new TestBackends.Scripted("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        truncated = new TestBackends.Scripted("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
         wsServer = Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(Handlers.path().addPrefixPath("/text", exchange -> exchange.getResponseSender().send("hello"))
                         .addPrefixPath("/echo", Handlers.websocket((exchange, channel) -> {
@@ -68,6 +72,8 @@ class ProtocolTest {
                 LbFixture.endpoint("ws", "ws-1", wsPort).path("/ws").build(),
                 LbFixture.endpoint("silent", "silent-1", silent.port()).build(),
                 LbFixture.endpoint("oneshot", "oneshot-1", oneShot.port()).build(),
+                LbFixture.endpoint("garbage", "garbage-1", garbage.port()).build(),
+                LbFixture.endpoint("truncated", "truncated-1", truncated.port()).build(),
                 LbFixture.endpoint("dead", "dead-1", TestBackends.closedPort()).build(),
                 LbFixture.endpoint("starting", "starting-1", echo.port()).health(Health.STARTING).build());
     }
@@ -78,6 +84,8 @@ class ProtocolTest {
         echo.close();
         silent.close();
         oneShot.close();
+        garbage.close();
+        truncated.close();
         wsServer.stop();
     }
 
@@ -91,34 +99,47 @@ class ProtocolTest {
         assertTrue(body.contains("x-forwarded-host=echo.services.haystack\n"), body);
     }
 
+    /** GET / of {@code service}: answered {@code status} by the load balancer, naming the host and {@code reason}. */
+    private HttpResponse<String> assertErrorPage(String service, int status, String reason) throws Exception {
+        HttpResponse<String> r = lb.get(service + ".services.haystack", "/");
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.body().contains("host: " + service + ".services.haystack") && r.body().contains(reason), r.body());
+        return r;
+    }
+
     @Test
     void unknownHostIs404NamingHostAndReason() throws Exception {
-        HttpResponse<String> r = lb.get("nobody.services.haystack", "/");
-        assertEquals(404, r.statusCode());
-        assertTrue(r.body().contains("host: nobody.services.haystack"), r.body());
-        assertTrue(r.body().contains("reason: no service is routed"), r.body());
+        assertErrorPage("nobody", 404, "reason: no service is routed");
     }
 
     @Test
     void serviceWithoutHealthyEndpointIs503WithRetryAfter() throws Exception {
-        HttpResponse<String> r = lb.get("starting.services.haystack", "/");
-        assertEquals(503, r.statusCode());
-        assertTrue(r.headers().firstValue("Retry-After").isPresent());
-        assertTrue(r.body().contains("host: starting.services.haystack") && r.body().contains("no healthy endpoint"), r.body());
+        assertTrue(assertErrorPage("starting", 503, "no healthy endpoint").headers().firstValue("Retry-After").isPresent());
     }
 
     @Test
     void refusedBackendIs502NamingTheEndpoint() throws Exception {
-        HttpResponse<String> r = lb.get("dead.services.haystack", "/");
-        assertEquals(502, r.statusCode());
-        assertTrue(r.body().contains("host: dead.services.haystack") && r.body().contains("dead-1"), r.body());
+        assertErrorPage("dead", 502, "dead-1");
+    }
+
+    @Test
+    void aBackendSpeakingSomethingElseIs502() throws Exception {
+        assertErrorPage("garbage", 502, "malformed status line 'SSH-2.0");
+    }
+
+    @Test
+    void aResponseCutShortEndsTheClientConnection() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), lb.lb.httpPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: truncated.services.haystack\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(got.startsWith("HTTP/1.1 200 OK") && got.endsWith("only this"), "the client sees the cut, not a padded body: " + got);
+        }
     }
 
     @Test
     void silentBackendIs504() throws Exception {
-        HttpResponse<String> r = lb.get("silent.services.haystack", "/");
-        assertEquals(504, r.statusCode());
-        assertTrue(r.body().contains("host: silent.services.haystack") && r.body().contains("timed out"), r.body());
+        assertErrorPage("silent", 504, "timed out");
     }
 
     @Test
@@ -252,7 +273,7 @@ class ProtocolTest {
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             StringBuilder all = new StringBuilder();
             for (int i = 0; i < responses; i++) {
-                all.append(readResponse(s.getInputStream(), i == 0 && request.startsWith("HEAD")));
+                all.append(RawHttp.readResponse(s.getInputStream(), i == 0 && request.startsWith("HEAD")));
             }
             return all.toString();
         }
@@ -285,10 +306,10 @@ class ProtocolTest {
             out.write(("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = s.getInputStream();
-            String interim = readResponse(in, true);
+            String interim = RawHttp.readResponse(in, true);
             assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
             out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
-            String answer = readResponse(in, false);
+            String answer = RawHttp.readResponse(in, false);
             assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("\r\n\r\n5"), answer);
         }
     }
@@ -319,26 +340,12 @@ class ProtocolTest {
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
             out.write("GET / HTTP/1.1\r\nHost: oneshot.services.haystack\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            assertTrue(readResponse(in, false).startsWith("HTTP/1.1 200"));
+            assertTrue(RawHttp.readResponse(in, false).startsWith("HTTP/1.1 200"));
             int droppedBefore = oneShot.dropped.get();
             out.write("POST / HTTP/1.1\r\nHost: oneshot.services.haystack\r\nContent-Length: 7\r\n\r\norder=1".getBytes(StandardCharsets.ISO_8859_1));
-            String answer = readResponse(in, false);
+            String answer = RawHttp.readResponse(in, false);
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             assertEquals(droppedBefore + 1, oneShot.dropped.get(), "the POST met the closing connection first");
         }
-    }
-
-    /** One Content-Length framed response ({@code bodiless}: answering HEAD). */
-    private static String readResponse(InputStream in, boolean bodiless) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                return head.toString();
-            }
-            head.append((char) b);
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-        return head + (m.find() && !bodiless ? new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.ISO_8859_1) : "");
     }
 }

@@ -130,46 +130,67 @@ final class TestBackends {
         }
     }
 
+    /** A plain socket server on loopback serving each connection on its own thread. */
+    abstract static class RawBackend implements AutoCloseable {
+        final ServerSocket socket;
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+
+        RawBackend() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            threads.submit(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket s = socket.accept();
+                        threads.submit(() -> {
+                            try (s) {
+                                serve(s);
+                            } catch (IOException e) {
+                                // the proxy went away: nothing to answer
+                            }
+                        });
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        abstract void serve(Socket s) throws IOException;
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            threads.shutdownNow();
+        }
+    }
+
     /**
      * Answers the first request of each connection (keeping it alive) and closes the
      * connection when a second request arrives on it, without answering: what a backend
      * whose keep-alive timeout fires as a request goes out looks like.
      */
-    static final class OneRequestPerConnection implements AutoCloseable {
-        final ServerSocket socket;
+    static final class OneRequestPerConnection extends RawBackend {
         final AtomicInteger answered = new AtomicInteger();
         final AtomicInteger dropped = new AtomicInteger();
-        private final ExecutorService threads = Executors.newCachedThreadPool();
 
         OneRequestPerConnection() throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            threads.submit(() -> {
-                while (!socket.isClosed()) {
-                    Socket s;
-                    try {
-                        s = socket.accept();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                    threads.submit(() -> serve(s));
-                }
-            });
         }
 
-        private void serve(Socket s) {
-            try (s) {
-                InputStream in = s.getInputStream();
-                readRequest(in);
-                byte[] body = ("answer " + answered.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
-                OutputStream out = s.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
-                if (in.read() >= 0) {
-                    dropped.incrementAndGet();
-                }
-            } catch (IOException e) {
-                // the proxy went away: nothing to answer
+        @Override
+        void serve(Socket s) throws IOException {
+            InputStream in = s.getInputStream();
+            readRequest(in);
+            byte[] body = ("answer " + answered.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+            OutputStream out = s.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            if (in.read() >= 0) {
+                dropped.incrementAndGet();
             }
         }
 
@@ -189,15 +210,20 @@ final class TestBackends {
                 }
             }
         }
+    }
 
-        int port() {
-            return socket.getLocalPort();
+    /** Answers every connection's first bytes with {@code reply}, whatever was asked, then closes. */
+    static final class Scripted extends RawBackend {
+        private final String reply;
+
+        Scripted(String reply) throws IOException {
+            this.reply = reply;
         }
 
         @Override
-        public void close() throws IOException {
-            socket.close();
-            threads.shutdownNow();
+        void serve(Socket s) throws IOException {
+            s.getInputStream().read(new byte[4096]);
+            s.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
         }
     }
 

@@ -19,7 +19,8 @@ final class TestConfig implements LbConfig {
     @Override public String origin() { return "haystack"; }
     @Override public int connect_timeout() { return connectTimeout; }
     @Override public int idle_timeout() { return idleTimeout; }
-    @Override public int max_connections() { return 4096; }
+    int maxConnections = 4096;
+    @Override public int max_connections() { return maxConnections; }
     @Override public int passive_failures() { return passiveFailures; }
     @Override public int passive_probe_interval() { return passiveProbeInterval; }
     @Override public int retries() { return 3; }
