@@ -327,6 +327,9 @@ final class Exchange {
                 abort(e.getMessage());
                 return;
             }
+            if (holdBack(in)) {
+                return;
+            }
             if (ready > 0) {
                 int n;
                 try {
@@ -355,6 +358,18 @@ final class Exchange {
             }
             response = null; // 100 Continue passed on; the final response follows
         }
+    }
+
+    /**
+     * Whether to wait for the rest of a small response before passing any of it on: one
+     * whose whole length fits the buffer goes out in one write, and if the backend dies
+     * before its end the client has seen nothing and the request can go to another
+     * endpoint (a container killed mid-response fails no GET). Streams and large bodies
+     * are passed on as they come.
+     */
+    private boolean holdBack(IoBuffer in) {
+        return responseBytes == 0 && !tunnel && !response.interim() && response.framing() == ResponseHead.Framing.LENGTH
+                && !responseFlow.ended() && response.length() + response.contentLength() <= in.a.length;
     }
 
     private static BodyFlow flowOf(ResponseHead r) {
@@ -418,7 +433,7 @@ final class Exchange {
     void backendTimedOut(BackendConnection c) {
         if (!c.connected()) {
             retryOrFail("backend connect timed out", true, true);
-        } else if (response == null) {
+        } else if (responseBytes == 0) {
             backend = null;
             c.discard();
             ctx.chooser.failed(attempt, attempt.release(), "backend timed out: no response within " + ctx.idleTimeoutMs + " ms", true);
@@ -444,7 +459,7 @@ final class Exchange {
         } else if (response != null && responseFlow.untilClose() && response.status() != 101) {
             // a body delimited by the connection's end: that was it
             responseComplete(true);
-        } else if (response != null || responseBytes > 0) {
+        } else if (responseBytes > 0) {
             abort(why + " during the response");
         } else {
             retryOrFail(why, false, false);
@@ -485,6 +500,8 @@ final class Exchange {
         if (resendable && attempt.tries() <= ctx.retries && !client.isClosed()) {
             response = null;
             responseFlow = null;
+            responseHeadBytes = 0;
+            status = 0;
             backendWriteBlocked = false;
             connect();
         } else {

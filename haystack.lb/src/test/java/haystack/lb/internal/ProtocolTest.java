@@ -45,6 +45,7 @@ class ProtocolTest {
     private TestBackends.OneRequestPerConnection oneShot;
     private TestBackends.Scripted garbage;
     private TestBackends.Scripted truncated;
+    private TestBackends.Scripted truncatedLarge;
     private Undertow wsServer;
 
     @BeforeAll
@@ -55,6 +56,7 @@ class ProtocolTest {
         oneShot = new TestBackends.OneRequestPerConnection();
         garbage = new TestBackends.Scripted("SSH-2.0-OpenSSH_9.2\r\n\r\n");
         truncated = new TestBackends.Scripted("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
+        truncatedLarge = new TestBackends.Scripted("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nonly this");
         wsServer = Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(Handlers.path().addPrefixPath("/text", exchange -> exchange.getResponseSender().send("hello"))
                         .addPrefixPath("/echo", Handlers.websocket((exchange, channel) -> {
@@ -74,6 +76,7 @@ class ProtocolTest {
                 LbFixture.endpoint("oneshot", "oneshot-1", oneShot.port()).build(),
                 LbFixture.endpoint("garbage", "garbage-1", garbage.port()).build(),
                 LbFixture.endpoint("truncated", "truncated-1", truncated.port()).build(),
+                LbFixture.endpoint("truncated-large", "truncated-large-1", truncatedLarge.port()).build(),
                 LbFixture.endpoint("dead", "dead-1", TestBackends.closedPort()).build(),
                 LbFixture.endpoint("starting", "starting-1", echo.port()).health(Health.STARTING).build());
     }
@@ -86,6 +89,7 @@ class ProtocolTest {
         oneShot.close();
         garbage.close();
         truncated.close();
+        truncatedLarge.close();
         wsServer.stop();
     }
 
@@ -128,10 +132,15 @@ class ProtocolTest {
     }
 
     @Test
-    void aResponseCutShortEndsTheClientConnection() throws IOException {
+    void aSmallResponseCutShortIsABadGatewayNotHalfAnAnswer() throws Exception {
+        assertErrorPage("truncated", 502, "backend closed the connection");
+    }
+
+    @Test
+    void aLargeResponseCutShortEndsTheClientConnection() throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), lb.lb.httpPort())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: truncated.services.haystack\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: truncated-large.services.haystack\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(got.startsWith("HTTP/1.1 200 OK") && got.endsWith("only this"), "the client sees the cut, not a padded body: " + got);
         }
