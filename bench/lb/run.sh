@@ -140,7 +140,7 @@ run_wrk() { # name port seconds -> "rps p50-ms p99-ms errors"
 echo "warm-up (JIT for Haystack, caches for all): 5 s each"
 for p in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do run_wrk warm "$p" 5 >/dev/null; done
 
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 PEERS=("haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT")
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends on loopback, $(nproc) cores shared by everything"
