@@ -5,7 +5,9 @@
 # Loopback only; every run is bounded by DURATION. Needs: wrk haproxy nginx (Debian), Java 17.
 # Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]
 #   env JAVA_OPTS: extra JVM flags for Haystack; HAYSTACK_LB_IO_THREADS: its event loops
-#   (default 0, the product's default: half the cores, at least one).
+#   (default 0, the product's default: half the cores, at least one); ROUNDS (default 5).
+# Prints req/s, p50 and p99 per round and their medians, and each proxy's CPU time per
+# request (user+sys of its processes, from /proc) so the cost is visible beside the speed.
 set -euo pipefail
 
 DURATION=${1:-10}
@@ -81,6 +83,7 @@ $haproxy_servers
 CONF
 haproxy -f "$WORK/haproxy.cfg" -q &
 PIDS+=($!)
+HAPROXY_PID=$!
 
 # --- nginx as a load balancer: worker_processes auto, upstream keepalive -------------
 cat > "$WORK/nginx-lb.conf" <<CONF
@@ -117,6 +120,7 @@ nginx -c "$WORK/nginx-lb.conf" -p "$WORK"
 CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$(cat "$WORK/cp.txt")"
 java -Xmx512m ${JAVA_OPTS:-} -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
 PIDS+=($!)
+HAYSTACK_PID=$!
 for _ in $(seq 1 100); do
   grep -q 'haystack lb ready' "$WORK/haystack.log" 2>/dev/null && break
   sleep 0.2
@@ -140,33 +144,53 @@ run_wrk() { # name port seconds -> "rps p50-ms p99-ms errors"
 echo "warm-up (JIT for Haystack, caches for all): 5 s each"
 for p in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do run_wrk warm "$p" 5 >/dev/null; done
 
+# CPU time (user+sys clock ticks) of a proxy's processes, to divide by the requests it served.
+proxy_pids() {
+  case $1 in
+    haproxy) echo "$HAPROXY_PID" ;;
+    haystack) echo "$HAYSTACK_PID" ;;
+    nginx) local master; master=$(cat "$WORK/nginx-lb.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')" ;;
+  esac
+}
+cpu_ticks() {
+  local total=0 pid
+  for pid in $(proxy_pids "$1"); do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+TICK=$(getconf CLK_TCK)
+
 ROUNDS=${ROUNDS:-5}
 PEERS=("haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT")
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends on loopback, $(nproc) cores shared by everything"
 echo "haproxy nbthread $(nproc); nginx worker_processes auto; haystack $(grep -o 'ioThreads=[0-9]*' "$WORK/haystack.log" | head -1)"
 echo "$ROUNDS rounds, each starting with the next peer, so no peer always runs first or last"
-printf '%-6s %-10s %12s %10s %10s  %s\n' round proxy req/s p50-ms p99-ms errors
+printf '%-6s %-10s %12s %10s %10s %12s  %s\n' round proxy req/s p50-ms p99-ms cpu-us/req errors
 declare -A SAMPLES
 for round in $(seq 1 "$ROUNDS"); do
   for k in 0 1 2; do
     entry=${PEERS[$(( (round - 1 + k) % 3 ))]}
     name=${entry%%:*}; port=${entry##*:}
+    before=$(cpu_ticks "$name")
     read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION")
-    SAMPLES[$name]+="$rps $p50 $p99"$'\n'
-    printf '%-6s %-10s %12s %10s %10s  %s\n' "$round" "$name" "$rps" "$p50" "$p99" "$errors"
+    cpu=$(awk -v t=$(( $(cpu_ticks "$name") - before )) -v hz="$TICK" -v r="$rps" -v d="$DURATION" 'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
+    SAMPLES[$name]+="$rps $p50 $p99 $cpu"$'\n'
+    printf '%-6s %-10s %12s %10s %10s %12s  %s\n' "$round" "$name" "$rps" "$p50" "$p99" "$cpu" "$errors"
   done
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
-printf '%-10s %12s %10s %10s   (medians of %s rounds)\n' proxy req/s p50-ms p99-ms "$ROUNDS"
+printf '%-10s %12s %10s %10s %12s   (medians of %s rounds)\n' proxy req/s p50-ms p99-ms cpu-us/req "$ROUNDS"
 declare -A RPS P99
 for name in haproxy nginx haystack; do
   RPS[$name]=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $1 }' | median)
   P99[$name]=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $3 }' | median)
   p50=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $2 }' | median)
-  printf '%-10s %12.0f %10.3f %10.3f\n' "$name" "${RPS[$name]}" "$p50" "${P99[$name]}"
+  cpu=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $4 }' | median)
+  printf '%-10s %12.0f %10.3f %10.3f %12.1f\n' "$name" "${RPS[$name]}" "$p50" "${P99[$name]}" "$cpu"
 done
 echo
 awk -v h="${RPS[haystack]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]}" -v hp="${P99[haystack]}" -v ap="${P99[haproxy]}" \
