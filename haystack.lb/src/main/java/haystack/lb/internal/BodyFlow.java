@@ -2,6 +2,7 @@ package haystack.lb.internal;
 
 import haystack.lb.internal.http.ChunkedBody;
 import haystack.lb.internal.http.HttpException;
+import haystack.lb.internal.http.ResponseHead;
 
 /**
  * The bytes of one message passing from a buffer to a socket: how many of those buffered
@@ -38,6 +39,16 @@ final class BodyFlow {
         return new BodyFlow(0, null, true, headBytes);
     }
 
+    /** The flow of a response: its head, then its body as framed (a 101 turns into a tunnel). */
+    static BodyFlow of(ResponseHead r) {
+        return switch (r.status() == 101 ? ResponseHead.Framing.UNTIL_CLOSE : r.framing()) {
+            case NONE -> length(0, r.length());
+            case LENGTH -> length(r.contentLength(), r.length());
+            case CHUNKED -> chunked(502, r.length());
+            case UNTIL_CLOSE -> untilClose(r.length());
+        };
+    }
+
     /**
      * Takes in the bytes of {@code buf} not judged yet and returns how many at its start
      * may be written now.
@@ -65,6 +76,36 @@ final class BodyFlow {
             }
         }
         return ready;
+    }
+
+    /**
+     * Whether to wait for the rest of a small response before passing any of it on: one
+     * whose whole length fits the buffer goes out in one write, and if the backend dies
+     * before its end the client has seen nothing and the request can go to another
+     * endpoint (a container killed mid-response fails no GET). Streams and large bodies
+     * are passed on as they come.
+     */
+    static boolean holdBack(ResponseHead r, BodyFlow flow, IoBuffer buf) {
+        return !r.interim() && r.framing() == ResponseHead.Framing.LENGTH && !flow.ended()
+                && r.length() + r.contentLength() <= buf.a.length;
+    }
+
+    /** Drops what is buffered of a message not passed on; true when it has all been read. */
+    boolean skipBuffered(IoBuffer buf) {
+        if (complete()) {
+            return true;
+        }
+        if (!bodyEnded || untilClose) {
+            return false;
+        }
+        try {
+            int n = ready(buf);
+            buf.start += n;
+            written(n);
+        } catch (HttpException e) {
+            return false;
+        }
+        return complete();
     }
 
     void written(int n) {

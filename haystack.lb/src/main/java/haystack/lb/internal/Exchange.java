@@ -1,13 +1,14 @@
 package haystack.lb.internal;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 import haystack.api.trace.TraceEvent;
 import haystack.lb.internal.http.HttpException;
 import haystack.lb.internal.http.RequestHead;
 import haystack.lb.internal.http.ResponseHead;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request through the load balancer, on its client's event loop: routes it, picks a
@@ -18,6 +19,8 @@ import haystack.lb.internal.http.ResponseHead;
  */
 final class Exchange {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
     private final ClientConnection client;
     private final ProxyContext ctx;
     private final EventLoop loop;
@@ -27,14 +30,12 @@ final class Exchange {
     private final boolean headRequest;
     private final boolean idempotent;
     private final boolean clientKeepAlive;
-    private String path;
-    private Route route;
+    private final RequestPlan plan;
+    private final Route route;
     private Attempt attempt;
 
-    private byte[] requestOut;
+    private final byte[] requestOut;
     private int requestOutSent;
-    /** The whole request is in {@link #requestOut}: it can be sent again on another connection. */
-    private boolean replayable;
     private BodyFlow requestFlow;
     private BackendConnection backend;
     private ResponseHead response;
@@ -59,116 +60,15 @@ final class Exchange {
         this.idempotent = head.idempotent();
         this.clientKeepAlive = head.keepAlive();
         ctx.metrics.started();
-        prepare(head);
-    }
-
-    // ---- accessors for metrics, the access log and tracing
-
-    Route route() {
-        return route;
-    }
-
-    Backend lastBackend() {
-        return attempt == null ? null : attempt.last();
-    }
-
-    int status() {
-        return status;
-    }
-
-    /** Body bytes sent to the client (heads not counted), as access logs report them. */
-    long bodyBytesSent() {
-        return Math.max(0, responseBytes - responseHeadBytes);
-    }
-
-    long nanos() {
-        return System.nanoTime() - startNanos;
-    }
-
-    String host() {
-        return host;
-    }
-
-    String method() {
-        return method;
-    }
-
-    String path() {
-        return path;
-    }
-
-    InetAddress clientAddress() {
-        return client.remote().getAddress();
-    }
-
-    // ---- start
-
-    /** Routing, framing and the head for the backend; reads the head while its bytes are still in place. */
-    private String prepareFailure;
-    private int prepareStatus;
-    private boolean retryAfter;
-
-    private void prepare(RequestHead head) {
-        IoBuffer in = client.in;
-        in.start += head.length();
-        requestFlow = head.chunked() ? BodyFlow.chunked(400, 0) : BodyFlow.length(head.contentLength(), 0);
-        int buffered;
-        try {
-            buffered = requestFlow.ready(in);
-        } catch (HttpException e) {
-            prepareStatus = e.status();
-            prepareFailure = e.getMessage();
-            return;
-        }
-        if (ctx.metrics.logsAccess() || ctx.tracer.isActive()) {
-            path = head.path();
-        }
-        RoutingTable table = client.listener.table().get();
-        Route r = host == null ? null : table.host(RoutingTable.normalHost(host));
-        String target = null;
-        if (r == null) {
-            String requestPath = path != null ? path : head.path();
-            RoutingTable.PathRoute byPath = table.path(requestPath);
-            if (byPath != null) {
-                r = byPath.route();
-                target = stripPrefix(head.target(), byPath.prefix());
-            }
-        }
-        route = r;
-        if (r == null) {
-            prepareStatus = 404;
-            prepareFailure = "no service is routed for this host or path";
-            return;
-        }
-        if (r.unavailable()) {
-            prepareStatus = 503;
-            retryAfter = true;
-            prepareFailure = "no healthy endpoint for service " + r.service() + " (" + r.registered() + " registered)";
-            return;
-        }
-        requestOut = head.forBackend(target, client.remote().getAddress().getHostAddress());
-        if (requestFlow.ended()) {
-            replayable = true;
-            if (buffered > 0) {
-                byte[] whole = new byte[requestOut.length + buffered];
-                System.arraycopy(requestOut, 0, whole, 0, requestOut.length);
-                System.arraycopy(in.a, in.start, whole, requestOut.length, buffered);
-                requestOut = whole;
-                in.start += buffered;
-                requestFlow.written(buffered);
-            }
-        }
-    }
-
-    static String stripPrefix(String target, String prefix) {
-        String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-        String rest = target.substring(Math.min(p.length(), target.length()));
-        return rest.startsWith("/") ? rest : "/" + rest;
+        this.plan = RequestPlan.of(head, client, ctx.metrics.logsAccess() || ctx.tracer.isActive());
+        this.route = plan.route;
+        this.requestFlow = plan.body;
+        this.requestOut = plan.out;
     }
 
     void start() {
-        if (prepareFailure != null) {
-            fail(prepareStatus, prepareFailure, retryAfter);
+        if (plan.failReason != null) {
+            fail(plan.failStatus, plan.failReason, plan.failStatus == 503);
             return;
         }
         attempt = new Attempt();
@@ -226,11 +126,9 @@ final class Exchange {
 
     private void traceRoute(Backend b) {
         ctx.tracer.trace(TraceEvent.ROUTE, "route client=" + client.remote().getAddress().getHostAddress() + " host=" + host
-                + " path=" + (path == null ? "-" : path) + " service=" + route.service() + " strategy=" + ctx.chooser.strategyName(route)
+                + " path=" + (plan.path == null ? "-" : plan.path) + " service=" + route.service() + " strategy=" + ctx.chooser.strategyName(route)
                 + " container=" + b.endpoint().containerName() + " endpoint=" + b.authority());
     }
-
-    // ---- request: client to backend
 
     private void send() {
         requestOutSent = 0;
@@ -295,8 +193,6 @@ final class Exchange {
         }
     }
 
-    // ---- response: backend to client
-
     private void processResponse() {
         IoBuffer in = backend.in;
         while (true) {
@@ -314,7 +210,7 @@ final class Exchange {
                 response = r;
                 status = r.status();
                 responseHeadBytes += r.length();
-                responseFlow = flowOf(r);
+                responseFlow = BodyFlow.of(r);
                 if (r.status() == 101) {
                     tunnel = true;
                     requestFlow = BodyFlow.untilClose(0);
@@ -327,7 +223,7 @@ final class Exchange {
                 abort(e.getMessage());
                 return;
             }
-            if (holdBack(in)) {
+            if (responseBytes == 0 && !tunnel && BodyFlow.holdBack(response, responseFlow, in)) {
                 return;
             }
             if (ready > 0) {
@@ -360,27 +256,6 @@ final class Exchange {
         }
     }
 
-    /**
-     * Whether to wait for the rest of a small response before passing any of it on: one
-     * whose whole length fits the buffer goes out in one write, and if the backend dies
-     * before its end the client has seen nothing and the request can go to another
-     * endpoint (a container killed mid-response fails no GET). Streams and large bodies
-     * are passed on as they come.
-     */
-    private boolean holdBack(IoBuffer in) {
-        return responseBytes == 0 && !tunnel && !response.interim() && response.framing() == ResponseHead.Framing.LENGTH
-                && !responseFlow.ended() && response.length() + response.contentLength() <= in.a.length;
-    }
-
-    private static BodyFlow flowOf(ResponseHead r) {
-        return switch (r.status() == 101 ? ResponseHead.Framing.UNTIL_CLOSE : r.framing()) {
-            case NONE -> BodyFlow.length(0, r.length());
-            case LENGTH -> BodyFlow.length(r.contentLength(), r.length());
-            case CHUNKED -> BodyFlow.chunked(502, r.length());
-            case UNTIL_CLOSE -> BodyFlow.untilClose(r.length());
-        };
-    }
-
     /** The response is all written; {@code backendClosed} when its end was the backend closing. */
     private void responseComplete(boolean backendClosed) {
         BackendConnection c = backend;
@@ -394,8 +269,6 @@ final class Exchange {
         }
         finish(clientKeepAlive && requestFlow.complete() && !responseFlow.untilClose());
     }
-
-    // ---- events from the connections
 
     void backendConnected(BackendConnection c) {
         send();
@@ -434,8 +307,7 @@ final class Exchange {
         if (!c.connected()) {
             retryOrFail("backend connect timed out", true, true);
         } else if (responseBytes == 0) {
-            backend = null;
-            c.discard();
+            dropBackend();
             ctx.chooser.failed(attempt, attempt.release(), "backend timed out: no response within " + ctx.idleTimeoutMs + " ms", true);
             fail(504, attempt.failure(), false);
         } else {
@@ -467,9 +339,7 @@ final class Exchange {
     }
 
     private void backendBroken(String why) {
-        BackendConnection c = backend;
-        backend = null;
-        c.discard();
+        dropBackend();
         ctx.chooser.failed(attempt, attempt.release(), why, false);
         if (responseBytes == 0) {
             failFromAttempt();
@@ -485,18 +355,15 @@ final class Exchange {
      */
     private void retryOrFail(String why, boolean connecting, boolean timedOut) {
         BackendConnection c = backend;
-        backend = null;
         boolean closeRace = !connecting && c != null && c.reused() && (c.in == null || c.in.isEmpty());
-        if (c != null) {
-            c.discard();
-        }
+        dropBackend();
         Backend lost = attempt.release();
         if (closeRace) {
             attempt.failed(why + " (" + lost.endpoint().containerName() + " " + lost.authority() + ")", false);
         } else {
             ctx.chooser.failed(attempt, lost, why, timedOut);
         }
-        boolean resendable = connecting || (replayable && (closeRace || idempotent));
+        boolean resendable = connecting || (plan.replayable && (closeRace || idempotent));
         if (resendable && attempt.tries() <= ctx.retries && !client.isClosed()) {
             response = null;
             responseFlow = null;
@@ -539,18 +406,14 @@ final class Exchange {
             return;
         }
         finished = true;
-        if (backend != null) {
-            BackendConnection c = backend;
-            backend = null;
-            c.discard();
-        }
+        dropBackend();
         if (attempt != null) {
             attempt.release();
         }
         if (status == 0 || responseBytes == 0) {
             status = 499;
         }
-        ctx.metrics.completed(this);
+        ctx.metrics.completed(completed());
     }
 
     private void clientFailed(IOException e) {
@@ -558,16 +421,10 @@ final class Exchange {
         client.close();
     }
 
-    // ---- endings
-
     /** Answers with an error page (nothing of a response was sent yet). */
     private void fail(int failStatus, String reason, boolean withRetryAfter) {
-        if (backend != null) {
-            BackendConnection c = backend;
-            backend = null;
-            c.discard();
-        }
-        boolean bodyRead = skipBufferedBody();
+        dropBackend();
+        boolean bodyRead = requestFlow.skipBuffered(client.in);
         boolean keepAlive = clientKeepAlive && bodyRead && !clientEof;
         status = failStatus;
         byte[] page = ErrorPage.bytes(failStatus, host, reason, withRetryAfter, !keepAlive, headRequest);
@@ -577,39 +434,23 @@ final class Exchange {
         finish(keepAlive);
     }
 
-    /** Whether the request body has been read to its end (skipping what is buffered of it). */
-    private boolean skipBufferedBody() {
-        if (requestFlow == null || requestFlow.complete()) {
-            return true;
-        }
-        if (!requestFlow.ended() || requestFlow.untilClose()) {
-            return false;
-        }
-        try {
-            int ready = requestFlow.ready(client.in);
-            client.in.start += ready;
-            requestFlow.written(ready);
-        } catch (HttpException e) {
-            return false;
-        }
-        return requestFlow.complete();
-    }
-
     /** Ends the exchange and both connections (a response was under way, or a tunnel ended). */
     private void abort(String why) {
-        if (backend != null) {
-            BackendConnection c = backend;
-            backend = null;
-            c.discard();
-        }
+        dropBackend();
         if (status == 0) {
             status = 502;
         }
-        if (why != null && ctx.metrics.logsAccess()) {
-            org.slf4j.LoggerFactory.getLogger(Exchange.class).info("request aborted host={} service={} reason={}", host,
-                    route == null ? "-" : route.service(), why);
+        if (why != null) {
+            Backend b = attempt == null ? null : attempt.last();
+            LOG.info("request aborted host={} service={} container={} reason={}", host, route == null ? "-" : route.service(),
+                    b == null ? "-" : b.endpoint().containerName(), why);
         }
         finish(false);
+    }
+
+    private CompletedRequest completed() {
+        return new CompletedRequest(route, attempt == null ? null : attempt.last(), status, Math.max(0, responseBytes - responseHeadBytes),
+                System.nanoTime() - startNanos, client.remote().getAddress(), host, method, plan.path);
     }
 
     private void finish(boolean keepAlive) {
@@ -620,11 +461,18 @@ final class Exchange {
         if (attempt != null) {
             attempt.release();
         }
-        ctx.metrics.completed(this);
+        ctx.metrics.completed(completed());
         client.exchangeDone(keepAlive);
     }
 
-    // ---- flow control
+    /** Closes the backend connection this exchange holds, if any: it is mid-request and cannot be reused. */
+    private void dropBackend() {
+        BackendConnection c = backend;
+        if (c != null) {
+            backend = null;
+            c.discard();
+        }
+    }
 
     private void progress() {
         if (backend != null) {

@@ -50,23 +50,20 @@ final class RequestMetrics implements MetricsSource {
         inFlight.increment();
     }
 
-    /** Counts {@code x} (and logs it when the access log is on). */
-    void completed(Exchange x) {
-        long nanos = x.nanos();
+    /** Counts {@code r} (and logs it when the access log is on). */
+    void completed(CompletedRequest r) {
         inFlight.decrement();
-        Route route = x.route();
-        Backend backend = x.lastBackend();
-        String service = route == null ? "" : route.service();
-        String endpoint = backend == null ? "" : backend.authority();
-        int status = x.status();
+        String service = r.route() == null ? "" : r.route().service();
+        String endpoint = r.backend() == null ? "" : r.backend().authority();
+        int status = r.status();
         String statusClass = status >= 100 && status < 600 ? CLASSES[status / 100 - 1] : "other";
         requests.computeIfAbsent(new Key(service, endpoint, statusClass), k -> new LongAdder()).increment();
-        durations.computeIfAbsent(service, s -> new Histogram()).observeNanos(nanos);
+        durations.computeIfAbsent(service, s -> new Histogram()).observeNanos(r.nanos());
         if (accessLog) {
             ACCESS.info("access time={} client={} host={} method={} path={} service={} container={} endpoint={} status={} bytes={} durationMs={}",
-                    Instant.now(), x.clientAddress().getHostAddress(), orDash(x.host()), x.method(), orDash(x.path()),
-                    orDash(service), backend == null ? "-" : backend.endpoint().containerName(), orDash(endpoint), status,
-                    x.bodyBytesSent(), String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6));
+                    Instant.now(), r.client().getHostAddress(), orDash(r.host()), r.method(), orDash(r.path()),
+                    orDash(service), r.backend() == null ? "-" : r.backend().endpoint().containerName(), orDash(endpoint), status,
+                    r.bodyBytes(), String.format(java.util.Locale.ROOT, "%.3f", r.nanos() / 1e6));
         }
     }
 

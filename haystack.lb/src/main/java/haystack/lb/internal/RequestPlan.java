@@ -1,0 +1,82 @@
+package haystack.lb.internal;
+
+import haystack.lb.internal.http.HttpException;
+import haystack.lb.internal.http.RequestHead;
+
+/**
+ * What the load balancer makes of one request head, read while its bytes are still in
+ * place: the route, the bytes for the backend (with the whole body when it has arrived,
+ * so the request can be sent again) and how the body is framed; or the status and reason
+ * to answer with instead. Consumes the head (and a whole body) from the client's buffer.
+ */
+final class RequestPlan {
+
+    final Route route;
+    /** The request path, kept only when the access log or a trace will name it. */
+    final String path;
+    final BodyFlow body;
+    final byte[] out;
+    final boolean replayable;
+    final int failStatus;
+    final String failReason;
+
+    private RequestPlan(Route route, String path, BodyFlow body, byte[] out, boolean replayable, int failStatus, String failReason) {
+        this.route = route;
+        this.path = path;
+        this.body = body;
+        this.out = out;
+        this.replayable = replayable;
+        this.failStatus = failStatus;
+        this.failReason = failReason;
+    }
+
+    static RequestPlan of(RequestHead head, ClientConnection client, boolean keepPath) {
+        IoBuffer in = client.in;
+        in.start += head.length();
+        BodyFlow body = head.chunked() ? BodyFlow.chunked(400, 0) : BodyFlow.length(head.contentLength(), 0);
+        int buffered;
+        try {
+            buffered = body.ready(in);
+        } catch (HttpException e) {
+            return failed(null, null, body, e.status(), e.getMessage());
+        }
+        String path = keepPath ? head.path() : null;
+        RoutingTable table = client.listener.table().get();
+        Route route = head.host() == null ? null : table.host(RoutingTable.normalHost(head.host()));
+        String target = null;
+        if (route == null) {
+            RoutingTable.PathRoute byPath = table.path(path != null ? path : head.path());
+            if (byPath != null) {
+                route = byPath.route();
+                target = stripPrefix(head.target(), byPath.prefix());
+            }
+        }
+        if (route == null) {
+            return failed(null, path, body, 404, "no service is routed for this host or path");
+        }
+        if (route.unavailable()) {
+            return failed(route, path, body, 503, "no healthy endpoint for service " + route.service() + " (" + route.registered() + " registered)");
+        }
+        byte[] out = head.forBackend(target, client.remote().getAddress().getHostAddress());
+        if (body.ended() && buffered > 0) {
+            byte[] whole = new byte[out.length + buffered];
+            System.arraycopy(out, 0, whole, 0, out.length);
+            System.arraycopy(in.a, in.start, whole, out.length, buffered);
+            out = whole;
+            in.start += buffered;
+            body.written(buffered);
+        }
+        return new RequestPlan(route, path, body, out, body.ended(), 0, null);
+    }
+
+    private static RequestPlan failed(Route route, String path, BodyFlow body, int status, String reason) {
+        return new RequestPlan(route, path, body, null, false, status, reason);
+    }
+
+    /** The target with a routed path prefix taken off; never empty. */
+    static String stripPrefix(String target, String prefix) {
+        String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        String rest = target.substring(Math.min(p.length(), target.length()));
+        return rest.startsWith("/") ? rest : "/" + rest;
+    }
+}
