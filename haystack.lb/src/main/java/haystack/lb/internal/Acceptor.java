@@ -57,7 +57,7 @@ final class Acceptor implements Io {
                 new ClientConnection(loop, listener, context, channel);
             } catch (IOException e) {
                 context.connectionClosed();
-                ClientConnection.closeQuietly(channel);
+                LoopConnection.closeQuietly(channel);
             }
         }
     }

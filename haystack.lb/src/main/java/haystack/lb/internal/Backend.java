@@ -67,7 +67,7 @@ final class Backend {
     BackendConnection takeIdle(EventLoop loop) {
         ArrayDeque<BackendConnection> stack = idle[loop.index];
         for (BackendConnection c; (c = stack.pollLast()) != null; ) {
-            if (c.isOpen()) {
+            if (!c.isClosed()) {
                 return c;
             }
         }

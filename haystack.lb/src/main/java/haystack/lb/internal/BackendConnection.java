@@ -11,30 +11,23 @@ import java.nio.channels.SocketChannel;
  * time, or parked idle in its backend's stack, watched so that a close by the backend
  * (or the idle timeout) removes it before a request could be sent on it.
  */
-final class BackendConnection implements Io {
+final class BackendConnection extends LoopConnection {
 
     private static final ByteBuffer DISCARD = ByteBuffer.allocate(512);
 
-    final EventLoop loop;
     final Backend backend;
-    final SocketChannel channel;
-    private final SelectionKey key;
     private final long idleTimeoutMs;
     private boolean connected;
-    private boolean closed;
     /** Served a request before: a failure before any response byte may be a close racing the request. */
     private boolean reused;
     private Exchange exchange;
-    IoBuffer in;
     long deadline;
 
     private BackendConnection(EventLoop loop, Backend backend, SocketChannel channel, boolean connected, long idleTimeoutMs) throws IOException {
-        this.loop = loop;
+        super(loop, channel, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
         this.backend = backend;
-        this.channel = channel;
         this.connected = connected;
         this.idleTimeoutMs = idleTimeoutMs;
-        this.key = channel.register(loop.selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
     }
 
     /** Starts connecting to {@code backend} (it may complete at once on loopback). */
@@ -46,13 +39,9 @@ final class BackendConnection implements Io {
             boolean connected = channel.connect(backend.address());
             return new BackendConnection(loop, backend, channel, connected, idleTimeoutMs);
         } catch (IOException | RuntimeException e) {
-            ClientConnection.closeQuietly(channel);
+            closeQuietly(channel);
             throw e;
         }
-    }
-
-    boolean isOpen() {
-        return !closed;
     }
 
     boolean connected() {
@@ -86,18 +75,12 @@ final class BackendConnection implements Io {
     }
 
     void interest(boolean read, boolean write) {
-        if (closed) {
-            return;
-        }
-        int ops = connected ? (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0) : SelectionKey.OP_CONNECT;
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
+        interestOps(connected ? (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0) : SelectionKey.OP_CONNECT);
     }
 
     @Override
     public void ready(SelectionKey k) {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         Exchange x = exchange;
@@ -120,7 +103,7 @@ final class BackendConnection implements Io {
         if ((ops & SelectionKey.OP_WRITE) != 0) {
             x.backendWritable(this);
         }
-        if ((ops & SelectionKey.OP_READ) != 0 && exchange == x && !closed) {
+        if ((ops & SelectionKey.OP_READ) != 0 && exchange == x && !isClosed()) {
             x.backendReadable(this);
         }
     }
@@ -152,14 +135,9 @@ final class BackendConnection implements Io {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closeChannel()) {
             return;
         }
-        closed = true;
-        key.cancel();
-        ClientConnection.closeQuietly(channel);
-        loop.release(in);
-        in = null;
         Exchange x = exchange;
         exchange = null;
         if (x != null) {

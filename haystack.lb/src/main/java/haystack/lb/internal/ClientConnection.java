@@ -15,32 +15,25 @@ import haystack.lb.internal.http.RequestHead;
  * itself and closes idle connections. Its buffer is taken from the loop only while there
  * is something in it.
  */
-final class ClientConnection implements Io {
+final class ClientConnection extends LoopConnection {
 
-    final EventLoop loop;
     final Listener listener;
     final ProxyContext context;
-    final SocketChannel channel;
-    private final SelectionKey key;
     private final InetSocketAddress remote;
-    IoBuffer in;
     private Exchange exchange;
     /** The client has sent its last byte (it may still read). */
     private boolean eof;
     /** Close once {@link #pending} is written. */
     private boolean closing;
-    private boolean closed;
     private boolean processing;
     private ByteBuffer pending;
     private long deadline;
 
     ClientConnection(EventLoop loop, Listener listener, ProxyContext context, SocketChannel channel) throws IOException {
-        this.loop = loop;
+        super(loop, channel, SelectionKey.OP_READ);
         this.listener = listener;
         this.context = context;
-        this.channel = channel;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
-        this.key = channel.register(loop.selector, SelectionKey.OP_READ, this);
         this.deadline = loop.now + context.idleTimeoutMs;
         listener.connections().increment();
     }
@@ -51,17 +44,17 @@ final class ClientConnection implements Io {
 
     @Override
     public void ready(SelectionKey k) {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         int ops = k.readyOps();
         if ((ops & SelectionKey.OP_WRITE) != 0) {
             writable();
         }
-        if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
+        if ((ops & SelectionKey.OP_READ) != 0 && !isClosed()) {
             readable();
         }
-        if (!closed) {
+        if (!isClosed()) {
             updateInterest();
         }
     }
@@ -75,7 +68,7 @@ final class ClientConnection implements Io {
             n = in.readFrom(channel);
         } catch (IOException e) {
             if (exchange != null) {
-                exchange.clientGone("client connection failed: " + e.getMessage());
+                exchange.clientGone();
             }
             close();
             return;
@@ -118,7 +111,7 @@ final class ClientConnection implements Io {
         }
         processing = true;
         try {
-            while (exchange == null && !closing && !closed && in != null && !in.isEmpty()) {
+            while (exchange == null && !closing && !isClosed() && in != null && !in.isEmpty()) {
                 RequestHead head;
                 try {
                     head = RequestHead.parse(in.a, in.start, in.end, context.maxHeadSize);
@@ -150,21 +143,20 @@ final class ClientConnection implements Io {
         }
         deadline = loop.now + context.idleTimeoutMs;
         processRequests();
-        if (!closed) {
+        if (!isClosed()) {
             updateInterest();
         }
     }
 
     /** Answers a request that cannot be read further and closes the connection. */
     private void refuse(int status, String reason) {
-        String host = null;
-        send(ErrorPage.bytes(status, host, reason, false, true, false));
+        send(ErrorPage.bytes(status, null, reason, false, true, false));
         closeAfterWrite();
     }
 
     /** Writes bytes the load balancer made itself (after anything still pending). */
     void send(byte[] bytes) {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         if (pending != null) {
@@ -183,7 +175,7 @@ final class ClientConnection implements Io {
             channel.write(pending);
         } catch (IOException e) {
             if (exchange != null) {
-                exchange.clientGone("client connection failed: " + e.getMessage());
+                exchange.clientGone();
             }
             close();
             return false;
@@ -204,21 +196,14 @@ final class ClientConnection implements Io {
         }
     }
 
-    boolean hasPending() {
-        return pending != null;
-    }
-
     /** Sets the interest ops the state needs; the selector is only told of a change. */
     void updateInterest() {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         boolean read = !eof && !closing && (in == null || !in.full()) && (exchange == null || exchange.wantsClientRead());
         boolean write = pending != null || (exchange != null && exchange.wantsClientWrite());
-        int ops = (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
+        interestOps((read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0));
     }
 
     @Override
@@ -230,32 +215,15 @@ final class ClientConnection implements Io {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closeChannel()) {
             return;
         }
-        closed = true;
-        key.cancel();
-        closeQuietly(channel);
         if (exchange != null) {
             Exchange x = exchange;
             exchange = null;
-            x.clientGone("client closed the connection");
+            x.clientGone();
         }
-        loop.release(in);
-        in = null;
         listener.connections().decrement();
         context.connectionClosed();
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
-    static void closeQuietly(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing left to do with it
-        }
     }
 }

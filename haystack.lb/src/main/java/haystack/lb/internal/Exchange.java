@@ -31,10 +31,8 @@ final class Exchange {
     private final boolean idempotent;
     private final boolean clientKeepAlive;
     private final RequestPlan plan;
-    private final Route route;
     private Attempt attempt;
 
-    private final byte[] requestOut;
     private int requestOutSent;
     private BodyFlow requestFlow;
     private BackendConnection backend;
@@ -61,9 +59,7 @@ final class Exchange {
         this.clientKeepAlive = head.keepAlive();
         ctx.metrics.started();
         this.plan = RequestPlan.of(head, client, ctx.metrics.logsAccess() || ctx.tracer.isActive());
-        this.route = plan.route;
         this.requestFlow = plan.body;
-        this.requestOut = plan.out;
     }
 
     void start() {
@@ -78,7 +74,7 @@ final class Exchange {
 
     private void connect() {
         while (true) {
-            Backend b = ctx.chooser.choose(route, client.listener.table().get(), client.remote().getAddress(), attempt);
+            Backend b = ctx.chooser.choose(plan.route, client.listener.table().get(), client.remote().getAddress(), attempt);
             if (b == null) {
                 noBackend();
                 return;
@@ -126,7 +122,7 @@ final class Exchange {
 
     private void traceRoute(Backend b) {
         ctx.tracer.trace(TraceEvent.ROUTE, "route client=" + client.remote().getAddress().getHostAddress() + " host=" + host
-                + " path=" + (plan.path == null ? "-" : plan.path) + " service=" + route.service() + " strategy=" + ctx.chooser.strategyName(route)
+                + " path=" + (plan.path == null ? "-" : plan.path) + " service=" + plan.route.service() + " strategy=" + ctx.chooser.strategyName(plan.route)
                 + " container=" + b.endpoint().containerName() + " endpoint=" + b.authority());
     }
 
@@ -138,16 +134,16 @@ final class Exchange {
 
     private void pumpRequest() {
         BackendConnection c = backend;
-        if (requestOut != null && requestOutSent < requestOut.length) {
+        if (plan.out != null && requestOutSent < plan.out.length) {
             int n;
             try {
-                n = c.channel.write(ByteBuffer.wrap(requestOut, requestOutSent, requestOut.length - requestOutSent));
+                n = c.channel.write(ByteBuffer.wrap(plan.out, requestOutSent, plan.out.length - requestOutSent));
             } catch (IOException e) {
                 backendFailed("backend connection lost: " + e.getMessage());
                 return;
             }
             requestOutSent += n;
-            if (requestOutSent < requestOut.length) {
+            if (requestOutSent < plan.out.length) {
                 backendWriteBlocked = true;
                 return;
             }
@@ -182,7 +178,7 @@ final class Exchange {
     }
 
     private boolean requestSent() {
-        return requestFlow.complete() && (requestOut == null || requestOutSent == requestOut.length);
+        return requestFlow.complete() && (plan.out == null || requestOutSent == plan.out.length);
     }
 
     private void requestBroken(HttpException e) {
@@ -231,7 +227,7 @@ final class Exchange {
                 try {
                     n = in.writeTo(client.channel, in.start + ready);
                 } catch (IOException e) {
-                    clientFailed(e);
+                    clientFailed();
                     return;
                 }
                 responseFlow.written(n);
@@ -401,7 +397,7 @@ final class Exchange {
     }
 
     /** The client connection is gone: the request ends here. */
-    void clientGone(String why) {
+    void clientGone() {
         if (finished) {
             return;
         }
@@ -416,8 +412,8 @@ final class Exchange {
         ctx.metrics.completed(completed());
     }
 
-    private void clientFailed(IOException e) {
-        clientGone("client connection failed: " + e.getMessage());
+    private void clientFailed() {
+        clientGone();
         client.close();
     }
 
@@ -442,14 +438,14 @@ final class Exchange {
         }
         if (why != null) {
             Backend b = attempt == null ? null : attempt.last();
-            LOG.info("request aborted host={} service={} container={} reason={}", host, route == null ? "-" : route.service(),
+            LOG.info("request aborted host={} service={} container={} reason={}", host, plan.route == null ? "-" : plan.route.service(),
                     b == null ? "-" : b.endpoint().containerName(), why);
         }
         finish(false);
     }
 
     private CompletedRequest completed() {
-        return new CompletedRequest(route, attempt == null ? null : attempt.last(), status, Math.max(0, responseBytes - responseHeadBytes),
+        return new CompletedRequest(plan.route, attempt == null ? null : attempt.last(), status, Math.max(0, responseBytes - responseHeadBytes),
                 System.nanoTime() - startNanos, client.remote().getAddress(), host, method, plan.path);
     }
 
