@@ -116,6 +116,9 @@ public final class DnsServer implements MetricsSource {
                 break;
             } catch (IOException e) {
                 stop();
+                if (attempt < attempts) {
+                    LOG.info("dns port given up port={} attempt={} reason={}", port, attempt, e.getMessage());
+                }
                 port = settings.port();
                 if (attempt >= attempts) {
                     LOG.error("dns server cannot start port={} reason={}", settings.port(), e.getMessage());

@@ -59,7 +59,9 @@ class WebAdminTest {
         try {
             int admin = port(p, "listener=admin port=");
             int httpPort = port(p, "listener=http port=");
-            int dns = port(p, "dns listening transport=udp");
+            // the port of the server that started: with port 0 a first UDP port may be given up
+            // when its TCP twin is taken, after its "dns listening" line
+            int dns = port(p, "dns server started");
             p.awaitLine(l -> l.contains("docker engine connected"), Duration.ofSeconds(30));
             return new Running(p, admin, httpPort, dns);
         } catch (Exception | AssertionError e) {
