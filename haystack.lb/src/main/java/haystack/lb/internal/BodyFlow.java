@@ -13,6 +13,7 @@ final class BodyFlow {
 
     private final ChunkedBody chunks;
     private final boolean untilClose;
+    private final int headBytes;
     private long lengthLeft;
     private boolean bodyEnded;
     /** Bytes at the buffer's start known to belong to this message and not yet written. */
@@ -22,6 +23,7 @@ final class BodyFlow {
         this.lengthLeft = Math.max(0, length);
         this.chunks = chunks;
         this.untilClose = untilClose;
+        this.headBytes = headBytes;
         this.ready = headBytes;
         this.bodyEnded = chunks == null && !untilClose && lengthLeft == 0;
     }
@@ -39,13 +41,16 @@ final class BodyFlow {
         return new BodyFlow(0, null, true, headBytes);
     }
 
-    /** The flow of a response: its head, then its body as framed (a 101 turns into a tunnel). */
-    static BodyFlow of(ResponseHead r) {
+    /**
+     * The flow of a response: its head of {@code headBytes} as it goes to the client, then
+     * its body as framed (a 101 turns into a tunnel).
+     */
+    static BodyFlow of(ResponseHead r, int headBytes) {
         return switch (r.status() == 101 ? ResponseHead.Framing.UNTIL_CLOSE : r.framing()) {
-            case NONE -> length(0, r.length());
-            case LENGTH -> length(r.contentLength(), r.length());
-            case CHUNKED -> chunked(502, r.length());
-            case UNTIL_CLOSE -> untilClose(r.length());
+            case NONE -> length(0, headBytes);
+            case LENGTH -> length(r.contentLength(), headBytes);
+            case CHUNKED -> chunked(502, headBytes);
+            case UNTIL_CLOSE -> untilClose(headBytes);
         };
     }
 
@@ -87,7 +92,7 @@ final class BodyFlow {
      */
     static boolean holdBack(ResponseHead r, BodyFlow flow, IoBuffer buf) {
         return !r.interim() && r.framing() == ResponseHead.Framing.LENGTH && !flow.ended()
-                && r.length() + r.contentLength() <= buf.a.length;
+                && flow.headBytes + r.contentLength() <= buf.a.length;
     }
 
     /** Drops what is buffered of a message not passed on; true when it has all been read. */

@@ -32,6 +32,8 @@ final class EventLoop implements Runnable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<IoBuffer> buffers = new ArrayDeque<>();
     private final int bufferSize;
+    /** Room to rewrite one head: a buffer's worth and a field line to add. */
+    final byte[] scratch;
     private volatile boolean running = true;
     /** Milliseconds, read once per select. */
     long now = System.nanoTime() / 1_000_000;
@@ -40,6 +42,7 @@ final class EventLoop implements Runnable {
     EventLoop(String name, int index, int bufferSize) {
         this.index = index;
         this.bufferSize = bufferSize;
+        this.scratch = new byte[bufferSize + 64];
         try {
             this.selector = Selector.open();
         } catch (IOException e) {

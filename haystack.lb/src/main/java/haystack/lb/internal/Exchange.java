@@ -30,6 +30,7 @@ final class Exchange {
     private final boolean headRequest;
     private final boolean idempotent;
     private final boolean clientKeepAlive;
+    private final boolean clientHttp10;
     private final RequestPlan plan;
     private Attempt attempt;
 
@@ -57,6 +58,7 @@ final class Exchange {
         this.headRequest = head.isHead();
         this.idempotent = head.idempotent();
         this.clientKeepAlive = head.keepAlive();
+        this.clientHttp10 = head.http10();
         ctx.metrics.started();
         this.plan = RequestPlan.of(head, client, ctx.metrics.logsAccess() || ctx.tracer.isActive());
         this.requestFlow = plan.body;
@@ -205,8 +207,9 @@ final class Exchange {
                 }
                 response = r;
                 status = r.status();
-                responseHeadBytes += r.length();
-                responseFlow = BodyFlow.of(r);
+                int headLength = r.status() == 101 ? r.length() : ClientHead.rewrite(r, in, clientKeepAlive, clientHttp10, loop.scratch);
+                responseHeadBytes += headLength;
+                responseFlow = BodyFlow.of(r, headLength);
                 if (r.status() == 101) {
                     tunnel = true;
                     requestFlow = BodyFlow.untilClose(0);

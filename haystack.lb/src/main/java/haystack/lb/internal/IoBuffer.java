@@ -57,6 +57,28 @@ final class IoBuffer {
         return n;
     }
 
+    /**
+     * Puts {@code src[0, n)} in place of the first {@code length} readable bytes, moving what
+     * follows along when it is longer and there is no room before; false, with nothing
+     * changed, when the buffer cannot hold it.
+     */
+    boolean replaceFront(int length, byte[] src, int n) {
+        int newStart = start + length - n;
+        if (newStart < 0) {
+            int shift = -newStart;
+            if (end + shift > a.length) {
+                return false;
+            }
+            System.arraycopy(a, start, a, start + shift, end - start);
+            start += shift;
+            end += shift;
+            newStart = 0;
+        }
+        System.arraycopy(src, 0, a, newStart, n);
+        start = newStart;
+        return true;
+    }
+
     void compact() {
         System.arraycopy(a, start, a, 0, end - start);
         end -= start;

@@ -46,6 +46,7 @@ class ProtocolTest {
     private TestBackends.Scripted garbage;
     private TestBackends.Scripted truncated;
     private TestBackends.Scripted truncatedLarge;
+    private TestBackends.Scripted closing;
     private Undertow wsServer;
 
     @BeforeAll
@@ -57,6 +58,8 @@ class ProtocolTest {
         garbage = new TestBackends.Scripted("SSH-2.0-OpenSSH_9.2\r\n\r\n");
         truncated = new TestBackends.Scripted("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
         truncatedLarge = new TestBackends.Scripted("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nonly this");
+        // what busybox httpd does: one response per connection, then close
+        closing = new TestBackends.Scripted("HTTP/1.0 200 OK\r\nConnection: close\r\nKeep-Alive: timeout=1\r\nContent-Length: 5\r\n\r\nhello");
         wsServer = Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(Handlers.path().addPrefixPath("/text", exchange -> exchange.getResponseSender().send("hello"))
                         .addPrefixPath("/echo", Handlers.websocket((exchange, channel) -> {
@@ -77,6 +80,7 @@ class ProtocolTest {
                 LbFixture.endpoint("garbage", "garbage-1", garbage.port()).build(),
                 LbFixture.endpoint("truncated", "truncated-1", truncated.port()).build(),
                 LbFixture.endpoint("truncated-large", "truncated-large-1", truncatedLarge.port()).build(),
+                LbFixture.endpoint("closing", "closing-1", closing.port()).build(),
                 LbFixture.endpoint("dead", "dead-1", TestBackends.closedPort()).build(),
                 LbFixture.endpoint("starting", "starting-1", echo.port()).health(Health.STARTING).build());
     }
@@ -90,6 +94,7 @@ class ProtocolTest {
         garbage.close();
         truncated.close();
         truncatedLarge.close();
+        closing.close();
         wsServer.stop();
     }
 
@@ -297,6 +302,27 @@ class ProtocolTest {
         int second = answers.indexOf("404 Not Found");
         int third = answers.indexOf("path=/third");
         assertTrue(first > 0 && second > first && third > second, answers);
+    }
+
+    @Test
+    void aBackendClosingAfterEachResponseLeavesTheClientConnectionOpen() throws IOException {
+        String answers = rawResponses("GET /1 HTTP/1.1\r\nHost: closing.services.haystack\r\n\r\n"
+                + "GET /2 HTTP/1.1\r\nHost: closing.services.haystack\r\n\r\n", 2);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".repeat(2), answers,
+                "the proxy's version, and none of the backend's connection fields");
+    }
+
+    @Test
+    void anHttp10ClientAskingForKeepAliveIsToldItHasIt() throws IOException {
+        String request = "GET / HTTP/1.0\r\nHost: closing.services.haystack\r\nConnection: keep-alive\r\n\r\n";
+        String answers = rawResponses(request + request, 2);
+        assertEquals("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nhello".repeat(2), answers);
+    }
+
+    @Test
+    void aClientAskingToCloseIsToldTheConnectionCloses() throws IOException {
+        String answer = raw("GET / HTTP/1.1\r\nHost: echo.services.haystack\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\nConnection: close\r\n"), answer);
     }
 
     @Test

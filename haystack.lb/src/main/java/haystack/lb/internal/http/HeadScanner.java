@@ -37,6 +37,12 @@ final class HeadScanner {
         return i;
     }
 
+    /** Copies {@code src[from, to)} to {@code out} at {@code p}; returns the position after it. */
+    static int put(byte[] out, int p, byte[] src, int from, int to) {
+        System.arraycopy(src, from, out, p, to - from);
+        return p + to - from;
+    }
+
     /** {@code lf} minus a CR before it. */
     static int contentEnd(byte[] a, int from, int lf) {
         return lf > from && a[lf - 1] == '\r' ? lf - 1 : lf;

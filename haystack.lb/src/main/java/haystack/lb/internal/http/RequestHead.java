@@ -28,10 +28,11 @@ public final class RequestHead {
     private final boolean keepAlive;
     private final boolean upgrade;
     private final String forwardedFor;
+    private final ConnectionFields connectionFields;
 
     private RequestHead(byte[] a, int start, int end, int lineEnd, int[] fieldLines, int fieldCount, String method,
             int targetStart, int targetEnd, boolean http10, String host, long contentLength, boolean chunked,
-            boolean keepAlive, boolean upgrade, String forwardedFor) {
+            boolean keepAlive, boolean upgrade, String forwardedFor, ConnectionFields connectionFields) {
         this.a = a;
         this.start = start;
         this.end = end;
@@ -48,6 +49,7 @@ public final class RequestHead {
         this.keepAlive = keepAlive;
         this.upgrade = upgrade;
         this.forwardedFor = forwardedFor;
+        this.connectionFields = connectionFields;
     }
 
     /**
@@ -105,6 +107,7 @@ public final class RequestHead {
         boolean keepAliveAsked = false;
         boolean upgrade = false;
         String forwardedFor = null;
+        ConnectionFields connectionFields = new ConnectionFields();
         int line = lf + 1;
         while (true) {
             int next = HeadScanner.lineEnd(a, line);
@@ -122,6 +125,7 @@ public final class RequestHead {
             lines[count * 2] = line;
             lines[count * 2 + 1] = stop;
             count++;
+            connectionFields.see(a, line, span[0], span[1], span[2]);
             int nameLength = span[0] - line;
             switch (nameLength) {
                 case 4 -> {
@@ -175,7 +179,7 @@ public final class RequestHead {
         }
         boolean keepAlive = http10 ? keepAliveAsked && !close : !close;
         return new RequestHead(a, from, end, lf + 1, lines, count, method, t, te, http10, host, contentLength, chunked,
-                keepAlive, upgrade, forwardedFor);
+                keepAlive, upgrade, forwardedFor, connectionFields);
     }
 
     private static HttpException malformedLine(byte[] a, int from, int to) {
@@ -247,6 +251,11 @@ public final class RequestHead {
         return keepAlive;
     }
 
+    /** Whether the client speaks HTTP/1.0. */
+    public boolean http10() {
+        return http10;
+    }
+
     /** The client asks to switch protocols (WebSocket). */
     public boolean upgrade() {
         return upgrade;
@@ -254,8 +263,8 @@ public final class RequestHead {
 
     /**
      * The head for the backend: the request line with {@code target} (null: unchanged),
-     * every field but X-Forwarded-* and the client's own connection options (Connection,
-     * Keep-Alive, Proxy-Connection: RFC 9110 §7.6.1), then X-Forwarded-For (the client's
+     * every field but X-Forwarded-* and the client's connection-specific ones
+     * ({@link ConnectionFields}), then X-Forwarded-For (the client's
      * list with {@code clientAddress} appended), -Proto and -Host. The backend connection
      * is the proxy's to keep: it asks for keep-alive (HTTP/1.0) or passes an upgrade on.
      */
@@ -268,8 +277,8 @@ public final class RequestHead {
         for (int f = 0; f < fieldCount; f++) {
             size += fieldLines[f * 2 + 1] - fieldLines[f * 2] + 2;
         }
-        byte[] connection = upgrade ? CONNECTION_UPGRADE : http10 ? CONNECTION_KEEP_ALIVE : null;
-        size += connection == null ? 0 : connection.length;
+        ConnectionHeader connection = upgrade ? ConnectionHeader.UPGRADE : http10 ? ConnectionHeader.KEEP_ALIVE : ConnectionHeader.NONE;
+        size += connection.length();
         size += X_FORWARDED_FOR.length + forwardedList.length + 2 + X_FORWARDED_PROTO.length
                 + (forwardedHost == null ? 0 : X_FORWARDED_HOST.length + forwardedHost.length + 2) + 2;
         byte[] out = new byte[size];
@@ -280,11 +289,11 @@ public final class RequestHead {
             lineFrom++;
         }
         if (newTarget == null) {
-            p = put(out, 0, a, lineFrom, requestLineStop);
+            p = HeadScanner.put(out, 0, a, lineFrom, requestLineStop);
         } else {
-            p = put(out, 0, a, lineFrom, targetStart);
+            p = HeadScanner.put(out, 0, a, lineFrom, targetStart);
             System.arraycopy(newTarget, 0, out, p, newTarget.length);
-            p = put(out, p + newTarget.length, a, targetEnd, requestLineStop);
+            p = HeadScanner.put(out, p + newTarget.length, a, targetEnd, requestLineStop);
         }
         p = crlf(out, p);
         for (int f = 0; f < fieldCount; f++) {
@@ -292,11 +301,9 @@ public final class RequestHead {
             if (isReplaced(from)) {
                 continue;
             }
-            p = crlf(out, put(out, p, a, from, fieldLines[f * 2 + 1]));
+            p = crlf(out, HeadScanner.put(out, p, a, from, fieldLines[f * 2 + 1]));
         }
-        if (connection != null) {
-            p = put(out, p, connection, null);
-        }
+        p = connection.put(out, p);
         p = put(out, p, X_FORWARDED_FOR, forwardedList);
         p = put(out, p, X_FORWARDED_PROTO, null);
         if (forwardedHost != null) {
@@ -310,11 +317,9 @@ public final class RequestHead {
     private static final byte[] X_FORWARDED_PROTO = "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] X_FORWARDED_HOST = "X-Forwarded-Host: ".getBytes(StandardCharsets.ISO_8859_1);
 
-    private static final byte[] CONNECTION_UPGRADE = "Connection: upgrade\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final String[] REPLACED = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "connection", "keep-alive", "proxy-connection"};
+    private static final String[] REPLACED = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"};
 
-    /** Whether the field line at {@code from} is one the proxy sets itself. */
+    /** Whether the field line at {@code from} is one the proxy sets itself or one of the client's connection. */
     private boolean isReplaced(int from) {
         int colon = from;
         while (a[colon] != ':') {
@@ -325,12 +330,7 @@ public final class RequestHead {
                 return true;
             }
         }
-        return false;
-    }
-
-    private static int put(byte[] out, int p, byte[] src, int from, int to) {
-        System.arraycopy(src, from, out, p, to - from);
-        return p + to - from;
+        return connectionFields.drops(a, from, colon);
     }
 
     private static int put(byte[] out, int p, byte[] name, byte[] value) {

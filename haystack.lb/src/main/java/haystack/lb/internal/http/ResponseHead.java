@@ -1,8 +1,9 @@
 package haystack.lb.internal.http;
 
 /**
- * What the proxy needs of a backend's response head (RFC 9112 §4, §6.3): the status and
- * how the body is framed. The head itself is passed on to the client byte for byte.
+ * What the proxy needs of a backend's response head (RFC 9112 §4, §6.3): the status, how
+ * the body is framed, and the head as the client gets it: in the proxy's own HTTP version
+ * without the backend's connection-specific fields (RFC 9110 §6.2, §7.6.1).
  */
 public final class ResponseHead {
 
@@ -23,13 +24,18 @@ public final class ResponseHead {
     private final Framing framing;
     private final long contentLength;
     private final boolean reusable;
+    private final boolean http10;
+    private final ConnectionFields connectionFields;
 
-    private ResponseHead(int status, int length, Framing framing, long contentLength, boolean reusable) {
+    private ResponseHead(int status, int length, Framing framing, long contentLength, boolean reusable, boolean http10,
+            ConnectionFields connectionFields) {
         this.status = status;
         this.length = length;
         this.framing = framing;
         this.contentLength = contentLength;
         this.reusable = reusable;
+        this.http10 = http10;
+        this.connectionFields = connectionFields;
     }
 
     /**
@@ -63,6 +69,7 @@ public final class ResponseHead {
         boolean chunked = false;
         boolean close = false;
         boolean keepAlive = false;
+        ConnectionFields connectionFields = new ConnectionFields();
         int line = lf + 1;
         while (true) {
             int next = HeadScanner.lineEnd(a, line);
@@ -71,6 +78,7 @@ public final class ResponseHead {
                 break;
             }
             HeadScanner.field(a, line, lineStop, span, 502);
+            connectionFields.see(a, line, span[0], span[1], span[2]);
             int nameLength = span[0] - line;
             if (nameLength == 14 && Tokens.equalsLower(a, line, span[0], "content-length")) {
                 long n = Tokens.decimal(a, span[1], span[2]);
@@ -97,7 +105,42 @@ public final class ResponseHead {
             framing = Framing.UNTIL_CLOSE;
         }
         boolean reusable = framing != Framing.UNTIL_CLOSE && !close && (!http10 || keepAlive);
-        return new ResponseHead(status, end - from, framing, contentLength, reusable);
+        return new ResponseHead(status, end - from, framing, contentLength, reusable, http10, connectionFields);
+    }
+
+    /**
+     * Whether the head can go to the client byte for byte: HTTP/1.1, nothing
+     * connection-specific, and no {@code connection} field of the proxy's own to add.
+     */
+    public boolean sentAsIs(ConnectionHeader connection) {
+        return !http10 && !connectionFields.any() && connection == ConnectionHeader.NONE;
+    }
+
+    /**
+     * Writes the head for the client to {@code out} and returns its length: the status line
+     * as HTTP/1.1, then {@code connection} (the proxy's own Connection field),
+     * then the backend's fields but the connection-specific ones. {@code a[from]} is where
+     * the head was parsed, still in place.
+     */
+    public int copyForClient(byte[] a, int from, ConnectionHeader connection, byte[] out) {
+        int lf = HeadScanner.lineEnd(a, from);
+        int p = connection.put(out, HeadScanner.put(out, 0, a, from, lf + 1));
+        out[7] = '1';
+        int line = lf + 1;
+        while (true) {
+            int next = HeadScanner.lineEnd(a, line);
+            if (HeadScanner.contentEnd(a, line, next) == line) {
+                return HeadScanner.put(out, p, a, line, next + 1);
+            }
+            int colon = line;
+            while (a[colon] != ':') {
+                colon++;
+            }
+            if (!connectionFields.drops(a, line, colon)) {
+                p = HeadScanner.put(out, p, a, line, next + 1);
+            }
+            line = next + 1;
+        }
     }
 
     public int status() {

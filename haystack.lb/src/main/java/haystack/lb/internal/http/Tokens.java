@@ -47,8 +47,43 @@ final class Tokens {
         return true;
     }
 
+    /** Whether {@code a[from, to)} and {@code b[bFrom, bTo)} are the same ASCII, ignoring case. */
+    static boolean equalsIgnoreCase(byte[] a, int from, int to, byte[] b, int bFrom, int bTo) {
+        if (to - from != bTo - bFrom) {
+            return false;
+        }
+        for (int i = 0; i < to - from; i++) {
+            int x = a[from + i];
+            int y = b[bFrom + i];
+            if (x != y && !(isLetter(x) && (x | 0x20) == (y | 0x20))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLetter(int b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+    }
+
     /** Whether the comma-separated list {@code a[from, to)} holds {@code lower} as an element, ignoring case. */
     static boolean listContains(byte[] a, int from, int to, String lower) {
+        return anyElement(a, from, to, (x, start, end) -> equalsLower(x, start, end, lower));
+    }
+
+    /** Whether the comma-separated list {@code a[from, to)} holds {@code b[bFrom, bTo)} as an element, ignoring case. */
+    static boolean listContains(byte[] a, int from, int to, byte[] b, int bFrom, int bTo) {
+        return anyElement(a, from, to, (x, start, end) -> equalsIgnoreCase(x, start, end, b, bFrom, bTo));
+    }
+
+    /** A test of one list element, {@code a[from, to)}, trimmed and never empty. */
+    @FunctionalInterface
+    interface ElementTest {
+        boolean test(byte[] a, int from, int to);
+    }
+
+    /** Whether some element of the comma-separated list {@code a[from, to)} passes {@code test}. */
+    static boolean anyElement(byte[] a, int from, int to, ElementTest test) {
         int i = from;
         while (i < to) {
             while (i < to && (a[i] == ' ' || a[i] == '\t' || a[i] == ',')) {
@@ -62,7 +97,7 @@ final class Tokens {
             while (end > start && (a[end - 1] == ' ' || a[end - 1] == '\t')) {
                 end--;
             }
-            if (end > start && equalsLower(a, start, end, lower)) {
+            if (end > start && test.test(a, start, end)) {
                 return true;
             }
         }

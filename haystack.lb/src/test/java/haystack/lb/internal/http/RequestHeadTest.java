@@ -89,6 +89,14 @@ class RequestHeadTest {
     }
 
     @Test
+    void fieldsTheClientsConnectionNamesStayButNeverFramingOrHost() throws HttpException {
+        String out = new String(parse("POST / HTTP/1.1\r\nHost: shop\r\nConnection: X-Hop, host, Content-Length\r\n"
+                + "X-Hop: 1\r\nx-hop: 2\r\nX-Kept: 3\r\nContent-Length: 0\r\n\r\n").forBackend(null, "h"), StandardCharsets.ISO_8859_1);
+        assertEquals("POST / HTTP/1.1\r\nHost: shop\r\nX-Kept: 3\r\nContent-Length: 0\r\n"
+                + "X-Forwarded-For: h\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: shop\r\n\r\n", out);
+    }
+
+    @Test
     void methodsSafeToRepeatAreKnown() throws HttpException {
         assertTrue(parse("GET / HTTP/1.1\r\n\r\n").idempotent());
         assertTrue(parse("PUT / HTTP/1.1\r\n\r\n").idempotent());

@@ -36,6 +36,33 @@ class ResponseHeadTest {
         assertFalse(parse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", false).interim());
     }
 
+    private static String forClient(String head, ConnectionHeader connection) throws HttpException {
+        byte[] a = head.getBytes(StandardCharsets.ISO_8859_1);
+        ResponseHead r = ResponseHead.parse(a, 0, a.length, 16384, false);
+        byte[] out = new byte[a.length + 64];
+        return new String(out, 0, r.copyForClient(a, 0, connection, out), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void theClientGetsHttp11WithoutTheBackendsConnectionFields() throws HttpException {
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-A: 1\r\n\r\n",
+                forClient("HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: close\r\nKeep-Alive: timeout=5\r\nX-A: 1\r\n\r\n",
+                        ConnectionHeader.NONE));
+        assertEquals("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+                forClient("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n", ConnectionHeader.CLOSE));
+        assertEquals("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n",
+                forClient("HTTP/1.1 200 OK\r\nConnection: X-Secret, transfer-encoding\r\nX-Secret: s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                        ConnectionHeader.KEEP_ALIVE), "a named field goes, framing never does");
+    }
+
+    @Test
+    void aPlainHttp11HeadIsSentAsItCame() throws HttpException {
+        assertTrue(parse("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", false).sentAsIs(ConnectionHeader.NONE));
+        assertFalse(parse("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", false).sentAsIs(ConnectionHeader.CLOSE));
+        assertFalse(parse("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", false).sentAsIs(ConnectionHeader.NONE));
+        assertFalse(parse("HTTP/1.1 200 OK\r\nProxy-Connection: x\r\n\r\n", false).sentAsIs(ConnectionHeader.NONE));
+    }
+
     @Test
     void connectionHeadersDecideReuse() throws HttpException {
         assertFalse(parse("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false).reusable());
