@@ -114,7 +114,7 @@ final class ClientConnection extends LoopConnection {
             while (exchange == null && !closing && !isClosed() && in != null && !in.isEmpty()) {
                 RequestHead head;
                 try {
-                    head = RequestHead.parse(in.a, in.start, in.end, context.maxHeadSize);
+                    head = RequestHead.parse(in.a, in.start, in.end, context.maxHeadSize, loop.requestFields);
                 } catch (HttpException e) {
                     refuse(e.status(), e.getMessage());
                     return;

@@ -26,6 +26,11 @@ final class ClientHead {
         if (r.sentAsIs(connection)) {
             return r.length();
         }
+        if (r.rewritesInPlace(connection)) {
+            int before = in.start;
+            in.start = r.rewriteInPlace(in.a, in.start);
+            return r.length() - (in.start - before);
+        }
         int n = r.copyForClient(in.a, in.start, connection, scratch);
         if (!in.replaceFront(r.length(), scratch, n)) {
             // a full buffer: no field of our own, but never the backend's connection fields

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import haystack.lb.internal.http.ConnectionFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,9 @@ final class EventLoop implements Runnable {
     private final int bufferSize;
     /** Room to rewrite one head: a buffer's worth and a field line to add. */
     final byte[] scratch;
+    /** What the head last parsed on this loop, in each direction, has that belongs to its connection. */
+    final ConnectionFields requestFields = new ConnectionFields();
+    final ConnectionFields responseFields = new ConnectionFields();
     private volatile boolean running = true;
     /** Milliseconds, read once per select. */
     long now = System.nanoTime() / 1_000_000;

@@ -197,7 +197,7 @@ final class Exchange {
             if (response == null) {
                 ResponseHead r;
                 try {
-                    r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, headRequest);
+                    r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, headRequest, loop.responseFields);
                 } catch (HttpException e) {
                     backendBroken(e.getMessage());
                     return;

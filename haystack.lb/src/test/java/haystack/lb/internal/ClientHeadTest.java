@@ -27,7 +27,7 @@ class ClientHeadTest {
     }
 
     private static int rewrite(IoBuffer in, boolean keepAlive, boolean http10) throws HttpException {
-        ResponseHead r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, false);
+        ResponseHead r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, false, new haystack.lb.internal.http.ConnectionFields());
         return ClientHead.rewrite(r, in, keepAlive, http10, new byte[in.a.length + 64]);
     }
 

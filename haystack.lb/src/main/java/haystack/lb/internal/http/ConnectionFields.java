@@ -6,49 +6,70 @@ package haystack.lb.internal.http;
  * names, except those the proxy reads to route and frame the message (Host,
  * Content-Length, Transfer-Encoding) and Upgrade, which it passes on itself: a sender
  * cannot make the proxy drop what keeps the two sides in step.
+ * <p>
+ * One instance per event loop and direction is filled by each parse and read while that
+ * head is still in place, so no request allocates one. Positions are those in the parsed array.
  */
-final class ConnectionFields {
+public final class ConnectionFields {
 
-    private static final String[] ALWAYS = {"connection", "keep-alive", "proxy-connection"};
     private static final String[] KEPT = {"host", "content-length", "transfer-encoding", "upgrade"};
     private static final String[] OPTIONS = {"close", "keep-alive", "upgrade"};
 
-    /** Spans of the Connection values seen, as from, to pairs. */
-    private int[] values;
-    private int count;
-    private boolean present;
+    /** The lines of Connection, Keep-Alive and Proxy-Connection: from, to (past the LF) pairs. */
+    private int[] lines = new int[4];
+    private int lineCount;
+    /** Spans of the Connection values: from, to pairs. */
+    private int[] values = new int[4];
+    private int valueCount;
     private boolean namesFields;
 
-    /** Notes the field whose name is {@code a[name, colon)} and value {@code a[valueFrom, valueTo)}. */
-    void see(byte[] a, int name, int colon, int valueFrom, int valueTo) {
-        if (isAlways(a, name, colon)) {
-            present = true;
-            if (Tokens.equalsLower(a, name, colon, "connection")) {
-                addConnection(a, valueFrom, valueTo);
-            }
+    void clear() {
+        lineCount = 0;
+        valueCount = 0;
+        namesFields = false;
+    }
+
+    /** Whether the field named {@code a[name, colon)} is connection-specific whatever Connection says. */
+    static boolean isAlways(byte[] a, int name, int colon) {
+        return switch (colon - name) {
+            case 10 -> (a[name] | 0x20) == 'c' ? Tokens.equalsLower(a, name, colon, "connection")
+                    : (a[name] | 0x20) == 'k' && Tokens.equalsLower(a, name, colon, "keep-alive");
+            case 16 -> Tokens.equalsLower(a, name, colon, "proxy-connection");
+            default -> false;
+        };
+    }
+
+    /** Notes the field line {@code a[line, lineEnd)} when it is connection-specific: name up to {@code colon}, value {@code a[valueFrom, valueTo)}. */
+    void see(byte[] a, int line, int lineEnd, int colon, int valueFrom, int valueTo) {
+        if (!isAlways(a, line, colon)) {
+            return;
+        }
+        lines = put(lines, lineCount++, line, lineEnd);
+        if ((a[line] | 0x20) == 'c') {
+            values = put(values, valueCount++, valueFrom, valueTo);
+            namesFields |= Tokens.anyElement(a, valueFrom, valueTo, (x, start, end) -> !isOneOf(x, start, end, OPTIONS));
         }
     }
 
-    private void addConnection(byte[] a, int from, int to) {
-        if (values == null) {
-            values = new int[4];
-        } else if (values.length < (count + 1) * 2) {
-            values = java.util.Arrays.copyOf(values, values.length * 2);
-        }
-        values[count * 2] = from;
-        values[count * 2 + 1] = to;
-        count++;
-        namesFields |= Tokens.anyElement(a, from, to, (x, start, end) -> !isOneOf(x, start, end, OPTIONS));
+    private static int[] put(int[] pairs, int index, int from, int to) {
+        int[] p = pairs.length < (index + 1) * 2 ? java.util.Arrays.copyOf(pairs, pairs.length * 2) : pairs;
+        p[index * 2] = from;
+        p[index * 2 + 1] = to;
+        return p;
     }
 
-    /** Whether any field seen so far is not to be passed on. */
-    boolean any() {
-        return present;
+    boolean isEmpty() {
+        return lineCount == 0;
     }
 
-    /** Whether the field named {@code a[name, colon)} stays on this side of the proxy. */
+    /** Whether Connection names fields beyond its own options, so {@link #removeLines} is not enough. */
+    boolean namesFields() {
+        return namesFields;
+    }
+
+    /** Whether the field named {@code a[name, colon)} is not passed on. */
     boolean drops(byte[] a, int name, int colon) {
-        if (!present) {
+        if (lineCount == 0) {
             return false;
         }
         if (isAlways(a, name, colon)) {
@@ -57,7 +78,7 @@ final class ConnectionFields {
         if (!namesFields || isOneOf(a, name, colon, KEPT)) {
             return false;
         }
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < valueCount; i++) {
             if (Tokens.listContains(a, values[i * 2], values[i * 2 + 1], a, name, colon)) {
                 return true;
             }
@@ -65,9 +86,19 @@ final class ConnectionFields {
         return false;
     }
 
-    private static boolean isAlways(byte[] a, int name, int colon) {
-        int n = colon - name;
-        return (n == 10 || n == 16) && isOneOf(a, name, colon, ALWAYS);
+    /**
+     * Takes the noted lines out of the head starting at {@code a[from]} by moving what comes
+     * before each of them along; returns where the head starts now (it ends where it did).
+     */
+    int removeLines(byte[] a, int from) {
+        int start = from;
+        for (int i = lineCount - 1; i >= 0; i--) {
+            int lineFrom = lines[i * 2] + (start - from);
+            int length = lines[i * 2 + 1] - lines[i * 2];
+            System.arraycopy(a, start, a, start + length, lineFrom - start);
+            start += length;
+        }
+        return start;
     }
 
     private static boolean isOneOf(byte[] a, int from, int to, String[] lowerNames) {

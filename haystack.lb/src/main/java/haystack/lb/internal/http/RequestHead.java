@@ -53,11 +53,13 @@ public final class RequestHead {
     }
 
     /**
-     * Parses the head at {@code a[from, to)}; null when it has not all arrived.
+     * Parses the head at {@code a[from, to)}; null when it has not all arrived. Its
+     * connection-specific fields are noted in {@code connectionFields}, which must not be
+     * filled again before {@link #forBackend}.
      *
      * @throws HttpException 400, 431, 501 or 505 naming what is wrong
      */
-    public static RequestHead parse(byte[] a, int from, int to, int maxHead) throws HttpException {
+    public static RequestHead parse(byte[] a, int from, int to, int maxHead, ConnectionFields connectionFields) throws HttpException {
         int end = HeadScanner.headEnd(a, from, to, maxHead, 431, "request head");
         if (end < 0) {
             return null;
@@ -107,7 +109,7 @@ public final class RequestHead {
         boolean keepAliveAsked = false;
         boolean upgrade = false;
         String forwardedFor = null;
-        ConnectionFields connectionFields = new ConnectionFields();
+        connectionFields.clear();
         int line = lf + 1;
         while (true) {
             int next = HeadScanner.lineEnd(a, line);
@@ -125,7 +127,7 @@ public final class RequestHead {
             lines[count * 2] = line;
             lines[count * 2 + 1] = stop;
             count++;
-            connectionFields.see(a, line, span[0], span[1], span[2]);
+            connectionFields.see(a, line, next + 1, span[0], span[1], span[2]);
             int nameLength = span[0] - line;
             switch (nameLength) {
                 case 4 -> {

@@ -39,11 +39,14 @@ public final class ResponseHead {
     }
 
     /**
-     * Parses the head at {@code a[from, to)}; null when it has not all arrived.
+     * Parses the head at {@code a[from, to)}; null when it has not all arrived. Its
+     * connection-specific fields are noted in {@code connectionFields}, which must not be
+     * filled again before the head is rewritten for the client.
      *
      * @throws HttpException 502 when the backend's head is malformed or too long
      */
-    public static ResponseHead parse(byte[] a, int from, int to, int maxHead, boolean requestWasHead) throws HttpException {
+    public static ResponseHead parse(byte[] a, int from, int to, int maxHead, boolean requestWasHead, ConnectionFields connectionFields)
+            throws HttpException {
         int end = HeadScanner.headEnd(a, from, to, maxHead, 502, "backend response head");
         if (end < 0) {
             return null;
@@ -69,7 +72,7 @@ public final class ResponseHead {
         boolean chunked = false;
         boolean close = false;
         boolean keepAlive = false;
-        ConnectionFields connectionFields = new ConnectionFields();
+        connectionFields.clear();
         int line = lf + 1;
         while (true) {
             int next = HeadScanner.lineEnd(a, line);
@@ -78,7 +81,7 @@ public final class ResponseHead {
                 break;
             }
             HeadScanner.field(a, line, lineStop, span, 502);
-            connectionFields.see(a, line, span[0], span[1], span[2]);
+            connectionFields.see(a, line, next + 1, span[0], span[1], span[2]);
             int nameLength = span[0] - line;
             if (nameLength == 14 && Tokens.equalsLower(a, line, span[0], "content-length")) {
                 long n = Tokens.decimal(a, span[1], span[2]);
@@ -113,7 +116,26 @@ public final class ResponseHead {
      * connection-specific, and no {@code connection} field of the proxy's own to add.
      */
     public boolean sentAsIs(ConnectionHeader connection) {
-        return !http10 && !connectionFields.any() && connection == ConnectionHeader.NONE;
+        return !http10 && connectionFields.isEmpty() && connection == ConnectionHeader.NONE;
+    }
+
+    /**
+     * Whether {@link #rewriteInPlace} makes the head the client's: there is no field of the
+     * proxy's own to add and the backend's Connection names no other fields.
+     */
+    public boolean rewritesInPlace(ConnectionHeader connection) {
+        return connection == ConnectionHeader.NONE && !connectionFields.namesFields();
+    }
+
+    /**
+     * Makes the head at {@code a[from]}, where it was parsed, the client's without a copy:
+     * its connection fields taken out and HTTP/1.1 in the status line. Returns where it
+     * starts now; it ends where it did.
+     */
+    public int rewriteInPlace(byte[] a, int from) {
+        int start = connectionFields.removeLines(a, from);
+        a[start + 7] = '1';
+        return start;
     }
 
     /**

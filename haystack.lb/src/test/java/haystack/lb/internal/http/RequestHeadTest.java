@@ -14,7 +14,7 @@ class RequestHeadTest {
 
     private static RequestHead parse(String head) throws HttpException {
         byte[] a = head.getBytes(StandardCharsets.ISO_8859_1);
-        return RequestHead.parse(a, 0, a.length, 16384);
+        return RequestHead.parse(a, 0, a.length, 16384, new ConnectionFields());
     }
 
     private static int refused(String head) {

@@ -15,7 +15,7 @@ class ResponseHeadTest {
 
     private static ResponseHead parse(String head, boolean toHead) throws HttpException {
         byte[] a = head.getBytes(StandardCharsets.ISO_8859_1);
-        return ResponseHead.parse(a, 0, a.length, 16384, toHead);
+        return ResponseHead.parse(a, 0, a.length, 16384, toHead, new ConnectionFields());
     }
 
     @Test
@@ -38,7 +38,7 @@ class ResponseHeadTest {
 
     private static String forClient(String head, ConnectionHeader connection) throws HttpException {
         byte[] a = head.getBytes(StandardCharsets.ISO_8859_1);
-        ResponseHead r = ResponseHead.parse(a, 0, a.length, 16384, false);
+        ResponseHead r = ResponseHead.parse(a, 0, a.length, 16384, false, new ConnectionFields());
         byte[] out = new byte[a.length + 64];
         return new String(out, 0, r.copyForClient(a, 0, connection, out), StandardCharsets.ISO_8859_1);
     }
