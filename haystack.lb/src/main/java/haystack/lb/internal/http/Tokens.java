@@ -68,24 +68,7 @@ final class Tokens {
 
     /** Whether the comma-separated list {@code a[from, to)} holds {@code lower} as an element, ignoring case. */
     static boolean listContains(byte[] a, int from, int to, String lower) {
-        int i = from;
-        while (i < to) {
-            while (i < to && (a[i] == ' ' || a[i] == '\t' || a[i] == ',')) {
-                i++;
-            }
-            int start = i;
-            while (i < to && a[i] != ',') {
-                i++;
-            }
-            int end = i;
-            while (end > start && (a[end - 1] == ' ' || a[end - 1] == '\t')) {
-                end--;
-            }
-            if (end > start && equalsLower(a, start, end, lower)) {
-                return true;
-            }
-        }
-        return false;
+        return anyElement(a, from, to, (x, start, end) -> equalsLower(x, start, end, lower));
     }
 
     /** Whether the comma-separated list {@code a[from, to)} holds {@code b[bFrom, bTo)} as an element, ignoring case. */
