@@ -22,11 +22,17 @@ public final class ConnectionFields {
     private int[] values = new int[4];
     private int valueCount;
     private boolean namesFields;
+    private boolean close;
+    private boolean keepAlive;
+    private boolean upgrade;
 
     void clear() {
         lineCount = 0;
         valueCount = 0;
         namesFields = false;
+        close = false;
+        keepAlive = false;
+        upgrade = false;
     }
 
     /** Whether the field named {@code a[name, colon)} is connection-specific whatever Connection says. */
@@ -47,6 +53,9 @@ public final class ConnectionFields {
         lines = put(lines, lineCount++, line, lineEnd);
         if ((a[line] | 0x20) == 'c') {
             values = put(values, valueCount++, valueFrom, valueTo);
+            close |= Tokens.listContains(a, valueFrom, valueTo, "close");
+            keepAlive |= Tokens.listContains(a, valueFrom, valueTo, "keep-alive");
+            upgrade |= Tokens.listContains(a, valueFrom, valueTo, "upgrade");
             namesFields |= Tokens.anyElement(a, valueFrom, valueTo, (x, start, end) -> !isOneOf(x, start, end, OPTIONS));
         }
     }
@@ -60,6 +69,21 @@ public final class ConnectionFields {
 
     boolean isEmpty() {
         return lineCount == 0;
+    }
+
+    /** Whether Connection has the option close. */
+    boolean close() {
+        return close;
+    }
+
+    /** Whether Connection has the option keep-alive. */
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Whether Connection has the option upgrade. */
+    boolean upgrade() {
+        return upgrade;
     }
 
     /** Whether Connection names fields beyond its own options, so {@link #removeLines} is not enough. */

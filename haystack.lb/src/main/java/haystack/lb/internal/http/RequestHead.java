@@ -105,9 +105,6 @@ public final class RequestHead {
         String host = null;
         long contentLength = -1;
         boolean chunked = false;
-        boolean close = false;
-        boolean keepAliveAsked = false;
-        boolean upgrade = false;
         String forwardedFor = null;
         connectionFields.clear();
         int line = lf + 1;
@@ -136,13 +133,6 @@ public final class RequestHead {
                             throw new HttpException(400, "more than one Host header");
                         }
                         host = Tokens.ascii(a, span[1], span[2]);
-                    }
-                }
-                case 10 -> {
-                    if (Tokens.equalsLower(a, line, span[0], "connection")) {
-                        close |= Tokens.listContains(a, span[1], span[2], "close");
-                        keepAliveAsked |= Tokens.listContains(a, span[1], span[2], "keep-alive");
-                        upgrade |= Tokens.listContains(a, span[1], span[2], "upgrade");
                     }
                 }
                 case 14 -> {
@@ -179,7 +169,9 @@ public final class RequestHead {
         if (chunked && contentLength >= 0) {
             throw new HttpException(400, "both Content-Length and Transfer-Encoding");
         }
-        boolean keepAlive = http10 ? keepAliveAsked && !close : !close;
+        boolean close = connectionFields.close();
+        boolean keepAlive = http10 ? connectionFields.keepAlive() && !close : !close;
+        boolean upgrade = connectionFields.upgrade();
         return new RequestHead(a, from, end, lf + 1, lines, count, method, t, te, http10, host, contentLength, chunked,
                 keepAlive, upgrade, forwardedFor, connectionFields);
     }

@@ -70,8 +70,6 @@ public final class ResponseHead {
         int[] span = new int[3];
         long contentLength = -1;
         boolean chunked = false;
-        boolean close = false;
-        boolean keepAlive = false;
         connectionFields.clear();
         int line = lf + 1;
         while (true) {
@@ -91,9 +89,6 @@ public final class ResponseHead {
                 contentLength = n;
             } else if (nameLength == 17 && Tokens.equalsLower(a, line, span[0], "transfer-encoding")) {
                 chunked = Tokens.listContains(a, span[1], span[2], "chunked");
-            } else if (nameLength == 10 && Tokens.equalsLower(a, line, span[0], "connection")) {
-                close |= Tokens.listContains(a, span[1], span[2], "close");
-                keepAlive |= Tokens.listContains(a, span[1], span[2], "keep-alive");
             }
             line = next + 1;
         }
@@ -107,7 +102,7 @@ public final class ResponseHead {
         } else {
             framing = Framing.UNTIL_CLOSE;
         }
-        boolean reusable = framing != Framing.UNTIL_CLOSE && !close && (!http10 || keepAlive);
+        boolean reusable = framing != Framing.UNTIL_CLOSE && !connectionFields.close() && (!http10 || connectionFields.keepAlive());
         return new ResponseHead(status, end - from, framing, contentLength, reusable, http10, connectionFields);
     }
 
