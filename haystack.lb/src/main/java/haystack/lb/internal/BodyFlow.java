@@ -1,8 +1,8 @@
 package haystack.lb.internal;
 
-import haystack.lb.internal.http.ChunkedBody;
-import haystack.lb.internal.http.HttpException;
-import haystack.lb.internal.http.ResponseHead;
+import haystack.lb.internal.codec.ChunkedBody;
+import haystack.lb.internal.codec.HttpException;
+import haystack.lb.internal.codec.ResponseHead;
 
 /**
  * The bytes of one message passing from a buffer to a socket: how many of those buffered

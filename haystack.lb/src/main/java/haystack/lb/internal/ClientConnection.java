@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
-import haystack.lb.internal.http.HttpException;
-import haystack.lb.internal.http.RequestHead;
+import haystack.lb.internal.codec.HttpException;
+import haystack.lb.internal.codec.RequestHead;
 
 /**
  * One client's connection: reads request heads, hands each request to an

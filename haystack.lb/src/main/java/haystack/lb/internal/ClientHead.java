@@ -1,7 +1,7 @@
 package haystack.lb.internal;
 
-import haystack.lb.internal.http.ConnectionHeader;
-import haystack.lb.internal.http.ResponseHead;
+import haystack.lb.internal.codec.ConnectionHeader;
+import haystack.lb.internal.codec.ResponseHead;
 
 /**
  * A backend's response head made the client's, in place at the buffer's start: HTTP/1.1,

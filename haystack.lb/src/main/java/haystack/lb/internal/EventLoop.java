@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import haystack.lb.internal.http.ConnectionFields;
+import haystack.lb.internal.codec.ConnectionFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

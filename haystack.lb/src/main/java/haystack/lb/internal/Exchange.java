@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import haystack.api.trace.TraceEvent;
-import haystack.lb.internal.http.HttpException;
-import haystack.lb.internal.http.RequestHead;
-import haystack.lb.internal.http.ResponseHead;
+import haystack.lb.internal.codec.HttpException;
+import haystack.lb.internal.codec.RequestHead;
+import haystack.lb.internal.codec.ResponseHead;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

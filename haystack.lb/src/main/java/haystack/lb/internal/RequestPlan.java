@@ -1,7 +1,7 @@
 package haystack.lb.internal;
 
-import haystack.lb.internal.http.HttpException;
-import haystack.lb.internal.http.RequestHead;
+import haystack.lb.internal.codec.HttpException;
+import haystack.lb.internal.codec.RequestHead;
 
 /**
  * What the load balancer makes of one request head, read while its bytes are still in

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 
-import haystack.lb.internal.http.HttpException;
-import haystack.lb.internal.http.ResponseHead;
+import haystack.lb.internal.codec.HttpException;
+import haystack.lb.internal.codec.ResponseHead;
 import org.junit.jupiter.api.Test;
 
 class ClientHeadTest {
@@ -27,7 +27,7 @@ class ClientHeadTest {
     }
 
     private static int rewrite(IoBuffer in, boolean keepAlive, boolean http10) throws HttpException {
-        ResponseHead r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, false, new haystack.lb.internal.http.ConnectionFields());
+        ResponseHead r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, false, new haystack.lb.internal.codec.ConnectionFields());
         return ClientHead.rewrite(r, in, keepAlive, http10, new byte[in.a.length + 64]);
     }
 

@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 
-import haystack.lb.internal.http.ResponseHead.Framing;
+import haystack.lb.internal.codec.ResponseHead.Framing;
 import org.junit.jupiter.api.Test;
 
 class ResponseHeadTest {

@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 /** A message that cannot be passed on: the status to answer and why. */
 public final class HttpException extends Exception {

@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 /**
  * The fields of one head that belong to its connection and are not passed on (RFC 9110

@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 /**
  * What the proxy needs of a backend's response head (RFC 9112 §4, §6.3): the status, how

@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 /** Byte classes of RFC 9110 §5.6 and small helpers shared by the head parsers. */
 final class Tokens {

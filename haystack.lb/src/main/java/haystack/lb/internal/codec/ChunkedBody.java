@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 /**
  * Follows chunked framing (RFC 9112 §7.1) as the bytes pass through, to find where the

@@ -1,4 +1,4 @@
-package haystack.lb.internal.http;
+package haystack.lb.internal.codec;
 
 /** Finds where a message head ends and walks its lines (RFC 9112 §2.2: LF ends a line, CR before it is dropped). */
 final class HeadScanner {
