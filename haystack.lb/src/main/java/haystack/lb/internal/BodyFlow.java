@@ -2,6 +2,7 @@ package haystack.lb.internal;
 
 import haystack.lb.internal.codec.ChunkedBody;
 import haystack.lb.internal.codec.HttpException;
+import haystack.lb.internal.codec.Framing;
 import haystack.lb.internal.codec.ResponseHead;
 
 /**
@@ -46,11 +47,11 @@ final class BodyFlow {
      * its body as framed (a 101 turns into a tunnel).
      */
     static BodyFlow of(ResponseHead r, int headBytes) {
-        return switch (r.status() == 101 ? ResponseHead.Framing.UNTIL_CLOSE : r.framing()) {
+        return switch (r.framing()) {
             case NONE -> length(0, headBytes);
             case LENGTH -> length(r.contentLength(), headBytes);
             case CHUNKED -> chunked(502, headBytes);
-            case UNTIL_CLOSE -> untilClose(headBytes);
+            case UNTIL_CLOSE, TUNNEL -> untilClose(headBytes);
         };
     }
 
@@ -91,7 +92,7 @@ final class BodyFlow {
      * are passed on as they come.
      */
     static boolean holdBack(ResponseHead r, BodyFlow flow, IoBuffer buf) {
-        return !r.interim() && r.framing() == ResponseHead.Framing.LENGTH && !flow.ended()
+        return !r.interim() && r.framing() == Framing.LENGTH && !flow.ended()
                 && flow.headBytes + r.contentLength() <= buf.a.length;
     }
 

@@ -1,6 +1,7 @@
 package haystack.lb.internal;
 
 import haystack.lb.internal.codec.ConnectionHeader;
+import haystack.lb.internal.codec.Framing;
 import haystack.lb.internal.codec.ResponseHead;
 
 /**
@@ -14,10 +15,13 @@ final class ClientHead {
     private ClientHead() {
     }
 
-    /** Rewrites the head of {@code r} at {@code in}'s start; returns its length as it will be sent. */
+    /**
+     * Rewrites the head of {@code r} at {@code in}'s start; returns its length as it will
+     * be sent, or -1 when the buffer is too full to hold what must be added.
+     */
     static int rewrite(ResponseHead r, IoBuffer in, boolean clientKeepAlive, boolean clientHttp10, byte[] scratch) {
         ConnectionHeader connection = ConnectionHeader.NONE;
-        boolean keep = clientKeepAlive && r.framing() != ResponseHead.Framing.UNTIL_CLOSE;
+        boolean keep = clientKeepAlive && r.framing() != Framing.UNTIL_CLOSE;
         if (!r.interim() && keep && clientHttp10) {
             connection = ConnectionHeader.KEEP_ALIVE; // HTTP/1.0 closes unless told
         } else if (!r.interim() && !keep && !clientHttp10) {
@@ -28,14 +32,16 @@ final class ClientHead {
         }
         if (r.rewritesInPlace(connection)) {
             int before = in.start;
-            in.start = r.rewriteInPlace(in.a, in.start);
+            in.start = r.rewriteInPlace();
             return r.length() - (in.start - before);
         }
-        int n = r.copyForClient(in.a, in.start, connection, scratch);
+        int n = r.copyForClient(connection, scratch);
         if (!in.replaceFront(r.length(), scratch, n)) {
-            // a full buffer: no field of our own, but never the backend's connection fields
-            n = r.copyForClient(in.a, in.start, ConnectionHeader.NONE, scratch);
-            in.replaceFront(r.length(), scratch, n);
+            // a full buffer: the proxy's Connection option is advice and can go; what frames the body cannot
+            n = r.copyForClient(ConnectionHeader.NONE, scratch);
+            if (!in.replaceFront(r.length(), scratch, n)) {
+                return -1;
+            }
         }
         return n;
     }

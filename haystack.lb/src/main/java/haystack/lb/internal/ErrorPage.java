@@ -16,12 +16,15 @@ final class ErrorPage {
         return switch (status) {
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";
             case 505 -> "HTTP Version Not Supported";
+            case 508 -> "Loop Detected";
             default -> "Error";
         };
     }

@@ -33,7 +33,7 @@ final class EventLoop implements Runnable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<IoBuffer> buffers = new ArrayDeque<>();
     private final int bufferSize;
-    /** Room to rewrite one head: a buffer's worth and a field line to add. */
+    /** Room to rewrite one head: a buffer's worth and the lines the proxy may add. */
     final byte[] scratch;
     /** What the head last parsed on this loop, in each direction, has that belongs to its connection. */
     final ConnectionFields requestFields = new ConnectionFields();
@@ -46,7 +46,7 @@ final class EventLoop implements Runnable {
     EventLoop(String name, int index, int bufferSize) {
         this.index = index;
         this.bufferSize = bufferSize;
-        this.scratch = new byte[bufferSize + 64];
+        this.scratch = new byte[bufferSize + 512];
         try {
             this.selector = Selector.open();
         } catch (IOException e) {

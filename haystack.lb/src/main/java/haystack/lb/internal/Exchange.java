@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import haystack.api.trace.TraceEvent;
+import haystack.lb.internal.codec.Framing;
 import haystack.lb.internal.codec.HttpException;
 import haystack.lb.internal.codec.RequestHead;
 import haystack.lb.internal.codec.ResponseHead;
@@ -31,6 +32,7 @@ final class Exchange {
     private final boolean idempotent;
     private final boolean clientKeepAlive;
     private final boolean clientHttp10;
+    private final boolean upgradeRequest;
     private final RequestPlan plan;
     private Attempt attempt;
 
@@ -59,6 +61,7 @@ final class Exchange {
         this.idempotent = head.idempotent();
         this.clientKeepAlive = head.keepAlive();
         this.clientHttp10 = head.http10();
+        this.upgradeRequest = head.upgrade();
         ctx.metrics.started();
         this.plan = RequestPlan.of(head, client, ctx.metrics.logsAccess() || ctx.tracer.isActive());
         this.requestFlow = plan.body;
@@ -197,7 +200,7 @@ final class Exchange {
             if (response == null) {
                 ResponseHead r;
                 try {
-                    r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, headRequest, loop.responseFields);
+                    r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, headRequest, upgradeRequest, loop.responseFields);
                 } catch (HttpException e) {
                     backendBroken(e.getMessage());
                     return;
@@ -207,10 +210,14 @@ final class Exchange {
                 }
                 response = r;
                 status = r.status();
-                int headLength = r.status() == 101 ? r.length() : ClientHead.rewrite(r, in, clientKeepAlive, clientHttp10, loop.scratch);
+                int headLength = r.framing() == Framing.TUNNEL ? r.length() : ClientHead.rewrite(r, in, clientKeepAlive, clientHttp10, loop.scratch);
+                if (headLength < 0) {
+                    backendBroken("backend response head cannot be rewritten in a full buffer");
+                    return;
+                }
                 responseHeadBytes += headLength;
                 responseFlow = BodyFlow.of(r, headLength);
-                if (r.status() == 101) {
+                if (r.framing() == Framing.TUNNEL) {
                     tunnel = true;
                     requestFlow = BodyFlow.untilClose(0);
                 }
@@ -327,7 +334,7 @@ final class Exchange {
     private void backendFailed(String why) {
         if (tunnel) {
             abort(null);
-        } else if (response != null && responseFlow.untilClose() && response.status() != 101) {
+        } else if (response != null && responseFlow.untilClose() && response.framing() != Framing.TUNNEL) {
             // a body delimited by the connection's end: that was it
             responseComplete(true);
         } else if (responseBytes > 0) {

@@ -14,6 +14,8 @@ final class ProxyContext {
     final BackendChooser chooser;
     final RequestMetrics metrics;
     final Tracer tracer;
+    /** This instance's name in Via (RFC 9110 §7.6.3), so a request routed back to it is seen as a loop. */
+    final byte[] pseudonym;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
 
@@ -26,6 +28,11 @@ final class ProxyContext {
         this.chooser = chooser;
         this.metrics = metrics;
         this.tracer = tracer;
+        this.pseudonym = ("haystack-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    String pseudonymText() {
+        return new String(pseudonym, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Buffer size of every connection: a whole request head must fit. */

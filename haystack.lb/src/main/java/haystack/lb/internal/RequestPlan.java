@@ -41,6 +41,9 @@ final class RequestPlan {
             return failed(null, null, body, e.status(), e.getMessage());
         }
         String path = keepPath ? head.path() : null;
+        if (head.passedThrough(client.context.pseudonym)) {
+            return failed(null, path, body, 508, "the request has been through this proxy already (Via " + client.context.pseudonymText() + ")");
+        }
         RoutingTable table = client.listener.table().get();
         Route route = head.host() == null ? null : table.host(RoutingTable.normalHost(head.host()));
         String target = null;
@@ -57,7 +60,7 @@ final class RequestPlan {
         if (route.unavailable()) {
             return failed(route, path, body, 503, "no healthy endpoint for service " + route.service() + " (" + route.registered() + " registered)");
         }
-        byte[] out = head.forBackend(target, client.remote().getAddress().getHostAddress());
+        byte[] out = head.forBackend(target, client.remote().getAddress().getHostAddress(), client.context.pseudonym);
         if (body.ended() && buffered > 0) {
             byte[] whole = new byte[out.length + buffered];
             System.arraycopy(out, 0, whole, 0, out.length);

@@ -27,8 +27,8 @@ class ClientHeadTest {
     }
 
     private static int rewrite(IoBuffer in, boolean keepAlive, boolean http10) throws HttpException {
-        ResponseHead r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, false, new haystack.lb.internal.codec.ConnectionFields());
-        return ClientHead.rewrite(r, in, keepAlive, http10, new byte[in.a.length + 64]);
+        ResponseHead r = ResponseHead.parse(in.a, in.start, in.end, in.a.length, false, false, new haystack.lb.internal.codec.ConnectionFields());
+        return ClientHead.rewrite(r, in, keepAlive, http10, new byte[r.maxRewrittenLength()]);
     }
 
     @Test
@@ -57,6 +57,16 @@ class ClientHeadTest {
         IoBuffer alsoFull = buffer(closing.length() + 4, 0, closing + "body");
         rewrite(alsoFull, true, false);
         assertEquals(HEAD + "body", readable(alsoFull));
+    }
+
+    @Test
+    void aFullBufferThatCannotTakeTheLengthTheClientMustGetIsRefused() throws HttpException {
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: 4, 4\r\nX: 1\r\n\r\n";
+        IoBuffer full = buffer(head.length() + 4, 0, head + "body");
+        assertEquals(HEAD.length() + "X: 1\r\n".length(), rewrite(buffer(256, 0, head + "body"), true, false));
+        String longer = "HTTP/1.1 200 OK\nContent-Length: 4\n\n"; // gets its CRs
+        assertEquals(-1, rewrite(buffer(longer.length() + 4, 0, longer + "body"), true, false));
+        assertEquals(head.length() + 4, full.readable());
     }
 
     @Test

@@ -2,15 +2,29 @@ package haystack.lb.internal.codec;
 
 /**
  * Follows chunked framing (RFC 9112 §7.1) as the bytes pass through, to find where the
- * body ends. Every chunk-size line is checked: 1 to 16 hex digits, an optional extension,
- * CRLF; chunk data must be followed by CRLF. Nothing is copied or changed.
+ * body ends; nothing is copied or changed, so every byte must be checked before it is
+ * reported as body. Strict, as HAProxy's {@code h1_parse_chunk_size} and Netty's
+ * {@code HttpChunkLineValidatingByteProcessor} are:
+ * <ul>
+ * <li>a chunk size is 1 to {@value #MAX_SIZE_DIGITS} hex digits, so it never overflows;</li>
+ * <li>extensions follow {@code *( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] )};</li>
+ * <li>every line of the framing ends in CRLF: a bare LF or CR is refused;</li>
+ * <li>trailers are field lines ({@code token ":" OWS value}), without control bytes.</li>
+ * </ul>
+ * Each call looks at each byte at most once and skips chunk data in one step, so the
+ * work is bounded by the bytes in hand.
  */
 public final class ChunkedBody {
 
+    /** 15 hex digits: the largest size, 2^60 - 1, is far from overflowing a long. */
+    static final int MAX_SIZE_DIGITS = 15;
     private static final int MAX_LINE = 4096;
     private static final int MAX_TRAILERS = 16384;
 
-    private enum State { SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_LF, LAST_LF, DONE }
+    private enum State {
+        SIZE, SIZE_WS, EXT_NAME_START, EXT_NAME, EXT_AFTER_NAME, EXT_VALUE_START, EXT_TOKEN, EXT_QUOTED, EXT_ESCAPE,
+        EXT_AFTER_VALUE, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER_NAME, TRAILER_VALUE, TRAILER_LF, LAST_LF, DONE
+    }
 
     private final int badStatus;
     private State state = State.SIZE;
@@ -27,109 +41,130 @@ public final class ChunkedBody {
     /**
      * Scans {@code a[from, to)}: the index just past the body's last byte when it ends
      * there, else -1 (all of it is body, more is to come).
+     *
+     * @throws HttpException with the bad status when the framing is broken
      */
     public int scan(byte[] a, int from, int to) throws HttpException {
         int i = from;
         while (i < to) {
-            byte b = a[i];
+            if (state == State.DATA) {
+                int n = (int) Math.min(remaining, to - i);
+                remaining -= n;
+                i += n;
+                if (remaining == 0) {
+                    state = State.DATA_CR;
+                }
+                continue;
+            }
+            if (state == State.DONE) {
+                return i;
+            }
+            byte b = a[i++];
+            if (state.compareTo(State.SIZE_LF) < 0 && ++lineLength > MAX_LINE) {
+                throw bad("a chunk size line is longer than " + MAX_LINE + " bytes");
+            }
             switch (state) {
-                case SIZE -> {
-                    int d = Character.digit(b, 16);
-                    if (d >= 0 && b > 0) {
-                        if (++digits > 16) {
-                            throw bad("a chunk size is longer than 16 hexadecimal digits");
-                        }
-                        remaining = remaining << 4 | d;
-                    } else if (digits == 0) {
-                        throw bad("a chunk size is not hexadecimal");
-                    } else if (b == ';' || b == ' ' || b == '\t') {
-                        state = State.EXTENSION;
-                    } else if (b == '\r') {
-                        state = State.SIZE_LF;
-                    } else if (b == '\n') {
-                        sizeDone();
-                    } else {
-                        throw bad("a chunk size is not hexadecimal");
+                case SIZE -> size(b);
+                case SIZE_WS -> afterSize(b);
+                case EXT_NAME_START -> {
+                    if (Tokens.isToken(b)) {
+                        state = State.EXT_NAME;
+                    } else if (!isWhitespace(b)) {
+                        throw bad("a chunk extension has no name");
                     }
                 }
-                case EXTENSION -> {
-                    if (b == '\r') {
-                        state = State.SIZE_LF;
-                    } else if (b == '\n') {
-                        sizeDone();
-                    } else if (++lineLength > MAX_LINE) {
-                        throw bad("a chunk extension is longer than " + MAX_LINE + " bytes");
+                case EXT_NAME, EXT_AFTER_NAME -> {
+                    if (b == '=') {
+                        state = State.EXT_VALUE_START;
+                    } else if (isWhitespace(b)) {
+                        state = State.EXT_AFTER_NAME;
+                    } else if (state == State.EXT_AFTER_NAME || !Tokens.isToken(b)) {
+                        afterExtension(b);
                     }
                 }
+                case EXT_VALUE_START -> {
+                    if (b == '"') {
+                        state = State.EXT_QUOTED;
+                    } else if (Tokens.isToken(b)) {
+                        state = State.EXT_TOKEN;
+                    } else if (!isWhitespace(b)) {
+                        throw bad("a chunk extension has no value after '='");
+                    }
+                }
+                case EXT_TOKEN -> {
+                    if (!Tokens.isToken(b)) {
+                        afterExtension(b);
+                    }
+                }
+                case EXT_QUOTED -> {
+                    if (b == '"') {
+                        state = State.EXT_AFTER_VALUE;
+                    } else if (b == '\\') {
+                        state = State.EXT_ESCAPE;
+                    } else if (!isQuotedText(b)) {
+                        throw bad("a control byte in a chunk extension");
+                    }
+                }
+                case EXT_ESCAPE -> {
+                    if (!isQuotedText(b) && b != '"' && b != '\\') {
+                        throw bad("a control byte in a chunk extension");
+                    }
+                    state = State.EXT_QUOTED;
+                }
+                case EXT_AFTER_VALUE -> afterExtension(b);
                 case SIZE_LF -> {
-                    if (b != '\n') {
-                        throw bad("a chunk size line does not end in CRLF");
-                    }
-                    sizeDone();
-                }
-                case DATA -> {
-                    int n = (int) Math.min(remaining, to - i);
-                    remaining -= n;
-                    i += n;
-                    if (remaining == 0) {
-                        state = State.DATA_CR;
-                    }
-                    continue;
+                    expectLf(b, "a chunk size line does not end in CRLF");
+                    lineLength = 0;
+                    state = remaining == 0 ? State.TRAILER_START : State.DATA;
                 }
                 case DATA_CR -> {
-                    if (b == '\r') {
-                        state = State.DATA_LF;
-                    } else if (b == '\n') {
-                        nextChunk();
-                    } else {
-                        throw bad("chunk data is longer than its size");
+                    if (b != '\r') {
+                        throw bad("chunk data is not followed by CRLF");
                     }
+                    state = State.DATA_LF;
                 }
                 case DATA_LF -> {
-                    if (b != '\n') {
-                        throw bad("chunk data is longer than its size");
-                    }
-                    nextChunk();
+                    expectLf(b, "chunk data is not followed by CRLF");
+                    state = State.SIZE;
+                    digits = 0;
                 }
                 case TRAILER_START -> {
                     if (b == '\r') {
                         state = State.LAST_LF;
-                    } else if (b == '\n') {
-                        state = State.DONE;
-                        return i + 1;
-                    } else {
-                        state = State.TRAILER;
+                    } else if (Tokens.isToken(b)) {
+                        state = State.TRAILER_NAME;
                         trailer();
+                    } else {
+                        throw bad("a trailer is not a field line");
                     }
                 }
-                case TRAILER -> {
+                case TRAILER_NAME -> {
+                    trailer();
+                    if (b == ':') {
+                        state = State.TRAILER_VALUE;
+                    } else if (!Tokens.isToken(b)) {
+                        throw bad("a trailer is not a field line");
+                    }
+                }
+                case TRAILER_VALUE -> {
+                    trailer();
                     if (b == '\r') {
                         state = State.TRAILER_LF;
-                    } else if (b == '\n') {
-                        state = State.TRAILER_START;
-                    } else {
-                        trailer();
+                    } else if (!Tokens.isFieldByte(b)) {
+                        throw bad("a control byte in a trailer");
                     }
                 }
                 case TRAILER_LF -> {
-                    if (b != '\n') {
-                        throw bad("a trailer line does not end in CRLF");
-                    }
+                    expectLf(b, "a trailer line does not end in CRLF");
                     state = State.TRAILER_START;
                 }
                 case LAST_LF -> {
-                    if (b != '\n') {
-                        throw bad("the last chunk does not end in CRLF");
-                    }
+                    expectLf(b, "the last chunk does not end in CRLF");
                     state = State.DONE;
-                    return i + 1;
-                }
-                case DONE -> {
                     return i;
                 }
                 default -> throw new IllegalStateException(state.name());
             }
-            i++;
         }
         return state == State.DONE ? i : -1;
     }
@@ -138,21 +173,73 @@ public final class ChunkedBody {
         return state == State.DONE;
     }
 
-    private void sizeDone() {
-        state = remaining == 0 ? State.TRAILER_START : State.DATA;
+    private void size(byte b) throws HttpException {
+        int d = hex(b);
+        if (d >= 0) {
+            if (++digits > MAX_SIZE_DIGITS) {
+                throw bad("a chunk size is longer than " + MAX_SIZE_DIGITS + " hexadecimal digits");
+            }
+            remaining = remaining << 4 | d;
+        } else if (digits == 0) {
+            throw bad("a chunk size is not hexadecimal");
+        } else {
+            afterSize(b);
+        }
     }
 
-    private void nextChunk() {
-        state = State.SIZE;
-        digits = 0;
-        lineLength = 0;
-        remaining = 0;
+    /** After the size or an extension's whitespace: more whitespace, an extension, or the line end. */
+    private void afterSize(byte b) throws HttpException {
+        if (isWhitespace(b)) {
+            state = State.SIZE_WS;
+        } else if (b == ';') {
+            state = State.EXT_NAME_START;
+        } else if (b == '\r') {
+            state = State.SIZE_LF;
+        } else {
+            throw bad(b == '\n' ? "a chunk size line ends in a bare LF" : "a chunk size is not hexadecimal");
+        }
+    }
+
+    /** After an extension: whitespace, the next extension, or the line end. */
+    private void afterExtension(byte b) throws HttpException {
+        if (isWhitespace(b)) {
+            state = State.EXT_AFTER_VALUE;
+        } else if (b == ';') {
+            state = State.EXT_NAME_START;
+        } else if (b == '\r') {
+            state = State.SIZE_LF;
+        } else {
+            throw bad(b == '\n' ? "a chunk size line ends in a bare LF" : "a chunk extension breaks the grammar");
+        }
+    }
+
+    private void expectLf(byte b, String why) throws HttpException {
+        if (b != '\n') {
+            throw bad(why);
+        }
     }
 
     private void trailer() throws HttpException {
         if (++trailerBytes > MAX_TRAILERS) {
             throw bad("trailers are longer than " + MAX_TRAILERS + " bytes");
         }
+    }
+
+    private static int hex(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        int lower = b | 0x20;
+        return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** qdtext of RFC 9110 §5.6.4: HTAB, SP, visible bytes but '"' and '\', obs-text. */
+    private static boolean isQuotedText(byte b) {
+        return b == '\t' || b == ' ' || b == '!' || (b >= '#' && b <= '~' && b != '\\') || b < 0;
     }
 
     private HttpException bad(String why) {

@@ -15,8 +15,7 @@ public final class ConnectionFields {
     private static final String[] KEPT = {"host", "content-length", "transfer-encoding", "upgrade"};
     private static final String[] OPTIONS = {"close", "keep-alive", "upgrade"};
 
-    /** The lines of Connection, Keep-Alive and Proxy-Connection: from, to (past the LF) pairs. */
-    private int[] lines = new int[4];
+    /** Lines of Connection, Keep-Alive and Proxy-Connection seen. */
     private int lineCount;
     /** Spans of the Connection values: from, to pairs. */
     private int[] values = new int[4];
@@ -45,12 +44,12 @@ public final class ConnectionFields {
         };
     }
 
-    /** Notes the field line {@code a[line, lineEnd)} when it is connection-specific: name up to {@code colon}, value {@code a[valueFrom, valueTo)}. */
-    void see(byte[] a, int line, int lineEnd, int colon, int valueFrom, int valueTo) {
+    /** Notes the field line starting at {@code a[line]} when it is connection-specific: name up to {@code colon}, value {@code a[valueFrom, valueTo)}. */
+    void see(byte[] a, int line, int colon, int valueFrom, int valueTo) {
         if (!isAlways(a, line, colon)) {
             return;
         }
-        lines = put(lines, lineCount++, line, lineEnd);
+        lineCount++;
         if ((a[line] | 0x20) == 'c') {
             values = put(values, valueCount++, valueFrom, valueTo);
             close |= Tokens.listContains(a, valueFrom, valueTo, "close");
@@ -86,7 +85,7 @@ public final class ConnectionFields {
         return upgrade;
     }
 
-    /** Whether Connection names fields beyond its own options, so {@link #removeLines} is not enough. */
+    /** Whether Connection names fields beyond its own options,. */
     boolean namesFields() {
         return namesFields;
     }
@@ -108,21 +107,6 @@ public final class ConnectionFields {
             }
         }
         return false;
-    }
-
-    /**
-     * Takes the noted lines out of the head starting at {@code a[from]} by moving what comes
-     * before each of them along; returns where the head starts now (it ends where it did).
-     */
-    int removeLines(byte[] a, int from) {
-        int start = from;
-        for (int i = lineCount - 1; i >= 0; i--) {
-            int lineFrom = lines[i * 2] + (start - from);
-            int length = lines[i * 2 + 1] - lines[i * 2];
-            System.arraycopy(a, start, a, start + length, lineFrom - start);
-            start += length;
-        }
-        return start;
     }
 
     private static boolean isOneOf(byte[] a, int from, int to, String[] lowerNames) {

@@ -1,67 +1,58 @@
 package haystack.lb.internal.codec;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * A parsed request head (RFC 9112 §3, §5, §6) read in place from the client's buffer:
- * what routing and framing need, plus the spans to copy the head on to a backend with
- * X-Forwarded-* added. Anything malformed is refused here, before a backend is chosen.
+ * A parsed request head (RFC 9112 §3, RFC 9110 §7.2) read in place from the client's
+ * buffer: what routing and framing need, and the field lines to pass on through
+ * {@link HeadWriter}. Anything malformed or ambiguous is refused here, before a backend
+ * is chosen.
  */
 public final class RequestHead {
 
-    private static final int MAX_FIELDS = 128;
+    /** Longer methods exist nowhere; a longer first word is not HTTP. */
+    private static final int MAX_METHOD = 32;
 
-    private final byte[] a;
+    private final FieldLines fields;
     private final int start;
-    private final int end;
-    private final int lineEnd;
-    private final int[] fieldLines;
-    private final int fieldCount;
-
     private final String method;
     private final int targetStart;
     private final int targetEnd;
+    /** The origin-form part of the target: path and query. */
+    private final int pathStart;
+    private final boolean absoluteForm;
     private final boolean http10;
     private final String host;
-    private final long contentLength;
-    private final boolean chunked;
+    private final Framing framing;
     private final boolean keepAlive;
     private final boolean upgrade;
-    private final String forwardedFor;
-    private final ConnectionFields connectionFields;
 
-    private RequestHead(byte[] a, int start, int end, int lineEnd, int[] fieldLines, int fieldCount, String method,
-            int targetStart, int targetEnd, boolean http10, String host, long contentLength, boolean chunked,
-            boolean keepAlive, boolean upgrade, String forwardedFor, ConnectionFields connectionFields) {
-        this.a = a;
+    private RequestHead(FieldLines fields, int start, String method, int targetStart, int targetEnd, int pathStart,
+            boolean absoluteForm, boolean http10, String host, Framing framing, boolean keepAlive, boolean upgrade) {
+        this.fields = fields;
         this.start = start;
-        this.end = end;
-        this.lineEnd = lineEnd;
-        this.fieldLines = fieldLines;
-        this.fieldCount = fieldCount;
         this.method = method;
         this.targetStart = targetStart;
         this.targetEnd = targetEnd;
+        this.pathStart = pathStart;
+        this.absoluteForm = absoluteForm;
         this.http10 = http10;
         this.host = host;
-        this.contentLength = contentLength;
-        this.chunked = chunked;
+        this.framing = framing;
         this.keepAlive = keepAlive;
         this.upgrade = upgrade;
-        this.forwardedFor = forwardedFor;
-        this.connectionFields = connectionFields;
     }
 
     /**
-     * Parses the head at {@code a[from, to)}; null when it has not all arrived. Its
+     * Parses the head at {@code a[from, to)}; null when it has not all arrived (its start
+     * is checked even then, so bytes that are not HTTP are refused at once). Its
      * connection-specific fields are noted in {@code connectionFields}, which must not be
-     * filled again before {@link #forBackend}.
+     * filled again before the head is passed on.
      *
-     * @throws HttpException 400, 431, 501 or 505 naming what is wrong
+     * @throws HttpException 400, 405, 431, 501 or 505 naming what is wrong
      */
     public static RequestHead parse(byte[] a, int from, int to, int maxHead, ConnectionFields connectionFields) throws HttpException {
         int end = HeadScanner.headEnd(a, from, to, maxHead, 431, "request head");
         if (end < 0) {
+            checkStart(a, from, to);
             return null;
         }
         int i = from;
@@ -90,90 +81,129 @@ public final class RequestHead {
             throw malformedLine(a, i, lineStop);
         }
         int v = te + 1;
-        if (lineStop - v != 8 || !Tokens.equalsLower(a, v, v + 5, "http/") || a[v + 6] != '.') {
-            throw malformedLine(a, i, lineStop);
-        }
-        if (a[v + 5] != '1' || (a[v + 7] != '0' && a[v + 7] != '1')) {
-            throw new HttpException(505, "HTTP version " + Tokens.ascii(a, v, lineStop) + " is not supported");
-        }
-        boolean http10 = a[v + 7] == '0';
+        boolean http10 = version(a, v, lineStop, i);
         String method = method(a, i, m);
+        if (method.equals("CONNECT")) {
+            throw new HttpException(405, "CONNECT is not served: this is not a forward proxy");
+        }
 
-        int[] lines = new int[8];
-        int count = 0;
-        int[] span = new int[3];
+        FieldLines f = FieldLines.read(a, lf + 1, 400, connectionFields);
+        int pathStart = t;
+        boolean absoluteForm = false;
         String host = null;
-        long contentLength = -1;
-        boolean chunked = false;
-        String forwardedFor = null;
-        connectionFields.clear();
-        int line = lf + 1;
-        while (true) {
-            int next = HeadScanner.lineEnd(a, line);
-            int stop = HeadScanner.contentEnd(a, line, next);
-            if (stop == line) {
-                break;
+        if (a[t] == '/') {
+            // origin-form
+        } else if (a[t] == '*' && te == t + 1) {
+            if (!method.equals("OPTIONS")) {
+                throw new HttpException(400, "the asterisk target is for OPTIONS only");
             }
-            if (count == MAX_FIELDS) {
-                throw new HttpException(431, "more than " + MAX_FIELDS + " header fields");
+        } else {
+            int authorityEnd = absoluteAuthorityEnd(a, t, te);
+            absoluteForm = true;
+            int authority = t + (Tokens.equalsLower(a, t, t + 7, "http://") ? 7 : 8);
+            if (authority == authorityEnd) {
+                throw new HttpException(400, "the target '" + HeadScanner.printable(a, t, te) + "' has no host (RFC 9110 §4.2.1)");
             }
-            HeadScanner.field(a, line, stop, span, 400);
-            if (lines.length < (count + 1) * 2) {
-                lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-            }
-            lines[count * 2] = line;
-            lines[count * 2 + 1] = stop;
-            count++;
-            connectionFields.see(a, line, next + 1, span[0], span[1], span[2]);
-            int nameLength = span[0] - line;
-            switch (nameLength) {
-                case 4 -> {
-                    if (Tokens.equalsLower(a, line, span[0], "host")) {
-                        if (host != null) {
-                            throw new HttpException(400, "more than one Host header");
-                        }
-                        host = Tokens.ascii(a, span[1], span[2]);
-                    }
-                }
-                case 14 -> {
-                    if (Tokens.equalsLower(a, line, span[0], "content-length")) {
-                        long n = Tokens.decimal(a, span[1], span[2]);
-                        if (n < 0) {
-                            throw new HttpException(400, "Content-Length '" + HeadScanner.printable(a, span[1], span[2]) + "' is not a number");
-                        }
-                        if (contentLength >= 0 && contentLength != n) {
-                            throw new HttpException(400, "conflicting Content-Length headers");
-                        }
-                        contentLength = n;
-                    }
-                }
-                case 15 -> {
-                    if (Tokens.equalsLower(a, line, span[0], "x-forwarded-for")) {
-                        String value = Tokens.ascii(a, span[1], span[2]);
-                        forwardedFor = forwardedFor == null ? value : forwardedFor + ", " + value;
-                    }
-                }
-                case 17 -> {
-                    if (Tokens.equalsLower(a, line, span[0], "transfer-encoding")) {
-                        if (!Tokens.equalsLower(a, span[1], span[2], "chunked") || chunked) {
-                            throw new HttpException(501, "transfer coding '" + HeadScanner.printable(a, span[1], span[2]) + "' is not supported");
-                        }
-                        chunked = true;
-                    }
-                }
-                default -> {
-                }
-            }
-            line = next + 1;
+            host = validHost(a, authority, authorityEnd);
+            pathStart = authorityEnd;
         }
-        if (chunked && contentLength >= 0) {
-            throw new HttpException(400, "both Content-Length and Transfer-Encoding");
+        if (f.hostLines > 1) {
+            throw new HttpException(400, "more than one Host header");
         }
+        if (f.hostLines == 1) {
+            String sent = validHost(a, f.hostFrom, f.hostTo);
+            if (host != null && !sameHost(host, sent)) {
+                throw new HttpException(400, "the Host header '" + sent + "' is not the target's authority '" + host + "'");
+            }
+            if (host == null) {
+                host = sent;
+            }
+        } else if (!http10) {
+            throw new HttpException(400, "an HTTP/1.1 request without Host (RFC 9112 §3.2)");
+        }
+        Framing framing = Framing.decide(f, true, http10, 0, false, false);
         boolean close = connectionFields.close();
         boolean keepAlive = http10 ? connectionFields.keepAlive() && !close : !close;
-        boolean upgrade = connectionFields.upgrade();
-        return new RequestHead(a, from, end, lf + 1, lines, count, method, t, te, http10, host, contentLength, chunked,
-                keepAlive, upgrade, forwardedFor, connectionFields);
+        return new RequestHead(f, from, method, t, te, pathStart, absoluteForm, http10, host, framing, keepAlive,
+                connectionFields.upgrade());
+    }
+
+    /** HTTP/1.0 or HTTP/1.1 exactly: the name is case-sensitive (RFC 9112 §2.3); true for 1.0. */
+    private static boolean version(byte[] a, int v, int stop, int line) throws HttpException {
+        if (stop - v != 8 || a[v] != 'H' || a[v + 1] != 'T' || a[v + 2] != 'T' || a[v + 3] != 'P' || a[v + 4] != '/'
+                || !isDigit(a[v + 5]) || a[v + 6] != '.' || !isDigit(a[v + 7])) {
+            throw malformedLine(a, line, stop);
+        }
+        if (a[v + 5] != '1' || (a[v + 7] != '0' && a[v + 7] != '1')) {
+            throw new HttpException(505, "HTTP version " + Tokens.ascii(a, v, stop) + " is not supported");
+        }
+        return a[v + 7] == '0';
+    }
+
+    /**
+     * Refuses at once a head whose first bytes cannot start a request line (a TLS
+     * ClientHello, a binary protocol), rather than waiting for a line end that never comes.
+     * Looks at no more than the method and the first byte of the target.
+     */
+    private static void checkStart(byte[] a, int from, int to) throws HttpException {
+        int i = from;
+        while (i < to && (a[i] == '\r' || a[i] == '\n')) {
+            i++;
+        }
+        int m = i;
+        while (m < to && m - i <= MAX_METHOD && Tokens.isToken(a[m])) {
+            m++;
+        }
+        if (m == to) {
+            return;
+        }
+        if (m - i > MAX_METHOD || m == i || a[m] != ' ' || (m + 1 < to && !isTargetStart(a[m + 1]))) {
+            throw new HttpException(400, "not an HTTP/1.1 request: '" + HeadScanner.printable(a, i, Math.min(to, i + 16)) + "'");
+        }
+    }
+
+    private static boolean isTargetStart(byte b) {
+        return b == '/' || b == '*' || (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
+    }
+
+    /** The end of the authority of an absolute-form target {@code http://host[:port]/...}; 400 for anything else. */
+    private static int absoluteAuthorityEnd(byte[] a, int t, int te) throws HttpException {
+        int authority;
+        if (te - t > 7 && Tokens.equalsLower(a, t, t + 7, "http://")) {
+            authority = t + 7;
+        } else if (te - t > 8 && Tokens.equalsLower(a, t, t + 8, "https://")) {
+            authority = t + 8;
+        } else {
+            throw new HttpException(400, "the target '" + HeadScanner.printable(a, t, te) + "' is not origin-form or absolute-form");
+        }
+        int e = authority;
+        while (e < te && a[e] != '/' && a[e] != '?' && a[e] != '#') {
+            e++;
+        }
+        return e;
+    }
+
+    /** A Host value or target authority as RFC 3986 §3.2.2 has it; no user info, no spaces. */
+    private static String validHost(byte[] a, int from, int to) throws HttpException {
+        for (int i = from; i < to; i++) {
+            if (!Tokens.isHostByte(a[i])) {
+                throw new HttpException(400, "the host '" + HeadScanner.printable(a, from, to) + "' is not a host name or address");
+            }
+        }
+        return Tokens.ascii(a, from, to);
+    }
+
+    /** The same host and port, ignoring case and a default port. */
+    private static boolean sameHost(String x, String y) {
+        return stripDefaultPort(x).equalsIgnoreCase(stripDefaultPort(y));
+    }
+
+    private static String stripDefaultPort(String h) {
+        return h.endsWith(":80") ? h.substring(0, h.length() - 3) : h;
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     private static HttpException malformedLine(byte[] a, int from, int to) {
@@ -191,9 +221,13 @@ public final class RequestHead {
         return Tokens.ascii(a, from, to);
     }
 
+    FieldLines fields() {
+        return fields;
+    }
+
     /** Bytes of the head in the buffer, from its first byte to just past its empty line. */
     public int length() {
-        return end - start;
+        return fields.end - start;
     }
 
     public String method() {
@@ -212,32 +246,46 @@ public final class RequestHead {
         };
     }
 
-    /** The request target as sent (origin form: path and query). */
+    /** The request target in origin form (path and query; "/" for an absolute form without a path). */
     public String target() {
-        return Tokens.ascii(a, targetStart, targetEnd);
+        if (pathStart == targetEnd) {
+            return "/";
+        }
+        String s = Tokens.ascii(fields.a, pathStart, targetEnd);
+        return absoluteForm && s.charAt(0) != '/' ? "/" + s : s;
     }
 
     /** The path of the target, without the query. */
     public String path() {
-        int q = targetStart;
+        byte[] a = fields.a;
+        int q = pathStart;
         while (q < targetEnd && a[q] != '?') {
             q++;
         }
-        return Tokens.ascii(a, targetStart, q);
+        return q == pathStart ? "/" : Tokens.ascii(a, pathStart, q);
     }
 
-    /** The Host header as sent, or null. */
+    /** The target was in absolute form: its authority is the host. */
+    public boolean absoluteForm() {
+        return absoluteForm;
+    }
+
+    /** The host to route by: the target's authority in absolute form, else the Host header; null when neither. */
     public String host() {
         return host;
     }
 
+    public Framing framing() {
+        return framing;
+    }
+
     /** Body length from Content-Length; -1 when there is none. */
     public long contentLength() {
-        return contentLength;
+        return framing == Framing.LENGTH ? fields.contentLength : framing == Framing.NONE ? 0 : -1;
     }
 
     public boolean chunked() {
-        return chunked;
+        return framing == Framing.CHUNKED;
     }
 
     /** Whether the client keeps the connection open after the response (HTTP/1.1 unless close; HTTP/1.0 only if asked). */
@@ -255,91 +303,17 @@ public final class RequestHead {
         return upgrade;
     }
 
+    /** Whether the request has passed through the proxy named {@code pseudonym} already: a loop. */
+    public boolean passedThrough(byte[] pseudonym) {
+        return fields.viaNames(pseudonym);
+    }
+
     /**
-     * The head for the backend: the request line with {@code target} (null: unchanged),
-     * every field but X-Forwarded-* and the client's connection-specific ones
-     * ({@link ConnectionFields}), then X-Forwarded-For (the client's
-     * list with {@code clientAddress} appended), -Proto and -Host. The backend connection
-     * is the proxy's to keep: it asks for keep-alive (HTTP/1.0) or passes an upgrade on.
+     * The head for the backend ({@link HeadWriter#forBackend}): HTTP/1.1, the target in
+     * origin form ({@code target}, or the client's when null), Via naming
+     * {@code pseudonym}, X-Forwarded-For with {@code clientAddress} appended.
      */
-    public byte[] forBackend(String target, String clientAddress) {
-        byte[] forwardedList = (this.forwardedFor == null ? clientAddress : this.forwardedFor + ", " + clientAddress).getBytes(StandardCharsets.ISO_8859_1);
-        byte[] newTarget = target == null ? null : target.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] forwardedHost = host == null ? null : host.getBytes(StandardCharsets.ISO_8859_1);
-        int size = newTarget == null ? lineEnd - start : lineEnd - start - (targetEnd - targetStart) + newTarget.length;
-        size += 1; // the request line may end in a bare LF; it gets a CR
-        for (int f = 0; f < fieldCount; f++) {
-            size += fieldLines[f * 2 + 1] - fieldLines[f * 2] + 2;
-        }
-        ConnectionHeader connection = upgrade ? ConnectionHeader.UPGRADE : http10 ? ConnectionHeader.KEEP_ALIVE : ConnectionHeader.NONE;
-        size += connection.length();
-        size += X_FORWARDED_FOR.length + forwardedList.length + 2 + X_FORWARDED_PROTO.length
-                + (forwardedHost == null ? 0 : X_FORWARDED_HOST.length + forwardedHost.length + 2) + 2;
-        byte[] out = new byte[size];
-        int p;
-        int requestLineStop = HeadScanner.contentEnd(a, start, lineEnd - 1);
-        int lineFrom = start;
-        while (a[lineFrom] == '\r' || a[lineFrom] == '\n') {
-            lineFrom++;
-        }
-        if (newTarget == null) {
-            p = HeadScanner.put(out, 0, a, lineFrom, requestLineStop);
-        } else {
-            p = HeadScanner.put(out, 0, a, lineFrom, targetStart);
-            System.arraycopy(newTarget, 0, out, p, newTarget.length);
-            p = HeadScanner.put(out, p + newTarget.length, a, targetEnd, requestLineStop);
-        }
-        p = crlf(out, p);
-        for (int f = 0; f < fieldCount; f++) {
-            int from = fieldLines[f * 2];
-            if (isReplaced(from)) {
-                continue;
-            }
-            p = crlf(out, HeadScanner.put(out, p, a, from, fieldLines[f * 2 + 1]));
-        }
-        p = connection.put(out, p);
-        p = put(out, p, X_FORWARDED_FOR, forwardedList);
-        p = put(out, p, X_FORWARDED_PROTO, null);
-        if (forwardedHost != null) {
-            p = put(out, p, X_FORWARDED_HOST, forwardedHost);
-        }
-        p = crlf(out, p);
-        return java.util.Arrays.copyOf(out, p);
-    }
-
-    private static final byte[] X_FORWARDED_FOR = "X-Forwarded-For: ".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] X_FORWARDED_PROTO = "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] X_FORWARDED_HOST = "X-Forwarded-Host: ".getBytes(StandardCharsets.ISO_8859_1);
-
-    private static final String[] REPLACED = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"};
-
-    /** Whether the field line at {@code from} is one the proxy sets itself or one of the client's connection. */
-    private boolean isReplaced(int from) {
-        int colon = from;
-        while (a[colon] != ':') {
-            colon++;
-        }
-        for (String name : REPLACED) {
-            if (Tokens.equalsLower(a, from, colon, name)) {
-                return true;
-            }
-        }
-        return connectionFields.drops(a, from, colon);
-    }
-
-    private static int put(byte[] out, int p, byte[] name, byte[] value) {
-        System.arraycopy(name, 0, out, p, name.length);
-        p += name.length;
-        if (value == null) {
-            return p;
-        }
-        System.arraycopy(value, 0, out, p, value.length);
-        return crlf(out, p + value.length);
-    }
-
-    private static int crlf(byte[] out, int p) {
-        out[p] = '\r';
-        out[p + 1] = '\n';
-        return p + 2;
+    public byte[] forBackend(String target, String clientAddress, byte[] pseudonym) {
+        return HeadWriter.forBackend(this, target == null ? target() : target, clientAddress, pseudonym);
     }
 }

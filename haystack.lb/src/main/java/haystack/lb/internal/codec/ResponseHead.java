@@ -2,40 +2,28 @@ package haystack.lb.internal.codec;
 
 /**
  * What the proxy needs of a backend's response head (RFC 9112 §4, §6.3): the status, how
- * the body is framed, and the head as the client gets it: in the proxy's own HTTP version
- * without the backend's connection-specific fields (RFC 9110 §6.2, §7.6.1).
+ * the body is framed ({@link Framing#decide}), and the head as the client gets it
+ * ({@link HeadWriter}): in the proxy's own HTTP version without the backend's
+ * connection-specific fields.
  */
 public final class ResponseHead {
 
-    /** How the body after this head ends. */
-    public enum Framing {
-        /** No body (1xx, 204, 304, a response to HEAD). */
-        NONE,
-        /** Content-Length bytes. */
-        LENGTH,
-        /** Chunked transfer coding, ending with the last chunk and trailers. */
-        CHUNKED,
-        /** Whatever comes until the backend closes the connection. */
-        UNTIL_CLOSE
-    }
-
+    private final FieldLines fields;
     private final int status;
-    private final int length;
+    private final int from;
+    private final int statusLineEnd;
     private final Framing framing;
-    private final long contentLength;
     private final boolean reusable;
     private final boolean http10;
-    private final ConnectionFields connectionFields;
 
-    private ResponseHead(int status, int length, Framing framing, long contentLength, boolean reusable, boolean http10,
-            ConnectionFields connectionFields) {
+    private ResponseHead(FieldLines fields, int status, int from, int statusLineEnd, Framing framing, boolean reusable, boolean http10) {
+        this.fields = fields;
         this.status = status;
-        this.length = length;
+        this.from = from;
+        this.statusLineEnd = statusLineEnd;
         this.framing = framing;
-        this.contentLength = contentLength;
         this.reusable = reusable;
         this.http10 = http10;
-        this.connectionFields = connectionFields;
     }
 
     /**
@@ -43,121 +31,89 @@ public final class ResponseHead {
      * connection-specific fields are noted in {@code connectionFields}, which must not be
      * filled again before the head is rewritten for the client.
      *
-     * @throws HttpException 502 when the backend's head is malformed or too long
+     * @param requestWasHead    it answers a HEAD request: no body whatever the fields say
+     * @param requestWasUpgrade it answers a request that asked to upgrade: only then may it be 101
+     * @throws HttpException 502 when the backend's head is malformed, ambiguous or too long
      */
-    public static ResponseHead parse(byte[] a, int from, int to, int maxHead, boolean requestWasHead, ConnectionFields connectionFields)
-            throws HttpException {
+    public static ResponseHead parse(byte[] a, int from, int to, int maxHead, boolean requestWasHead, boolean requestWasUpgrade,
+            ConnectionFields connectionFields) throws HttpException {
         int end = HeadScanner.headEnd(a, from, to, maxHead, 502, "backend response head");
         if (end < 0) {
+            if (!startsWithVersion(a, from, to)) {
+                throw malformed(a, from, to);
+            }
             return null;
         }
         int lf = HeadScanner.lineEnd(a, from);
         int stop = HeadScanner.contentEnd(a, from, lf);
-        // HTTP/1.x SP 3DIGIT [SP reason]
-        if (stop - from < 12 || !Tokens.equalsLower(a, from, from + 5, "http/") || a[from + 5] != '1' || a[from + 6] != '.'
-                || a[from + 8] != ' ' || (stop - from > 12 && a[from + 12] != ' ')) {
-            throw new HttpException(502, "backend sent a malformed status line '" + HeadScanner.printable(a, from, stop) + "'");
+        // HTTP/1.x SP 3DIGIT SP [reason]; the version is case-sensitive (RFC 9112 §2.3, §4)
+        if (stop - from < 12 || !startsWithVersion(a, from, from + 7) || (a[from + 7] != '0' && a[from + 7] != '1') || a[from + 8] != ' '
+                || (stop - from > 12 && a[from + 12] != ' ')) {
+            throw malformed(a, from, stop);
         }
         boolean http10 = a[from + 7] == '0';
         int status = 0;
         for (int i = from + 9; i < from + 12; i++) {
             int d = a[i] - '0';
             if (d < 0 || d > 9) {
-                throw new HttpException(502, "backend sent a malformed status line '" + HeadScanner.printable(a, from, stop) + "'");
+                throw malformed(a, from, stop);
             }
             status = status * 10 + d;
         }
-        int[] span = new int[3];
-        long contentLength = -1;
-        boolean chunked = false;
-        connectionFields.clear();
-        int line = lf + 1;
-        while (true) {
-            int next = HeadScanner.lineEnd(a, line);
-            int lineStop = HeadScanner.contentEnd(a, line, next);
-            if (lineStop == line) {
-                break;
-            }
-            HeadScanner.field(a, line, lineStop, span, 502);
-            connectionFields.see(a, line, next + 1, span[0], span[1], span[2]);
-            int nameLength = span[0] - line;
-            if (nameLength == 14 && Tokens.equalsLower(a, line, span[0], "content-length")) {
-                long n = Tokens.decimal(a, span[1], span[2]);
-                if (n < 0 || (contentLength >= 0 && n != contentLength)) {
-                    throw new HttpException(502, "backend sent a bad Content-Length");
-                }
-                contentLength = n;
-            } else if (nameLength == 17 && Tokens.equalsLower(a, line, span[0], "transfer-encoding")) {
-                chunked = Tokens.listContains(a, span[1], span[2], "chunked");
-            }
-            line = next + 1;
+        if (status < 100) {
+            throw malformed(a, from, stop);
         }
-        Framing framing;
-        if (requestWasHead || status < 200 || status == 204 || status == 304) {
-            framing = Framing.NONE;
-        } else if (chunked) {
-            framing = Framing.CHUNKED;
-        } else if (contentLength >= 0) {
-            framing = Framing.LENGTH;
-        } else {
-            framing = Framing.UNTIL_CLOSE;
+        for (int i = from + 12; i < stop; i++) {
+            if (!Tokens.isFieldByte(a[i])) {
+                throw new HttpException(502, "backend sent a control byte in its reason phrase");
+            }
         }
-        boolean reusable = framing != Framing.UNTIL_CLOSE && !connectionFields.close() && (!http10 || connectionFields.keepAlive());
-        return new ResponseHead(status, end - from, framing, contentLength, reusable, http10, connectionFields);
+        FieldLines f = FieldLines.read(a, lf + 1, 502, connectionFields);
+        Framing framing = Framing.decide(f, false, http10, status, requestWasHead, requestWasUpgrade);
+        boolean reusable = framing != Framing.UNTIL_CLOSE && framing != Framing.TUNNEL && !connectionFields.close()
+                && (!http10 || connectionFields.keepAlive());
+        return new ResponseHead(f, status, from, lf + 1, framing, reusable, http10);
     }
 
-    /**
-     * Whether the head can go to the client byte for byte: HTTP/1.1, nothing
-     * connection-specific, and no {@code connection} field of the proxy's own to add.
-     */
+    private static final byte[] VERSION = {'H', 'T', 'T', 'P', '/', '1', '.'};
+
+    /** Whether {@code a[from, to)} starts like {@code HTTP/1.}, as far as it goes. */
+    private static boolean startsWithVersion(byte[] a, int from, int to) {
+        for (int i = 0; i < VERSION.length && from + i < to; i++) {
+            if (a[from + i] != VERSION[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static HttpException malformed(byte[] a, int from, int stop) {
+        return new HttpException(502, "backend sent a malformed status line '" + HeadScanner.printable(a, from, stop) + "'");
+    }
+
+    /** Whether the head goes to the client byte for byte, with no {@code connection} field of the proxy's own to add. */
     public boolean sentAsIs(ConnectionHeader connection) {
-        return !http10 && connectionFields.isEmpty() && connection == ConnectionHeader.NONE;
+        return HeadWriter.passesAsIs(fields, http10, connection);
     }
 
-    /**
-     * Whether {@link #rewriteInPlace} makes the head the client's: there is no field of the
-     * proxy's own to add and the backend's Connection names no other fields.
-     */
+    /** Whether {@link #rewriteInPlace} makes the head the client's: lines only go, none is added. */
     public boolean rewritesInPlace(ConnectionHeader connection) {
-        return connection == ConnectionHeader.NONE && !connectionFields.namesFields();
+        return HeadWriter.rewritesInPlace(fields, connection);
     }
 
-    /**
-     * Makes the head at {@code a[from]}, where it was parsed, the client's without a copy:
-     * its connection fields taken out and HTTP/1.1 in the status line. Returns where it
-     * starts now; it ends where it did.
-     */
-    public int rewriteInPlace(byte[] a, int from) {
-        int start = connectionFields.removeLines(a, from);
-        a[start + 7] = '1';
-        return start;
+    /** Makes the head, still where it was parsed, the client's without a copy; returns where it starts now (it ends where it did). */
+    public int rewriteInPlace() {
+        return HeadWriter.forClientInPlace(fields, from);
     }
 
-    /**
-     * Writes the head for the client to {@code out} and returns its length: the status line
-     * as HTTP/1.1, then {@code connection} (the proxy's own Connection field),
-     * then the backend's fields but the connection-specific ones. {@code a[from]} is where
-     * the head was parsed, still in place.
-     */
-    public int copyForClient(byte[] a, int from, ConnectionHeader connection, byte[] out) {
-        int lf = HeadScanner.lineEnd(a, from);
-        int p = connection.put(out, HeadScanner.put(out, 0, a, from, lf + 1));
-        out[7] = '1';
-        int line = lf + 1;
-        while (true) {
-            int next = HeadScanner.lineEnd(a, line);
-            if (HeadScanner.contentEnd(a, line, next) == line) {
-                return HeadScanner.put(out, p, a, line, next + 1);
-            }
-            int colon = line;
-            while (a[colon] != ':') {
-                colon++;
-            }
-            if (!connectionFields.drops(a, line, colon)) {
-                p = HeadScanner.put(out, p, a, line, next + 1);
-            }
-            line = next + 1;
-        }
+    /** Writes the head for the client to {@code out} (room: {@link #maxRewrittenLength}); returns its length. */
+    public int copyForClient(ConnectionHeader connection, byte[] out) {
+        return HeadWriter.forClient(fields, from, statusLineEnd - 1, connection, out);
+    }
+
+    /** The most bytes {@link #copyForClient} writes. */
+    public int maxRewrittenLength() {
+        return length() + fields.count() + 2 + HeadWriter.MAX_ADDED;
     }
 
     public int status() {
@@ -166,7 +122,7 @@ public final class ResponseHead {
 
     /** Bytes of the head, status line to empty line. */
     public int length() {
-        return length;
+        return fields.end - from;
     }
 
     public Framing framing() {
@@ -174,7 +130,7 @@ public final class ResponseHead {
     }
 
     public long contentLength() {
-        return contentLength;
+        return fields.contentLength;
     }
 
     /** Whether the backend keeps the connection for another request after this response. */

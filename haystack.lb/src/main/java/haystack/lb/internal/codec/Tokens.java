@@ -25,6 +25,15 @@ final class Tokens {
         return b > 0 && TCHAR[b];
     }
 
+    /**
+     * Bytes of a host and port (RFC 3986 §3.2.2, §3.2.3): unreserved, sub-delims,
+     * percent-encoding, ':' and the brackets of an IP literal; no '@', '/', space or control.
+     */
+    static boolean isHostByte(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                || "-._~!$&'()*+,;=%:[]".indexOf(b) >= 0;
+    }
+
     /** Field-value bytes: visible, SP, HTAB and obs-text; no other control bytes. */
     static boolean isFieldByte(byte b) {
         return b == '\t' || (b >= 0x20 && b != 0x7f) || b < 0;

@@ -8,14 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 
-import haystack.lb.internal.codec.ResponseHead.Framing;
 import org.junit.jupiter.api.Test;
 
 class ResponseHeadTest {
 
     private static ResponseHead parse(String head, boolean toHead) throws HttpException {
+        return parse(head, toHead, false);
+    }
+
+    private static ResponseHead parse(String head, boolean toHead, boolean toUpgrade) throws HttpException {
         byte[] a = head.getBytes(StandardCharsets.ISO_8859_1);
-        return ResponseHead.parse(a, 0, a.length, 16384, toHead, new ConnectionFields());
+        return ResponseHead.parse(a, 0, a.length, 16384, toHead, toUpgrade, new ConnectionFields());
+    }
+
+    private static int refused(String head) {
+        return assertThrows(HttpException.class, () -> parse(head, false)).status();
     }
 
     @Test
@@ -33,14 +40,43 @@ class ResponseHeadTest {
         assertEquals(Framing.UNTIL_CLOSE, untilClose.framing());
         assertFalse(untilClose.reusable());
         assertTrue(parse("HTTP/1.1 100 Continue\r\n\r\n", false).interim());
-        assertFalse(parse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", false).interim());
+        assertEquals(Framing.TUNNEL, parse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", false, true).framing());
+        assertFalse(parse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", false, true).interim());
+        assertEquals(Framing.UNTIL_CLOSE, parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", false).framing(),
+                "RFC 9112 §6.3 item 4");
+        assertEquals(Framing.CHUNKED, parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", false).framing());
+    }
+
+    @Test
+    void faultyFramingFromABackendIsABadGateway() {
+        assertEquals(502, refused("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"), "101 to a plain GET");
+        assertEquals(502, refused("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"));
+        assertEquals(502, refused("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"));
+        assertEquals(502, refused("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assertEquals(502, refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"));
+        assertEquals(502, refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assertEquals(502, refused("http/1.1 200 OK\r\n\r\n"));
+        assertEquals(502, refused("HTTP/2 200\r\n\r\n"));
+        assertEquals(502, refused("HTTP/1.1 200 O\u0000K\r\n\r\n"));
+        assertEquals(502, refused("HTTP/1.1 099 Low\r\n\r\n"));
+        assertEquals(502, refused("\u0000\u0001\u0002garbage"), "not HTTP, before any line end");
     }
 
     private static String forClient(String head, ConnectionHeader connection) throws HttpException {
-        byte[] a = head.getBytes(StandardCharsets.ISO_8859_1);
-        ResponseHead r = ResponseHead.parse(a, 0, a.length, 16384, false, new ConnectionFields());
-        byte[] out = new byte[a.length + 64];
-        return new String(out, 0, r.copyForClient(a, 0, connection, out), StandardCharsets.ISO_8859_1);
+        ResponseHead r = parse(head, false);
+        byte[] out = new byte[r.maxRewrittenLength()];
+        return new String(out, 0, r.copyForClient(connection, out), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void theClientGetsOneLengthAndNoneBesideTransferEncoding() throws HttpException {
+        assertEquals("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                forClient("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", ConnectionHeader.NONE));
+        assertEquals("HTTP/1.1 200 OK\r\nX: 1\r\nContent-Length: 5\r\n\r\n",
+                forClient("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX: 1\r\nContent-Length: 5, 5\r\n\r\n", ConnectionHeader.NONE));
+        assertEquals("HTTP/1.1 200 OK\r\nX: 1\r\nContent-Length: 0\r\n\r\n",
+                forClient("HTTP/1.1 200 OK\nX: 1\nContent-Length: 0\n\n", ConnectionHeader.NONE), "bare LFs become CRLF");
+        assertFalse(parse("HTTP/1.1 200 OK\nContent-Length: 0\n\n", false).sentAsIs(ConnectionHeader.NONE));
     }
 
     @Test
@@ -53,6 +89,16 @@ class ResponseHeadTest {
         assertEquals("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n",
                 forClient("HTTP/1.1 200 OK\r\nConnection: X-Secret, transfer-encoding\r\nX-Secret: s\r\nTransfer-Encoding: chunked\r\n\r\n",
                         ConnectionHeader.KEEP_ALIVE), "a named field goes, framing never does");
+    }
+
+    @Test
+    void linesAreTakenOutInPlaceAndTheHeadEndsWhereItDid() throws HttpException {
+        String head = "HTTP/1.0 200 OK\r\nConnection: close, X-Hop\r\nX-A: 1\r\nX-Hop: 2\r\nKeep-Alive: timeout=1\r\nContent-Length: 5\r\n\r\n";
+        byte[] a = (head + "hello").getBytes(StandardCharsets.ISO_8859_1);
+        ResponseHead r = ResponseHead.parse(a, 0, a.length, 16384, false, false, new ConnectionFields());
+        assertTrue(r.rewritesInPlace(ConnectionHeader.NONE));
+        int start = r.rewriteInPlace();
+        assertEquals("HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 5\r\n\r\nhello", new String(a, start, a.length - start, StandardCharsets.ISO_8859_1));
     }
 
     @Test
