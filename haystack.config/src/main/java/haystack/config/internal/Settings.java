@@ -3,6 +3,7 @@ package haystack.config.internal;
 import static haystack.config.internal.ValueType.ADDRESSES;
 import static haystack.config.internal.ValueType.BOOLEAN;
 import static haystack.config.internal.ValueType.CIDRS;
+import static haystack.config.internal.ValueType.CONTAINER;
 import static haystack.config.internal.ValueType.COUNT;
 import static haystack.config.internal.ValueType.DNS_NAME;
 import static haystack.config.internal.ValueType.DOCKER_HOSTS;
@@ -38,6 +39,7 @@ final class Settings {
             new Setting("DOCKER_CERT", PEM, DOCKER, "tls.cert"),
             new Setting("DOCKER_KEY", PEM, DOCKER, "tls.key"),
             new Setting("HAYSTACK_DOCKER_PUBLISHED", BOOLEAN, DOCKER, "published"),
+            new Setting("HAYSTACK_SELF_CONTAINER", CONTAINER, DOCKER, "self.container"),
             new Setting("HAYSTACK_ORIGIN", DNS_NAME, List.of(new Target(DNS, "origin"), new Target(LB, "origin"), new Target(WEB, "origin"))),
             new Setting("HAYSTACK_ADDRESS", ADDRESSES, List.of(new Target(DNS, "addresses"), new Target(DOCKER, "addresses"))),
             new Setting("HAYSTACK_DNS_PORT", PORT, DNS, "port"),

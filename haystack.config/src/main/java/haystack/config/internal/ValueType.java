@@ -114,6 +114,17 @@ enum ValueType {
             return text;
         }
     },
+    CONTAINER("a container id (at least its 12-character short id) or name: letters, digits, '_', '.', '-'; empty to detect it") {
+        @Override
+        Object parse(String text) {
+            String t = text.trim();
+            t = t.startsWith("/") ? t.substring(1) : t;
+            if (!t.isEmpty() && !t.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+                throw new IllegalArgumentException();
+            }
+            return t;
+        }
+    },
     TEXT("any text") {
         @Override
         Object parse(String text) {

@@ -34,13 +34,15 @@ class ConfigurationsTest {
                 "HAYSTACK_ORIGIN", "Example.",
                 "DOCKER_HOST", "unix:///var/run/docker.sock, tcp://10.0.0.1:2376",
                 "DNS_NAMESERVERS", "127.0.0.1:5300,[::1]:53,9.9.9.9",
-                "HAYSTACK_TRACE", "1"), null);
+                "HAYSTACK_TRACE", "1",
+                "HAYSTACK_SELF_CONTAINER", " /haystack "), null);
         assertEquals(5353, c.get("haystack.dns").get("port"));
         assertEquals("example", c.get("haystack.dns").get("origin"));
         assertEquals("example", c.get("haystack.lb").get("origin"));
         assertArrayEquals(new String[] { "unix:///var/run/docker.sock", "tcp://10.0.0.1:2376" }, (String[]) c.get("haystack.docker").get("hosts"));
         assertEquals(3, ((String[]) c.get("haystack.dns").get("nameservers")).length);
         assertEquals(true, c.get("haystack.trace").get("enabled"));
+        assertEquals("haystack", c.get("haystack.docker").get("self.container"));
     }
 
     @Test
@@ -54,6 +56,7 @@ class ConfigurationsTest {
         assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_TRACE", "maybe"), null));
         assertThrows(ConfigurationError.class, () -> compute(Map.of("DOCKER_CA", "not pem"), null));
         assertThrows(ConfigurationError.class, () -> compute(Map.of("DNS_NAMESERVERS", "dns.example:53"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_SELF_CONTAINER", "my haystack"), null));
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import haystack.api.Endpoint;
 import haystack.api.Health;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * service, port and network attachment, on the container's IPv4 and IPv6 addresses; or,
  * in published-port mode, one per host binding of a published port at the advertised
  * address (or the binding's own address when it is bound to one, such as 127.0.0.1).
+ * Haystack's own container ({@link OwnContainer}) has none, in every mode: its load
+ * balancer would otherwise proxy to itself.
  * Pure: no Docker, no registry; the same facts always give the same endpoints.
  */
 public final class ContainerEndpoints {
@@ -32,6 +36,9 @@ public final class ContainerEndpoints {
     private final PortNames portNames;
     private final boolean published;
     private final List<InetAddress> advertised;
+    private final OwnContainer own;
+    /** Own containers already logged (one, or one per re-creation): each is logged once. */
+    private final Set<String> ownLogged = ConcurrentHashMap.newKeySet();
     private final MetadataWarnings warnings = new MetadataWarnings();
 
     /**
@@ -40,15 +47,29 @@ public final class ContainerEndpoints {
      * @param advertised host addresses for ports published on all interfaces
      */
     public ContainerEndpoints(String source, String host, PortNames portNames, boolean published, List<InetAddress> advertised) {
+        this(source, host, portNames, published, advertised, OwnContainer.NONE);
+    }
+
+    /** @param own Haystack's own container, never registered */
+    public ContainerEndpoints(String source, String host, PortNames portNames, boolean published, List<InetAddress> advertised,
+            OwnContainer own) {
         this.source = source;
         this.host = host;
         this.portNames = portNames;
         this.published = published;
         this.advertised = List.copyOf(advertised);
+        this.own = own;
     }
 
-    /** The endpoints of {@code c}; empty when it is not running, paused or not enabled. */
+    /** The endpoints of {@code c}; empty when it is Haystack's own container, not running, paused or not enabled. */
     public List<Endpoint> endpoints(ContainerFacts c) {
+        if (own.is(c)) {
+            if (ownLogged.add(c.id())) {
+                String id = c.containerId() != null ? c.containerId() : c.id();
+                LOG.info("own container not registered container={} id={}", c.name(), id.length() > 12 ? id.substring(0, 12) : id);
+            }
+            return List.of();
+        }
         if (!c.running()) {
             return List.of();
         }

@@ -17,9 +17,18 @@ import haystack.api.Protocol;
  * @param ports   exposed and published container ports
  * @param health  Docker HEALTHCHECK status ({@code starting}, {@code healthy}, {@code unhealthy}) or null
  * @param running running and not paused
+ * @param containerId the Docker container behind it: {@code id} itself for a container, the
+ *                    task's container for a swarm task (null while the task has none)
  */
 public record ContainerFacts(String id, String name, String image, Map<String, String> labels,
-        Map<String, String> env, List<Port> ports, List<Attachment> networks, String health, boolean running) {
+        Map<String, String> env, List<Port> ports, List<Attachment> networks, String health, boolean running,
+        String containerId) {
+
+    /** A container: its own id is its container id. */
+    public ContainerFacts(String id, String name, String image, Map<String, String> labels,
+            Map<String, String> env, List<Port> ports, List<Attachment> networks, String health, boolean running) {
+        this(id, name, image, labels, env, ports, networks, health, running, id);
+    }
 
     public ContainerFacts {
         Objects.requireNonNull(id, "id");

@@ -60,6 +60,10 @@ public final class DockerDiscovery implements MetricsSource, SourceStatus {
 
         @AttributeDefinition(description = "Register containers' published ports at the host address (HAYSTACK_DOCKER_PUBLISHED)")
         boolean published() default false;
+
+        @AttributeDefinition(description = "Haystack's own container, never registered (HAYSTACK_SELF_CONTAINER): its id "
+                + "(at least the 12-character short id) or name; empty: found from /proc/self/mountinfo, /proc/self/cgroup, the host name")
+        String self_container() default "";
     }
 
     private final List<HostWatcher> watchers = new ArrayList<>();
@@ -91,15 +95,17 @@ public final class DockerDiscovery implements MetricsSource, SourceStatus {
             }
         }
         SSLConfig tls = PemTls.from(config.tls_verify(), config.cert_path(), config.tls_ca(), config.tls_cert(), config.tls_key());
+        OwnContainer own = OwnContainer.detect(config.self_container());
         PortNames portNames = PortNames.iana();
         for (URI host : hosts) {
             String id = "docker:" + host;
             EndpointSource source = publisher.open(id);
             sources.add(source);
-            ContainerEndpoints rules = new ContainerEndpoints(id, host.toString(), portNames, config.published(), advertised);
+            ContainerEndpoints rules = new ContainerEndpoints(id, host.toString(), portNames, config.published(), advertised, own);
             watchers.add(new HostWatcher(host.toString(), () -> DockerClients.create(host, tls), source, rules).tracing(tracer).start());
         }
-        LOG.info("docker discovery started hosts={} tls={} published={} addresses={}", hosts, tls != null, config.published(), advertised);
+        LOG.info("docker discovery started hosts={} tls={} published={} addresses={} self={}", hosts, tls != null, config.published(),
+                advertised, own);
     }
 
     @Override

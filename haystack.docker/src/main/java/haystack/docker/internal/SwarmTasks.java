@@ -24,10 +24,11 @@ import haystack.docker.internal.ContainerFacts.Port;
 
 /**
  * Swarm mode, on a manager: every running task of every service, on every node, as
- * {@link ContainerFacts} (id = task id, name = {@code service.slot.task}). The service is
- * the swarm service's name unless labels or SERVICE_NAME say otherwise; addresses are the
- * task's overlay attachments (the routing mesh's ingress network is left out). Read from
- * the raw API because docker-java's Task model has no network attachments.
+ * {@link ContainerFacts} (id = task id, name = {@code service.slot.task}, container id = the
+ * task's container). The service is the swarm service's name unless labels or SERVICE_NAME
+ * say otherwise; addresses are the task's overlay attachments (the routing mesh's ingress
+ * network is left out). Read from the raw API because docker-java's Task model has no
+ * network attachments.
  */
 final class SwarmTasks {
 
@@ -118,8 +119,10 @@ final class SwarmTasks {
         }
         String taskId = task.path("ID").asText();
         String slot = task.hasNonNull("Slot") ? task.path("Slot").asText() : task.path("NodeID").asText();
+        // The task's container, so that Haystack recognises its own task (OwnContainer).
+        String containerId = task.path("Status").path("ContainerStatus").path("ContainerID").asText("");
         return new ContainerFacts(taskId, serviceName + "." + slot + "." + taskId, container.path("Image").asText(),
-                labels, env, new ArrayList<>(ports.values()), networks, null, true);
+                labels, env, new ArrayList<>(ports.values()), networks, null, true, containerId.isEmpty() ? null : containerId);
     }
 
     private static List<String> concat(Map<String, String> a, Map<String, String> b) {

@@ -272,6 +272,49 @@ class ContainerEndpointsTest {
     }
 
     @Test
+    void ownContainerHasNoEndpointsInAnyMode() {
+        Facts self = facts("haystack", "haystack").label("haystack.service", "haystack");
+        self.ports = List.of(new Port(80, Protocol.TCP, List.of(new Binding(null, 80))), Port.of(53, Protocol.UDP));
+        self.networks = List.of(new Attachment("bridge", ip("172.17.0.5"), ip("fd00::5")));
+        ContainerFacts c = self.build();
+        Facts other = facts("web-1", "nginx");
+        other.ports = self.ports;
+        OwnContainer own = OwnContainer.fromSetting(c.id());
+        for (boolean published : new boolean[] { false, true }) {
+            ContainerEndpoints withSelf = new ContainerEndpoints("docker:test", "h", IANA, published, List.of(ip("192.0.2.7")), own);
+            assertEquals(List.of(), withSelf.endpoints(c), "published=" + published);
+            assertEquals(List.of(), withSelf.endpoints(self.label("haystack.published", String.valueOf(!published)).build()));
+            assertEquals(2, withSelf.endpoints(other.build()).size(), "other containers are registered, published=" + published);
+            assertFalse(new ContainerEndpoints("docker:test", "h", IANA, published, List.of(ip("192.0.2.7"))).endpoints(c).isEmpty(),
+                    "the same container, when it is not Haystack's");
+        }
+        ContainerEndpoints byName = new ContainerEndpoints("docker:test", "h", IANA, false, List.of(), OwnContainer.fromSetting("haystack"));
+        assertEquals(List.of(), byName.endpoints(c));
+        assertEquals(List.of(), byName.endpoints(c), "asked again (logged once): still nothing");
+    }
+
+    @Test
+    void ownSwarmTaskHasNoEndpoints() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String containerId = "3f9a1c02b7e84d5aa61e0c7d2b94f18e6c35a7d08e1f24b9c6d3a5e7f0b12c48";
+        var service = json.readTree("""
+                {"ID":"svc1","Spec":{"Name":"haystack","TaskTemplate":{"ContainerSpec":{"Image":"haystack:latest"}}},
+                 "Endpoint":{"Ports":[{"Protocol":"tcp","TargetPort":80,"PublishedPort":80}]}}""");
+        var task = json.readTree("""
+                {"ID":"x1c3ddfw5fu2z0o8wq2sn0b4c","ServiceID":"svc1","Slot":1,
+                 "Status":{"State":"running","ContainerStatus":{"ContainerID":"%s","PID":4242}},
+                 "NetworksAttachments":[{"Network":{"Spec":{"Name":"apps"}},"Addresses":["10.0.1.7/24"]}]}""".formatted(containerId));
+        ContainerFacts facts = SwarmTasks.facts(task, service);
+        assertEquals(containerId, facts.containerId());
+        assertEquals(1, rules.endpoints(facts).size(), "an ordinary task is registered");
+        for (boolean published : new boolean[] { false, true }) {
+            ContainerEndpoints withSelf = new ContainerEndpoints("docker:test", "h", IANA, published, List.of(ip("192.0.2.7")),
+                    OwnContainer.of(null, "0::/docker/" + containerId + "\n", null));
+            assertEquals(List.of(), withSelf.endpoints(facts), "published=" + published);
+        }
+    }
+
+    @Test
     void badMetadataIsReportedOncePerValue() {
         MetadataWarnings w = new MetadataWarnings();
         assertTrue(w.first("c1", "haystack.weight", "x"));

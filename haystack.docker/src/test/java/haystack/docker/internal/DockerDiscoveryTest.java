@@ -15,7 +15,8 @@ class DockerDiscoveryTest {
 
     private final DiscoveryPublisher publisher = new DiscoveryPublisherImpl(new RegistryImpl());
 
-    private static DockerDiscovery.Config config(String[] hosts, String[] addresses, String ca) {
+    /** A configuration as Configuration Admin gives it, with {@code self} as self.container (HAYSTACK_SELF_CONTAINER). */
+    static DockerDiscovery.Config config(String[] hosts, String[] addresses, String ca, String self) {
         return new DockerDiscovery.Config() {
             @Override public Class<? extends Annotation> annotationType() { return DockerDiscovery.Config.class; }
             @Override public String[] hosts() { return hosts; }
@@ -26,6 +27,7 @@ class DockerDiscoveryTest {
             @Override public String tls_key() { return ""; }
             @Override public String[] addresses() { return addresses; }
             @Override public boolean published() { return false; }
+            @Override public String self_container() { return self; }
         };
     }
 
@@ -54,6 +56,15 @@ class DockerDiscoveryTest {
     @Test
     void partialPemContents() {
         fails(config(new String[] { "unix:///var/run/docker.sock" }, new String[0], "-----BEGIN CERTIFICATE-----"), "DOCKER_CERT", "tls.key");
+    }
+
+    @Test
+    void badSelfContainer() {
+        fails(config(new String[] { "unix:///var/run/docker.sock" }, new String[0], "", "my haystack"), "HAYSTACK_SELF_CONTAINER", "'my haystack'");
+    }
+
+    private static DockerDiscovery.Config config(String[] hosts, String[] addresses, String ca) {
+        return config(hosts, addresses, ca, "");
     }
 
     private static DockerDiscovery.Config config(String[] hosts, String[] addresses) {

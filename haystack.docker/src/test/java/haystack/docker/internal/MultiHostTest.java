@@ -55,6 +55,7 @@ class MultiHostTest {
             @Override public String tls_key() { return ""; }
             @Override public String[] addresses() { return new String[0]; }
             @Override public boolean published() { return false; }
+            @Override public String self_container() { return ""; }
         };
     }
 }
