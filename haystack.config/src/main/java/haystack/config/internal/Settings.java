@@ -53,6 +53,7 @@ final class Settings {
             new Setting("HAYSTACK_ACCESS_LOG", BOOLEAN, LB, "access.log"),
             new Setting("HAYSTACK_LB_CONNECT_TIMEOUT", MILLIS, LB, "connect.timeout"),
             new Setting("HAYSTACK_LB_IDLE_TIMEOUT", MILLIS, LB, "idle.timeout"),
+            new Setting("HAYSTACK_LB_HEAD_TIMEOUT", MILLIS, LB, "head.timeout"),
             new Setting("HAYSTACK_LB_MAX_CONNECTIONS", COUNT, LB, "max.connections"),
             new Setting("HAYSTACK_LB_RETRIES", COUNT, LB, "retries"),
             new Setting("HAYSTACK_LB_IO_THREADS", COUNT, LB, "io.threads"),

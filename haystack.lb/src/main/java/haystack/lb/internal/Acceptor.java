@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts client connections of one listener on one loop; every loop accepts from the
- * same socket. At the connection limit it stops accepting (clients wait in the backlog)
- * until connections close.
+ * same socket. At the connection limit it closes this loop's longest idle client
+ * connection to make room; when there is none it stops accepting (clients wait in the
+ * backlog) until connections close.
  */
 final class Acceptor implements Io {
 
@@ -35,7 +36,8 @@ final class Acceptor implements Io {
     public void ready(SelectionKey k) {
         ServerSocketChannel server = (ServerSocketChannel) k.channel();
         for (int i = 0; i < 64; i++) {
-            if (!context.connectionOpened()) {
+            boolean room = context.connectionOpened();
+            if (!room && loop.idleClients.size() == 0) {
                 pause();
                 return;
             }
@@ -43,13 +45,22 @@ final class Acceptor implements Io {
             try {
                 channel = server.accept();
             } catch (IOException e) {
-                context.connectionClosed();
+                if (room) {
+                    context.connectionClosed();
+                }
                 LOG.warn("accept failed listener={} error={}", listener.name(), e.toString());
                 return;
             }
             if (channel == null) {
-                context.connectionClosed();
+                if (room) {
+                    context.connectionClosed();
+                }
                 return;
+            }
+            if (!room) {
+                // a client is really waiting: the connection idle the longest makes room for it
+                loop.idleClients.closeOldest();
+                context.connectionOpenedInPlace();
             }
             try {
                 channel.configureBlocking(false);

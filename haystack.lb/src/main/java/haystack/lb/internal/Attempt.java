@@ -9,13 +9,21 @@ import java.util.List;
  */
 final class Attempt {
 
+    /** The endpoints that failed this request or hold it: the chooser skips them. */
     private final List<Backend> tried = new ArrayList<>(2);
+    private int tries;
+    private Backend last;
     private Backend current;
+    /** The pool the last try was chosen from. */
+    private ServicePool pool;
     private String failure;
     private boolean timedOut;
 
-    void start(Backend b) {
+    void start(Backend b, ServicePool from) {
         tried.add(b);
+        tries++;
+        last = b;
+        pool = from;
         current = b;
         b.requestStarted();
     }
@@ -25,12 +33,25 @@ final class Attempt {
     }
 
     int tries() {
-        return tried.size();
+        return tries;
+    }
+
+    /**
+     * The last try failed through no fault of its endpoint (a kept-alive connection it
+     * closed as the request went out): the endpoint may be chosen again, on a new connection.
+     */
+    void forgiveLast() {
+        tried.remove(last);
+    }
+
+    /** The pool the last try was chosen from, or null. */
+    ServicePool pool() {
+        return pool;
     }
 
     /** The backend tried last (the one that answered, if any did), or null. */
     Backend last() {
-        return tried.isEmpty() ? null : tried.get(tried.size() - 1);
+        return last;
     }
 
     /** The current backend gives the request up (failed, or the exchange is over). */

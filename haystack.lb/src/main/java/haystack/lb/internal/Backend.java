@@ -105,9 +105,9 @@ final class Backend {
         active.decrementAndGet();
     }
 
-    /** Counts a failure; returns true when this one ejects the endpoint. */
-    boolean failed(int threshold) {
-        if (failures.incrementAndGet() >= threshold && !ejected) {
+    /** Counts a failure; returns true when this one ejects the endpoint ({@code mayEject}: another serves). */
+    boolean failed(int threshold, boolean mayEject) {
+        if (failures.incrementAndGet() >= threshold && mayEject && !ejected) {
             ejected = true;
             return true;
         }

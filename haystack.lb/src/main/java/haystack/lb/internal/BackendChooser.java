@@ -27,10 +27,17 @@ final class BackendChooser {
         this.onEject = onEject;
     }
 
-    /** The backend for the next try, or null (with the reason recorded in {@code attempt}). */
-    Backend choose(Route route, RoutingTable current, InetAddress client, Attempt attempt) {
+    /** The pool the next try of {@code route} chooses from: the current routing table's. */
+    static ServicePool poolOf(Route route, RoutingTable current) {
         Route latest = current.service(route.service());
-        ServicePool pool = (latest == null ? route : latest).pool();
+        return (latest == null ? route : latest).pool();
+    }
+
+    /**
+     * The backend for the next try from {@code pool}, never one this request has tried; or
+     * null (with the reason recorded in {@code attempt}).
+     */
+    Backend choose(Route route, ServicePool pool, InetAddress client, Attempt attempt) {
         int size = pool.size();
         if (size == 0) {
             if (attempt.failure() == null) {
@@ -59,17 +66,34 @@ final class BackendChooser {
                 return b;
             }
         }
-        return pool.backend(index);
+        return null; // every endpoint has had its try: attempt keeps the last failure
+    }
+
+    private static boolean anotherServes(ServicePool pool, Backend failed) {
+        if (pool == null) {
+            return false;
+        }
+        for (int i = 0; i < pool.size(); i++) {
+            Backend b = pool.backend(i);
+            if (b != failed && b.takesTraffic()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String strategyName(Route route) {
         return strategies.nameFor(route.service(), route.strategy());
     }
 
-    /** Records why {@code backend} failed this request and counts it towards ejection. */
+    /**
+     * Records why {@code backend} failed this request and counts it towards ejection; the
+     * last endpoint of a service serving is never ejected, so one bad answer cannot turn
+     * every request into a 503.
+     */
     void failed(Attempt attempt, Backend backend, String why, boolean timeout) {
         attempt.failed(why + " (" + backend.endpoint().containerName() + " " + backend.authority() + ")", timeout);
-        if (backend.failed(ejectAfter)) {
+        if (backend.failed(ejectAfter, anotherServes(attempt.pool(), backend))) {
             LOG.warn("endpoint ejected service={} container={} endpoint={} reason={}", backend.endpoint().qualifiedName(),
                     backend.endpoint().containerName(), backend.authority(), why);
             onEject.accept(backend);

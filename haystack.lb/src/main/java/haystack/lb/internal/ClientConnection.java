@@ -12,8 +12,10 @@ import haystack.lb.internal.codec.RequestHead;
 /**
  * One client's connection: reads request heads, hands each request to an
  * {@link Exchange} in turn (pipelined requests wait in the buffer), answers garbage
- * itself and closes idle connections. Its buffer is taken from the loop only while there
- * is something in it.
+ * itself and closes idle connections. A head must arrive whole within the head timeout
+ * (from the connection, or from its first byte after a response; 408 when some of it
+ * came); between requests the idle timeout applies. Its buffer is taken from the loop
+ * only while there is something in it.
  */
 final class ClientConnection extends LoopConnection {
 
@@ -28,14 +30,19 @@ final class ClientConnection extends LoopConnection {
     private boolean processing;
     private ByteBuffer pending;
     private long deadline;
+    /** Waiting with nothing of a request buffered: in the loop's {@link IdleClients}. */
+    boolean idleMember;
+    ClientConnection idlePrev;
+    ClientConnection idleNext;
 
     ClientConnection(EventLoop loop, Listener listener, ProxyContext context, SocketChannel channel) throws IOException {
         super(loop, channel, SelectionKey.OP_READ);
         this.listener = listener;
         this.context = context;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
-        this.deadline = loop.now + context.idleTimeoutMs;
+        this.deadline = loop.now + context.headTimeoutMs;
         listener.connections().increment();
+        loop.idleClients.add(this);
     }
 
     InetSocketAddress remote() {
@@ -63,6 +70,7 @@ final class ClientConnection extends LoopConnection {
         if (in == null) {
             in = loop.buffer();
         }
+        boolean headStarts = exchange == null && in.isEmpty();
         int n;
         try {
             n = in.readFrom(channel);
@@ -81,6 +89,13 @@ final class ClientConnection extends LoopConnection {
                 closeAfterWrite();
             }
             return;
+        }
+        if (n == 0) {
+            return;
+        }
+        loop.idleClients.remove(this);
+        if (headStarts) {
+            deadline = loop.now + context.headTimeoutMs;
         }
         if (exchange != null) {
             exchange.clientData();
@@ -128,6 +143,7 @@ final class ClientConnection extends LoopConnection {
             if (exchange == null && in != null && in.isEmpty() && !closing) {
                 loop.release(in);
                 in = null;
+                loop.idleClients.add(this);
             }
         } finally {
             processing = false;
@@ -141,7 +157,7 @@ final class ClientConnection extends LoopConnection {
             closeAfterWrite();
             return;
         }
-        deadline = loop.now + context.idleTimeoutMs;
+        deadline = loop.now + (in == null || in.isEmpty() ? context.idleTimeoutMs : context.headTimeoutMs);
         processRequests();
         if (!isClosed()) {
             updateInterest();
@@ -208,9 +224,19 @@ final class ClientConnection extends LoopConnection {
 
     @Override
     public void tick(long nowMs) {
-        if (exchange == null && nowMs >= deadline) {
+        if (exchange != null || nowMs < deadline || closing) {
+            return;
+        }
+        if (in != null && !in.isEmpty()) {
+            refuse(408, "the request head did not arrive within " + context.headTimeoutMs + " ms");
+        } else {
             close();
         }
+    }
+
+    /** Closed to make room for a new client at the connection limit. */
+    void evict() {
+        close();
     }
 
     @Override
@@ -218,6 +244,7 @@ final class ClientConnection extends LoopConnection {
         if (!closeChannel()) {
             return;
         }
+        loop.idleClients.remove(this);
         if (exchange != null) {
             Exchange x = exchange;
             exchange = null;

@@ -38,7 +38,13 @@ final class EventLoop implements Runnable {
     /** What the head last parsed on this loop, in each direction, has that belongs to its connection. */
     final ConnectionFields requestFields = new ConnectionFields();
     final ConnectionFields responseFields = new ConnectionFields();
+    /** Client connections waiting for a request with nothing of it buffered, oldest first. */
+    final IdleClients idleClients = new IdleClients();
     private volatile boolean running = true;
+    /** System.nanoTime when the loop began handling what the last select returned; 0 while it waits. */
+    private volatile long busySince;
+    /** The busySince of the last stall the watchdog reported, so one stall is reported once. */
+    long reportedStall;
     /** Milliseconds, read once per select. */
     long now = System.nanoTime() / 1_000_000;
     private long nextTick;
@@ -90,8 +96,10 @@ final class EventLoop implements Runnable {
     public void run() {
         while (running) {
             try {
+                busySince = 0;
                 selector.select(this::dispatch, TICK_MS);
-                now = System.nanoTime() / 1_000_000;
+                busySince = System.nanoTime();
+                now = busySince / 1_000_000;
                 for (Runnable task; (task = tasks.poll()) != null; ) {
                     task.run();
                 }
@@ -122,12 +130,23 @@ final class EventLoop implements Runnable {
     }
 
     private void dispatch(SelectionKey key) {
+        if (busySince == 0) {
+            busySince = System.nanoTime();
+        }
         try {
             ((Io) key.attachment()).ready(key);
         } catch (RuntimeException e) {
             LOG.error("connection handler failed loop={} error={}", thread.getName(), e.toString(), e);
             ((Io) key.attachment()).close();
         }
+    }
+
+    long busySince() {
+        return busySince;
+    }
+
+    Thread thread() {
+        return thread;
     }
 
     void stop() {

@@ -79,12 +79,13 @@ final class Exchange {
 
     private void connect() {
         while (true) {
-            Backend b = ctx.chooser.choose(plan.route, client.listener.table().get(), client.remote().getAddress(), attempt);
+            ServicePool pool = BackendChooser.poolOf(plan.route, client.listener.table().get());
+            Backend b = ctx.chooser.choose(plan.route, pool, client.remote().getAddress(), attempt);
             if (b == null) {
                 noBackend();
                 return;
             }
-            attempt.start(b);
+            attempt.start(b, pool);
             if (ctx.tracer.isActive()) {
                 traceRoute(b);
             }
@@ -95,7 +96,7 @@ final class Exchange {
                 } catch (IOException e) {
                     attempt.release();
                     ctx.chooser.failed(attempt, b, "backend connection failed: " + e.getMessage(), false);
-                    if (attempt.tries() > ctx.retries) {
+                    if (!ctx.retry.allows(attempt.tries(), true, false, false, false)) {
                         failFromAttempt();
                         return;
                     }
@@ -226,7 +227,7 @@ final class Exchange {
             try {
                 ready = responseFlow.ready(in);
             } catch (HttpException e) {
-                abort(e.getMessage());
+                backendBroken(e.getMessage());
                 return;
             }
             if (responseBytes == 0 && !tunnel && BodyFlow.holdBack(response, responseFlow, in)) {
@@ -312,6 +313,11 @@ final class Exchange {
     void backendTimedOut(BackendConnection c) {
         if (!c.connected()) {
             retryOrFail("backend connect timed out", true, true);
+        } else if (responseBytes == 0 && !requestFlow.complete() && !backendWriteBlocked) {
+            // the backend has all the client sent and waits for the rest: the client's fault, not the backend's
+            dropBackend();
+            attempt.release();
+            fail(408, "the request body stalled: nothing for " + ctx.idleTimeoutMs + " ms", false);
         } else if (responseBytes == 0) {
             dropBackend();
             ctx.chooser.failed(attempt, attempt.release(), "backend timed out: no response within " + ctx.idleTimeoutMs + " ms", true);
@@ -344,14 +350,15 @@ final class Exchange {
         }
     }
 
+    /** The backend sent what is not HTTP, or breaks its framing: its fault; another may answer before the client has seen a byte. */
     private void backendBroken(String why) {
+        if (responseBytes == 0) {
+            retryOrFail(why, false, false);
+            return;
+        }
         dropBackend();
         ctx.chooser.failed(attempt, attempt.release(), why, false);
-        if (responseBytes == 0) {
-            failFromAttempt();
-        } else {
-            abort(why);
-        }
+        abort(why);
     }
 
     /**
@@ -361,16 +368,16 @@ final class Exchange {
      */
     private void retryOrFail(String why, boolean connecting, boolean timedOut) {
         BackendConnection c = backend;
-        boolean closeRace = !connecting && c != null && c.reused() && (c.in == null || c.in.isEmpty());
+        boolean closeRace = !connecting && c != null && c.reused() && (c.in == null || c.in.isEmpty()) && response == null;
         dropBackend();
         Backend lost = attempt.release();
         if (closeRace) {
             attempt.failed(why + " (" + lost.endpoint().containerName() + " " + lost.authority() + ")", false);
+            attempt.forgiveLast();
         } else {
             ctx.chooser.failed(attempt, lost, why, timedOut);
         }
-        boolean resendable = connecting || (plan.replayable && (closeRace || idempotent));
-        if (resendable && attempt.tries() <= ctx.retries && !client.isClosed()) {
+        if (ctx.retry.allows(attempt.tries(), connecting, plan.replayable, closeRace, idempotent) && !client.isClosed()) {
             response = null;
             responseFlow = null;
             responseHeadBytes = 0;

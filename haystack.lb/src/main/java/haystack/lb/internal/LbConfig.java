@@ -26,7 +26,10 @@ public @interface LbConfig {
     @AttributeDefinition(description = "Milliseconds a client or backend connection may stay silent (HAYSTACK_LB_IDLE_TIMEOUT)")
     int idle_timeout() default 50000;
 
-    @AttributeDefinition(description = "Most client connections open at once (HAYSTACK_LB_MAX_CONNECTIONS)")
+    @AttributeDefinition(description = "Milliseconds a client has to send a whole request head, from its connection or its first byte; then 408 (HAYSTACK_LB_HEAD_TIMEOUT)")
+    int head_timeout() default 10000;
+
+    @AttributeDefinition(description = "Most client connections open at once; at the limit idle ones are closed first (HAYSTACK_LB_MAX_CONNECTIONS)")
     int max_connections() default 4096;
 
     @AttributeDefinition(description = "Consecutive backend failures that eject an endpoint (HAYSTACK_LB_PASSIVE_FAILURES)")

@@ -20,6 +20,7 @@ final class LbSettings {
         }
         positive("connect.timeout", c.connect_timeout());
         positive("idle.timeout", c.idle_timeout());
+        positive("head.timeout", c.head_timeout());
         positive("max.connections", c.max_connections());
         positive("passive.failures", c.passive_failures());
         positive("passive.probe.interval", c.passive_probe_interval());

@@ -9,7 +9,8 @@ final class ProxyContext {
 
     final int connectTimeoutMs;
     final int idleTimeoutMs;
-    final int retries;
+    final int headTimeoutMs;
+    final RetryPolicy retry;
     final int maxHeadSize;
     final BackendChooser chooser;
     final RequestMetrics metrics;
@@ -22,7 +23,8 @@ final class ProxyContext {
     ProxyContext(LbConfig config, BackendChooser chooser, RequestMetrics metrics, Tracer tracer) {
         this.connectTimeoutMs = config.connect_timeout();
         this.idleTimeoutMs = config.idle_timeout();
-        this.retries = config.retries();
+        this.headTimeoutMs = config.head_timeout();
+        this.retry = new RetryPolicy(config.retries());
         this.maxHeadSize = config.max_header_size();
         this.maxConnections = config.max_connections();
         this.chooser = chooser;
@@ -51,6 +53,11 @@ final class ProxyContext {
                 return true;
             }
         }
+    }
+
+    /** Counts a new client connection beyond the limit: one that takes an evicted idle connection's place. */
+    void connectionOpenedInPlace() {
+        open.incrementAndGet();
     }
 
     void connectionClosed() {

@@ -22,6 +22,7 @@ final class ProxyServer implements AutoCloseable {
     private final EventLoop[] loops;
     private final ProxyContext context;
     private final List<ServerSocketChannel> servers = new ArrayList<>();
+    private final LoopWatchdog watchdog;
 
     ProxyServer(int ioThreads, ProxyContext context) {
         this.context = context;
@@ -30,6 +31,7 @@ final class ProxyServer implements AutoCloseable {
             loops[i] = new EventLoop("haystack-lb", i, context.bufferSize());
             loops[i].start();
         }
+        this.watchdog = new LoopWatchdog(loops, context.metrics.loopStalls());
     }
 
     EventLoop[] loops() {
@@ -84,6 +86,7 @@ final class ProxyServer implements AutoCloseable {
             }
         }
         servers.clear();
+        watchdog.close();
         for (EventLoop loop : loops) {
             loop.stop();
         }

@@ -30,11 +30,17 @@ final class RequestMetrics implements MetricsSource {
     private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
     private final LongAdder inFlight = new LongAdder();
     private final boolean accessLog;
+    /** Times an event loop was busy for more than a second without coming back to select. */
+    private final LongAdder loopStalls = new LongAdder();
     /** Open client connections by listener. */
     private final Map<String, LongAdder> connections = new ConcurrentHashMap<>();
 
     RequestMetrics(boolean accessLog) {
         this.accessLog = accessLog;
+    }
+
+    LongAdder loopStalls() {
+        return loopStalls;
     }
 
     /** The gauge of open client connections of {@code listener}. */
@@ -89,6 +95,8 @@ final class RequestMetrics implements MetricsSource {
         durations.forEach((s, h) -> h.write(w, "haystack_http_request_duration_seconds", "service", s));
         w.family("haystack_http_requests_in_flight", Type.GAUGE, "Requests being proxied now");
         w.sample("haystack_http_requests_in_flight", inFlight.sum());
+        w.family("haystack_lb_loop_stalls_total", Type.COUNTER, "Times an event loop was busy for more than a second");
+        w.sample("haystack_lb_loop_stalls_total", loopStalls.sum());
         w.family("haystack_http_active_connections", Type.GAUGE, "Open client connections, by listener");
         connections.forEach((listener, n) -> w.sample("haystack_http_active_connections", n.sum(), "listener", listener));
     }

@@ -27,6 +27,7 @@ class ClientLimitsTest {
         TestConfig config = new TestConfig();
         config.maxConnections = 2;
         config.idleTimeout = 1500;
+        config.headTimeout = 1000;
         lb = new LbFixture(config);
         echo = new TestBackends.Echo();
         lb.put(LbFixture.endpoint("echo", "echo-1", echo.port()).build());
@@ -50,13 +51,26 @@ class ClientLimitsTest {
         return RawHttp.readResponse(s.getInputStream(), false).lines().findFirst().orElse("(closed)");
     }
 
+    /** Reads until the peer closes; what came, or "(timeout)". */
+    private static String readAll(Socket s) throws IOException {
+        try {
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (SocketTimeoutException e) {
+            return "(timeout)";
+        }
+    }
+
+    private static void sendPartialHead(Socket s) throws IOException {
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: echo.serv".getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     @Test
-    void aClientBeyondTheLimitWaitsUntilAConnectionCloses() throws Exception {
+    void aClientBeyondTheLimitWaitsWhileEveryConnectionIsBusy() throws Exception {
         try (Socket first = open(); Socket second = open()) {
-            assertEquals("HTTP/1.1 200 OK", get(first));
-            assertEquals("HTTP/1.1 200 OK", get(second));
+            sendPartialHead(first);
+            sendPartialHead(second);
             try (Socket third = open()) {
-                third.setSoTimeout(500);
+                third.setSoTimeout(300);
                 assertThrows(SocketTimeoutException.class, () -> get(third), "served beyond the limit");
                 first.close();
                 third.setSoTimeout(10_000);
@@ -69,12 +83,66 @@ class ClientLimitsTest {
     }
 
     @Test
-    void idleAndHalfSentConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
+    void idleConnectionsMakeRoomForNewClientsOldestFirst() throws Exception {
+        try (Socket oldest = open(); Socket newer = open()) {
+            assertEquals("HTTP/1.1 200 OK", get(oldest));
+            assertEquals("HTTP/1.1 200 OK", get(newer));
+            try (Socket third = open()) {
+                assertEquals("HTTP/1.1 200 OK", get(third), "a new client is served at the limit");
+                assertEquals(-1, oldest.getInputStream().read(), "the connection idle the longest made room");
+                assertEquals("HTTP/1.1 200 OK", get(newer), "the newer idle connection is kept");
+            }
+        }
+    }
+
+    @Test
+    void aHalfSentHeadIsAnswered408AtTheHeadTimeoutAndAnIdleConnectionClosedAtTheIdleTimeout() throws Exception {
         try (Socket idle = open(); Socket slow = open()) {
             assertEquals("HTTP/1.1 200 OK", get(idle));
-            slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: echo.serv".getBytes(StandardCharsets.ISO_8859_1));
+            long start = System.nanoTime();
+            sendPartialHead(slow);
+            String answer = readAll(slow);
+            assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
+            assertTrue(answer.contains("Connection: close"), answer);
             assertEquals(-1, idle.getInputStream().read(), "the idle keep-alive connection is closed");
-            assertEquals(-1, slow.getInputStream().read(), "the half-sent head is dropped");
+            assertTrue(System.nanoTime() - start < 9_000_000_000L, "closed by the timeouts, not the test's");
+        }
+    }
+
+    @Test
+    void aSlowlorisIsCutOffAtTheHeadTimeoutHoweverSteadilyItTrickles() throws Exception {
+        try (Socket slow = open()) {
+            byte[] head = "GET / HTTP/1.1\r\nHost: echo.services.haystack\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1);
+            slow.getOutputStream().write(head);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            String answer = null;
+            slow.setSoTimeout(200);
+            while (answer == null && System.nanoTime() < deadline) {
+                try {
+                    slow.getOutputStream().write('x');
+                } catch (IOException closed) {
+                    break;
+                }
+                try {
+                    byte[] buf = new byte[512];
+                    int n = slow.getInputStream().read(buf);
+                    answer = n < 0 ? "(closed)" : new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+                } catch (SocketTimeoutException stillOpen) {
+                    // one more byte
+                }
+            }
+            assertTrue(answer != null && answer.startsWith("HTTP/1.1 408"), "a byte every 200 ms does not keep the head open: " + answer);
+        }
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedAtTheHeadTimeoutAndBytesThatAreNotHttpAtOnce() throws Exception {
+        try (Socket silent = open(); Socket tls = open()) {
+            tls.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
+            tls.setSoTimeout(500);
+            String refused = readAll(tls);
+            assertTrue(refused.startsWith("HTTP/1.1 400 Bad Request"), "a TLS ClientHello is refused before any timeout: " + refused);
+            assertEquals("", readAll(silent), "closed without an answer: nothing was asked");
         }
     }
 }

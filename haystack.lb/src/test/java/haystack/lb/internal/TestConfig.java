@@ -19,6 +19,8 @@ final class TestConfig implements LbConfig {
     @Override public String origin() { return "haystack"; }
     @Override public int connect_timeout() { return connectTimeout; }
     @Override public int idle_timeout() { return idleTimeout; }
+    int headTimeout = 3000;
+    @Override public int head_timeout() { return headTimeout; }
     int maxConnections = 4096;
     @Override public int max_connections() { return maxConnections; }
     @Override public int passive_failures() { return passiveFailures; }
