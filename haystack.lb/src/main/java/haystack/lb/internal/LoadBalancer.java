@@ -171,6 +171,11 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         }
     }
 
+    /** Requests completed so far (for tests). */
+    long metricsRequests() {
+        return metrics.completedCount();
+    }
+
     /** Port of the http listener as bound (differs from the setting only when that is 0). */
     int httpPort() {
         return server.boundPort(0);

@@ -43,6 +43,11 @@ final class RequestMetrics implements MetricsSource {
         return loopStalls;
     }
 
+    /** Requests completed, whatever their status. */
+    long completedCount() {
+        return requests.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
     /** The gauge of open client connections of {@code listener}. */
     LongAdder connections(String listener) {
         return connections.computeIfAbsent(listener, l -> new LongAdder());
