@@ -18,7 +18,7 @@ final class BackendChooser {
     private static final Logger LOG = LoggerFactory.getLogger(BackendChooser.class);
 
     private final StrategyCatalogImpl strategies;
-    private final int ejectAfter;
+    private volatile int ejectAfter;
     private final Consumer<Backend> onEject;
 
     BackendChooser(StrategyCatalogImpl strategies, int ejectAfter, Consumer<Backend> onEject) {
@@ -80,6 +80,10 @@ final class BackendChooser {
             }
         }
         return false;
+    }
+
+    void ejectAfter(int failures) {
+        ejectAfter = failures;
     }
 
     String strategyName(Route route) {

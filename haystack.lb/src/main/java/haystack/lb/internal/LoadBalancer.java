@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -42,7 +43,10 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
     static final String HTTP_ALT = "http-alt";
     private static final Set<String> PORT_NAMES = Set.of(HTTP, HTTP_ALT);
 
-    private final LbConfig config;
+    private volatile LbConfig config;
+    private final ProxyContext context;
+    private final Listener httpListener;
+    private final Listener httpAltListener;
     private final Object lock = new Object();
     /** Backends by endpoint id. Guarded by lock. */
     private final Map<String, Backend> backends = new HashMap<>();
@@ -71,14 +75,63 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         this.health.every(1000, this::closeRetired);
         this.metrics = new RequestMetrics(config.access_log());
         BackendChooser chooser = new BackendChooser(strategies, config.passive_failures(), ejected -> health.submit(this::rebuild));
-        this.server = new ProxyServer(ioThreads(config), new ProxyContext(config, chooser, metrics, tracer));
+        this.context = new ProxyContext(config, chooser, metrics, tracer);
+        this.server = new ProxyServer(ioThreads(config), context);
+        this.httpListener = new Listener(HTTP, () -> httpTable, metrics.connections(HTTP));
+        this.httpAltListener = new Listener(HTTP_ALT, () -> httpAltTable, metrics.connections(HTTP_ALT));
         try {
-            server.listen(config.bind(), config.http_port(), new Listener(HTTP, () -> httpTable, metrics.connections(HTTP)));
-            server.listen(config.bind(), config.http_alt_port(), new Listener(HTTP_ALT, () -> httpAltTable, metrics.connections(HTTP_ALT)));
+            server.listen(config.bind(), config.http_port(), httpListener);
+            server.listen(config.bind(), config.http_alt_port(), httpAltListener);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * A configuration change, applied without dropping a connection: timeouts, limits and
+     * the access log at once for new requests; a listener only when its port or address
+     * changed (the new socket accepts before the old closes). A change that cannot be
+     * applied is logged and the running configuration kept.
+     */
+    @Modified
+    void modified(LbConfig next) {
+        LbConfig previous = config;
+        try {
+            LbSettings.validate(next);
+        } catch (IllegalArgumentException e) {
+            LOG.error("configuration not applied pid=haystack.lb reason={}", e.getMessage());
+            return;
+        }
+        boolean bindChanged = !previous.bind().equals(next.bind());
+        boolean httpMoves = bindChanged || moves(previous.http_port(), next.http_port(), httpPort());
+        boolean altMoves = bindChanged || moves(previous.http_alt_port(), next.http_alt_port(), httpAltPort());
+        try {
+            if (httpMoves) {
+                server.rebind(0, next.bind(), next.http_port(), httpListener);
+            }
+            if (altMoves) {
+                server.rebind(1, next.bind(), next.http_alt_port(), httpAltListener);
+            }
+        } catch (IllegalStateException e) {
+            LOG.error("configuration not applied pid=haystack.lb reason={}", e.getMessage());
+            return;
+        }
+        context.apply(next);
+        config = next;
+        if (next.io_threads() != previous.io_threads() || next.max_header_size() != previous.max_header_size()
+                || next.passive_probe_interval() != previous.passive_probe_interval()) {
+            LOG.warn("configuration applies at the next start pid=haystack.lb settings=io.threads,max.header.size,passive.probe.interval");
+        }
+        if (!previous.origin().equals(next.origin())) {
+            rebuild();
+        }
+        LOG.info("configuration applied pid=haystack.lb http={} http-alt={}", httpMoves ? "moved" : "kept", altMoves ? "moved" : "kept");
+    }
+
+    /** Whether a listener must move: a new port that is not the one bound (0 asks for any free port). */
+    private static boolean moves(int previous, int next, int bound) {
+        return next != previous && next != bound;
     }
 
     /** The configured count, or half the cores (at least one): backends and clients on the same machine need the rest. */

@@ -4,33 +4,45 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import haystack.api.trace.Tracer;
 
-/** What every connection of the load balancer shares: limits, timeouts, the chooser, metrics and tracing. */
+/**
+ * What every connection of the load balancer shares: limits, timeouts, the chooser,
+ * metrics and tracing. The settings are swapped as a whole when the configuration
+ * changes ({@link #apply}); each is read where it is used, so a change needs no restart.
+ */
 final class ProxyContext {
 
-    final int connectTimeoutMs;
-    final int idleTimeoutMs;
-    final int headTimeoutMs;
-    final RetryPolicy retry;
+    volatile int connectTimeoutMs;
+    volatile int idleTimeoutMs;
+    volatile int headTimeoutMs;
+    volatile RetryPolicy retry;
+    /** Fixed at start: buffers are sized from it. */
     final int maxHeadSize;
     final BackendChooser chooser;
     final RequestMetrics metrics;
     final Tracer tracer;
     /** This instance's name in Via (RFC 9110 §7.6.3), so a request routed back to it is seen as a loop. */
     final byte[] pseudonym;
-    private final int maxConnections;
+    private volatile int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
 
     ProxyContext(LbConfig config, BackendChooser chooser, RequestMetrics metrics, Tracer tracer) {
-        this.connectTimeoutMs = config.connect_timeout();
-        this.idleTimeoutMs = config.idle_timeout();
-        this.headTimeoutMs = config.head_timeout();
-        this.retry = new RetryPolicy(config.retries());
         this.maxHeadSize = config.max_header_size();
-        this.maxConnections = config.max_connections();
         this.chooser = chooser;
         this.metrics = metrics;
         this.tracer = tracer;
         this.pseudonym = ("haystack-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        apply(config);
+    }
+
+    /** Takes the settings of {@code config} that apply while running. */
+    void apply(LbConfig config) {
+        connectTimeoutMs = config.connect_timeout();
+        idleTimeoutMs = config.idle_timeout();
+        headTimeoutMs = config.head_timeout();
+        retry = new RetryPolicy(config.retries());
+        maxConnections = config.max_connections();
+        metrics.accessLog(config.access_log());
+        chooser.ejectAfter(config.passive_failures());
     }
 
     String pseudonymText() {

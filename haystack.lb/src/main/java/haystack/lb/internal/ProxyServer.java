@@ -67,6 +67,24 @@ final class ProxyServer implements AutoCloseable {
         LOG.info("listening listener={} port={} bind={} ioThreads={}", listener.name(), boundPort(servers.size() - 1), bind, loops.length);
     }
 
+    /**
+     * Moves the listener started {@code index}-th to {@code bind:port}: the new socket
+     * accepts before the old one closes, and connections already open stay where they are.
+     *
+     * @throws IllegalStateException naming the port when it cannot be bound; the old one then serves on
+     */
+    void rebind(int index, String bind, int port, Listener listener) {
+        ServerSocketChannel old = servers.get(index);
+        listen(bind, port, listener);
+        ServerSocketChannel fresh = servers.remove(servers.size() - 1);
+        servers.set(index, fresh);
+        try {
+            old.close();
+        } catch (IOException ignored) {
+            // it stops accepting either way
+        }
+    }
+
     /** The port actually bound by the listener started {@code index}-th (for port 0 in tests). */
     int boundPort(int index) {
         try {

@@ -29,7 +29,7 @@ final class RequestMetrics implements MetricsSource {
     private final Map<Key, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
     private final LongAdder inFlight = new LongAdder();
-    private final boolean accessLog;
+    private volatile boolean accessLog;
     /** Times an event loop was busy for more than a second without coming back to select. */
     private final LongAdder loopStalls = new LongAdder();
     /** Open client connections by listener. */
@@ -51,6 +51,10 @@ final class RequestMetrics implements MetricsSource {
     /** The gauge of open client connections of {@code listener}. */
     LongAdder connections(String listener) {
         return connections.computeIfAbsent(listener, l -> new LongAdder());
+    }
+
+    void accessLog(boolean on) {
+        accessLog = on;
     }
 
     boolean logsAccess() {
