@@ -44,11 +44,12 @@ final class HaproxyProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path dir;
     final Path log;
 
     HaproxyProcess(String binary, int backendPort) throws IOException, InterruptedException {
         port = freePort();
-        Path dir = Files.createTempDirectory("haystack-haproxy");
+        dir = Files.createTempDirectory("haystack-haproxy");
         Path config = dir.resolve("haproxy.cfg");
         log = dir.resolve("haproxy.log");
         Files.writeString(config, String.join("\n",
@@ -102,6 +103,14 @@ final class HaproxyProcess implements AutoCloseable {
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temp dir left behind
         }
     }
 }
