@@ -65,7 +65,12 @@ public final class ChunkedBody {
             }
             switch (state) {
                 case SIZE -> size(b);
-                case SIZE_WS -> afterSize(b);
+                case SIZE_WS -> {
+                    if (b == '\r') {
+                        throw bad("whitespace after a chunk size that no extension follows");
+                    }
+                    afterSize(b);
+                }
                 case EXT_NAME_START -> {
                     if (Tokens.isToken(b)) {
                         state = State.EXT_NAME;

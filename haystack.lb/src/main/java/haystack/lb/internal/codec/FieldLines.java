@@ -23,11 +23,12 @@ final class FieldLines {
     /** The Content-Length value (all lines and list elements agree), or -1. */
     long contentLength = -1;
     int contentLengthLines;
+    /** A response that never has a body (1xx, 204): Content-Length and Transfer-Encoding stay behind (RFC 9110 §8.6, RFC 9112 §6.1). */
+    boolean bodiless;
     /** A Content-Length line holds a list ("5, 5") rather than one number. */
     boolean contentLengthList;
 
     int transferEncodingLines;
-    private int codings;
     int chunkedCount;
     boolean chunkedLast;
     /** A transfer coding other than chunked, or an empty one. */
@@ -121,11 +122,10 @@ final class FieldLines {
             case 17 -> {
                 if (Tokens.equalsLower(a, name, colon, "transfer-encoding")) {
                     transferEncodingLines++;
-                    int before = codings;
-                    Tokens.anyElement(a, valueFrom, valueTo, this::coding);
-                    if (codings == before) {
-                        otherCoding = true; // a Transfer-Encoding that names no coding
+                    if (hasEmptyElement(valueFrom, valueTo)) {
+                        throw new HttpException(badStatus, "an empty transfer coding in '" + HeadScanner.printable(a, valueFrom, valueTo) + "'");
                     }
+                    Tokens.anyElement(a, valueFrom, valueTo, this::coding);
                 }
             }
             default -> {
@@ -135,7 +135,6 @@ final class FieldLines {
 
     /** One transfer coding, in order: is chunked the last one, and how often does it come. */
     private boolean coding(byte[] x, int from, int to) {
-        codings++;
         if (Tokens.equalsLower(x, from, to, "chunked")) {
             chunkedCount++;
             chunkedLast = true;
@@ -144,6 +143,22 @@ final class FieldLines {
             chunkedLast = false;
         }
         return false;
+    }
+
+    /** Whether the list has an element that is empty or only whitespace (",chunked", "chunked,", ""). */
+    private boolean hasEmptyElement(int from, int to) {
+        boolean content = false;
+        for (int i = from; i < to; i++) {
+            if (a[i] == ',') {
+                if (!content) {
+                    return true;
+                }
+                content = false;
+            } else if (a[i] != ' ' && a[i] != '\t') {
+                content = true;
+            }
+        }
+        return !content;
     }
 
     /**
@@ -208,6 +223,29 @@ final class FieldLines {
     /** Whether the line's name is {@code lower}, ignoring case. */
     boolean named(int line, String lower) {
         return Tokens.equalsLower(a, from(line), colon(line), lower);
+    }
+
+    /** Bytes {@link #putVias} writes at most: each Via value and ", ". */
+    int viaLength() {
+        int n = 0;
+        for (int v = 0; v < viaCount; v++) {
+            n += vias[v * 2 + 1] - vias[v * 2] + 2;
+        }
+        return n;
+    }
+
+    /** Writes the Via values received, each followed by ", ", to {@code out} at {@code p}. */
+    int putVias(byte[] out, int p) {
+        for (int v = 0; v < viaCount; v++) {
+            int from = vias[v * 2];
+            int to = vias[v * 2 + 1];
+            if (to > from) {
+                p = HeadWriter.put(out, p, a, from, to);
+                out[p++] = ',';
+                out[p++] = ' ';
+            }
+        }
+        return p;
     }
 
     /** Whether more than one Content-Length, or a list, must be passed on as one number. */

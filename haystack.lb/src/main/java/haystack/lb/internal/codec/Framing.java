@@ -59,8 +59,11 @@ public enum Framing {
                 }
                 return CHUNKED;
             }
-            // §6.3 item 3: Transfer-Encoding wins; the writer drops Content-Length
-            return f.chunkedLast ? CHUNKED : UNTIL_CLOSE;
+            if (!f.chunkedLast) {
+                // §6.3 item 4 would read until close: a body no client can tell from a cut-short one (HAProxy: 502 too)
+                throw new HttpException(502, "backend sent a transfer coding that does not end in chunked");
+            }
+            return CHUNKED; // §6.3 item 3: Transfer-Encoding wins; the writer drops Content-Length
         }
         if (f.contentLength >= 0) {
             return LENGTH;

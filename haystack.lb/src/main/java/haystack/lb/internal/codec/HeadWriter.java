@@ -48,8 +48,10 @@ final class HeadWriter {
                 return request && f.named(line, "x-forwarded-for");
             case 16:
                 return request && f.named(line, "x-forwarded-host");
+            case 3:
+                return request && f.named(line, "via");
             case 17:
-                return request && f.named(line, "x-forwarded-proto");
+                return request ? f.named(line, "x-forwarded-proto") : f.bodiless && f.named(line, "transfer-encoding");
             default:
                 return false;
         }
@@ -57,12 +59,12 @@ final class HeadWriter {
 
     /** Whether the Content-Length lines are replaced by the proxy's own (or by none, beside Transfer-Encoding). */
     static boolean writesLength(FieldLines f) {
-        return f.contentLengthLines > 0 && (f.contentLengthRewritten() || f.transferEncodingLines > 0);
+        return f.contentLengthLines > 0 && (f.contentLengthRewritten() || f.transferEncodingLines > 0 || f.bodiless);
     }
 
     /** The Content-Length line the proxy adds: one number, and only without Transfer-Encoding. */
     private static boolean addsLength(FieldLines f) {
-        return f.contentLengthRewritten() && f.transferEncodingLines == 0;
+        return f.contentLengthRewritten() && f.transferEncodingLines == 0 && !f.bodiless;
     }
 
     /**
@@ -85,7 +87,7 @@ final class HeadWriter {
         int size = method.length + 1 + path.length + HTTP11.length + fieldsLength(f)
                 + (addHost ? HOST.length + (host == null ? 0 : host.length) + 2 : 0)
                 + (length == null ? 0 : CONTENT_LENGTH.length + length.length + 2)
-                + connection.length() + VIA_11.length + pseudonym.length + 2
+                + connection.length() + VIA_11.length + f.viaLength() + pseudonym.length + 2
                 + X_FORWARDED_FOR.length + forwardedFor.length + 2 + X_FORWARDED_PROTO.length
                 + (host == null ? 0 : X_FORWARDED_HOST.length + host.length + 2) + 2;
         byte[] out = new byte[size];
@@ -105,7 +107,7 @@ final class HeadWriter {
             p = line(out, p, CONTENT_LENGTH, length);
         }
         p = connection.put(out, p);
-        p = line(out, p, h.http10() ? VIA_10 : VIA_11, pseudonym);
+        p = via(out, p, f, h.http10() ? VIA_10 : VIA_11, pseudonym);
         p = line(out, p, X_FORWARDED_FOR, forwardedFor);
         p = put(out, p, X_FORWARDED_PROTO, 0, X_FORWARDED_PROTO.length);
         if (host != null) {
@@ -117,7 +119,8 @@ final class HeadWriter {
 
     /** Whether a response head goes to the client byte for byte. */
     static boolean passesAsIs(FieldLines f, boolean http10, ConnectionHeader connection) {
-        return !http10 && !f.bareLf && f.connection.isEmpty() && !writesLength(f) && connection == ConnectionHeader.NONE;
+        return !http10 && !f.bareLf && f.connection.isEmpty() && !writesLength(f) && connection == ConnectionHeader.NONE
+                && !(f.bodiless && f.transferEncodingLines > 0);
     }
 
     /** Whether {@link #forClientInPlace} can make the client's head: lines only go, none is added or changed. */
@@ -172,6 +175,14 @@ final class HeadWriter {
             p = line(out, p, CONTENT_LENGTH, Long.toString(f.contentLength).getBytes(StandardCharsets.ISO_8859_1));
         }
         return crlf(out, p);
+    }
+
+    /** {@code Via:} the client's list, then this proxy as the last recipient (RFC 9110 §7.6.3). */
+    private static int via(byte[] out, int p, FieldLines f, byte[] nameAndProtocol, byte[] pseudonym) {
+        p = put(out, p, nameAndProtocol, 0, 5); // "Via: "
+        p = f.putVias(out, p);
+        p = put(out, p, nameAndProtocol, 5, nameAndProtocol.length);
+        return crlf(out, put(out, p, pseudonym, 0, pseudonym.length));
     }
 
     /** The most bytes the field lines take with every line given a CR. */

@@ -74,7 +74,7 @@ public final class RequestHead {
         }
         int t = m + 1;
         int te = t;
-        while (te < lineStop && a[te] > 0x20 && a[te] < 0x7f) {
+        while (te < lineStop && a[te] > 0x20 && a[te] < 0x7f && a[te] != '#') {
             te++;
         }
         if (te == t || te >= lineStop || a[te] != ' ') {
@@ -128,16 +128,16 @@ public final class RequestHead {
                 connectionFields.upgrade());
     }
 
-    /** HTTP/1.0 or HTTP/1.1 exactly: the name is case-sensitive (RFC 9112 §2.3); true for 1.0. */
+    /** HTTP/1.x: the name is case-sensitive (RFC 9112 §2.3); true for 1.0. */
     private static boolean version(byte[] a, int v, int stop, int line) throws HttpException {
         if (stop - v != 8 || a[v] != 'H' || a[v + 1] != 'T' || a[v + 2] != 'T' || a[v + 3] != 'P' || a[v + 4] != '/'
                 || !isDigit(a[v + 5]) || a[v + 6] != '.' || !isDigit(a[v + 7])) {
             throw malformedLine(a, line, stop);
         }
-        if (a[v + 5] != '1' || (a[v + 7] != '0' && a[v + 7] != '1')) {
+        if (a[v + 5] != '1') {
             throw new HttpException(505, "HTTP version " + Tokens.ascii(a, v, stop) + " is not supported");
         }
-        return a[v + 7] == '0';
+        return a[v + 7] == '0'; // a higher 1.x is served as 1.1 (RFC 9110 §6.2)
     }
 
     /**

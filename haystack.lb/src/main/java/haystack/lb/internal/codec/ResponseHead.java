@@ -69,6 +69,7 @@ public final class ResponseHead {
             }
         }
         FieldLines f = FieldLines.read(a, lf + 1, 502, connectionFields);
+        f.bodiless = status < 200 || status == 204;
         Framing framing = Framing.decide(f, false, http10, status, requestWasHead, requestWasUpgrade);
         boolean reusable = framing != Framing.UNTIL_CLOSE && framing != Framing.TUNNEL && !connectionFields.close()
                 && (!http10 || connectionFields.keepAlive());

@@ -79,7 +79,9 @@ class RequestHeadTest {
         assertEquals(400, refused("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"), "chunked not last");
         assertEquals(400, refused("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"));
         assertEquals(501, refused("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n"));
-        assertEquals(501, refused("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \r\n\r\n"));
+        assertEquals(400, refused("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \r\n\r\n"), "no coding at all");
+        assertEquals(400, refused("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: , chunked\r\n\r\n"), "an empty coding");
+        assertEquals(400, refused("GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n"), "a fragment is never sent");
         assertEquals(400, refused("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"), "RFC 9112 §6.1: faulty framing");
         assertEquals(400, refused("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 6\r\n\r\n"));
         assertEquals(400, refused("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\n"));
@@ -150,7 +152,11 @@ class RequestHeadTest {
 
     @Test
     void aRequestCarryingThisProxysViaIsALoop() throws HttpException {
-        assertTrue(parse("GET / HTTP/1.1\r\nHost: a\r\nVia: 1.0 fred, 1.1 HAYSTACK-test (x)\r\n\r\n").passedThrough(VIA));
+        RequestHead looped = parse("GET / HTTP/1.1\r\nHost: a\r\nVia: 1.0 fred, 1.1 HAYSTACK-test (x)\r\n\r\n");
+        assertTrue(looped.passedThrough(VIA));
+        RequestHead passed = parse("GET / HTTP/1.1\r\nHost: a\r\nVia: 1.0 fred\r\nvia: 1.1 edge\r\n\r\n");
+        assertTrue(new String(passed.forBackend(null, "h", VIA), StandardCharsets.ISO_8859_1).contains("\r\nVia: 1.0 fred, 1.1 edge, 1.1 haystack-test\r\n"),
+                "one Via: the list received, this proxy last");
         assertFalse(parse("GET / HTTP/1.1\r\nHost: a\r\nVia: 1.1 haystack-other\r\n\r\n").passedThrough(VIA));
         assertFalse(parse("GET / HTTP/1.1\r\nHost: a\r\nX: 1.1 haystack-test\r\n\r\n").passedThrough(VIA));
     }

@@ -42,8 +42,6 @@ class ResponseHeadTest {
         assertTrue(parse("HTTP/1.1 100 Continue\r\n\r\n", false).interim());
         assertEquals(Framing.TUNNEL, parse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", false, true).framing());
         assertFalse(parse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n", false, true).interim());
-        assertEquals(Framing.UNTIL_CLOSE, parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", false).framing(),
-                "RFC 9112 §6.3 item 4");
         assertEquals(Framing.CHUNKED, parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", false).framing());
     }
 
@@ -54,6 +52,7 @@ class ResponseHeadTest {
         assertEquals(502, refused("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"));
         assertEquals(502, refused("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));
         assertEquals(502, refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"));
+        assertEquals(502, refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n"), "until close, as HAProxy refuses it too");
         assertEquals(502, refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"));
         assertEquals(502, refused("http/1.1 200 OK\r\n\r\n"));
         assertEquals(502, refused("HTTP/2 200\r\n\r\n"));
@@ -99,6 +98,13 @@ class ResponseHeadTest {
         assertTrue(r.rewritesInPlace(ConnectionHeader.NONE));
         int start = r.rewriteInPlace();
         assertEquals("HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 5\r\n\r\nhello", new String(a, start, a.length - start, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void a204OrAn1xxReachesTheClientWithoutFramingFields() throws HttpException {
+        assertEquals("HTTP/1.1 204 No Content\r\nX: 1\r\n\r\n",
+                forClient("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nX: 1\r\nTransfer-Encoding: chunked\r\n\r\n", ConnectionHeader.NONE));
+        assertFalse(parse("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", false).sentAsIs(ConnectionHeader.NONE));
     }
 
     @Test
