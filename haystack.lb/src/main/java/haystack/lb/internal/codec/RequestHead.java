@@ -58,6 +58,9 @@ public final class RequestHead {
         int i = from;
         // tolerate empty lines before the request line (RFC 9112 §2.2)
         while (a[i] == '\r' || a[i] == '\n') {
+            if (a[i] == '\r' && a[i + 1] != '\n') {
+                throw new HttpException(400, "a bare CR before the request line");
+            }
             i++;
             if (i >= end) {
                 throw new HttpException(400, "empty request");
@@ -281,7 +284,7 @@ public final class RequestHead {
 
     /** Body length from Content-Length; -1 when there is none. */
     public long contentLength() {
-        return framing == Framing.LENGTH ? fields.contentLength : framing == Framing.NONE ? 0 : -1;
+        return framing == Framing.LENGTH ? fields.contentLength : -1;
     }
 
     public boolean chunked() {
