@@ -200,8 +200,7 @@ final class HeadWriter {
     }
 
     static int put(byte[] out, int p, byte[] src, int from, int to) {
-        System.arraycopy(src, from, out, p, to - from);
-        return p + to - from;
+        return HeadScanner.put(out, p, src, from, to);
     }
 
     private static int crlf(byte[] out, int p) {
