@@ -229,6 +229,23 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         return metrics.completedCount();
     }
 
+    /** Client connections open (for tests). */
+    int openClients() {
+        return context.openConnections();
+    }
+
+    /**
+     * Client connections waiting with nothing of a request read, over all loops (for
+     * tests; read across threads without a barrier, so poll it).
+     */
+    int idleClients() {
+        int n = 0;
+        for (EventLoop loop : server.loops()) {
+            n += loop.idleClients.size();
+        }
+        return n;
+    }
+
     /** Port of the http listener as bound (differs from the setting only when that is 0). */
     int httpPort() {
         return server.boundPort(0);

@@ -76,6 +76,10 @@ final class ProxyContext {
         open.decrementAndGet();
     }
 
+    int openConnections() {
+        return open.get();
+    }
+
     boolean belowLimit() {
         return open.get() < maxConnections;
     }

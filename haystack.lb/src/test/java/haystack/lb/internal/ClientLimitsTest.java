@@ -28,6 +28,9 @@ class ClientLimitsTest {
         config.maxConnections = 2;
         config.idleTimeout = 1500;
         config.headTimeout = 1000;
+        // Each loop evicts its own longest idle connection, as each nginx worker does:
+        // one loop makes "oldest first" a promise this test can check.
+        config.ioThreads = 1;
         lb = new LbFixture(config);
         echo = new TestBackends.Echo();
         lb.put(LbFixture.endpoint("echo", "echo-1", echo.port()).build());
@@ -60,6 +63,15 @@ class ClientLimitsTest {
         }
     }
 
+    private void awaitBusyClients(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((lb.lb.openClients() != n || lb.lb.idleClients() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(n, lb.lb.openClients(), "both clients accepted");
+        assertEquals(0, lb.lb.idleClients(), "both partial heads read");
+    }
+
     private static void sendPartialHead(Socket s) throws IOException {
         s.getOutputStream().write("GET / HTTP/1.1\r\nHost: echo.serv".getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -69,6 +81,8 @@ class ClientLimitsTest {
         try (Socket first = open(); Socket second = open()) {
             sendPartialHead(first);
             sendPartialHead(second);
+            // Until both are accepted and their bytes read, the third could evict one.
+            awaitBusyClients(2);
             try (Socket third = open()) {
                 third.setSoTimeout(300);
                 assertThrows(SocketTimeoutException.class, () -> get(third), "served beyond the limit");
