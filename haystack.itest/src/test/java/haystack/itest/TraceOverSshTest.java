@@ -45,6 +45,8 @@ class TraceOverSshTest {
         String untraced = "untraced-" + System.nanoTime();
         try (HaystackProcess haystack = new HaystackProcess(Path.of(System.getProperty("java.home")), dir, env)) {
             haystack.awaitLine(l -> l.contains("ssh listening port=" + sshPort), Duration.ofSeconds(60));
+            // A container started before the engine is followed arrives by the first listing, not as an event.
+            haystack.awaitLine(l -> l.contains("docker engine connected"), Duration.ofSeconds(60));
             OpenSsh ssh = new OpenSsh(sshPort, dir.resolve("known_hosts"));
             try (OpenSsh.Terminal session = ssh.open(key)) {
                 session.type("haystack:trace true");

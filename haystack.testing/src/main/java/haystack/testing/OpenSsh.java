@@ -65,17 +65,38 @@ public final class OpenSsh {
     }
 
     public static Result run(List<String> cmd, String stdin) throws Exception {
+        return run(cmd, stdin, Duration.ofSeconds(60));
+    }
+
+    /** Runs {@code cmd} to its end; its output is drained while it runs, so a talkative command cannot fill the pipe and hang. */
+    public static Result run(List<String> cmd, String stdin, Duration timeout) throws Exception {
         Process p = new ProcessBuilder(cmd).start();
+        java.util.concurrent.CompletableFuture<byte[]> out = drain(p.getInputStream());
+        java.util.concurrent.CompletableFuture<byte[]> err = drain(p.getErrorStream());
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
         p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new IOException("timed out: " + cmd);
+            throw new IOException("timed out after " + timeout.toSeconds() + " s: " + cmd);
         }
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return new Result(p.exitValue(), new String(out.get(), StandardCharsets.UTF_8), new String(err.get(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads {@code in} to its end on a thread of its own (the common pool may have one thread). */
+    private static java.util.concurrent.CompletableFuture<byte[]> drain(java.io.InputStream in) {
+        java.util.concurrent.CompletableFuture<byte[]> all = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                all.complete(in.readAllBytes());
+            } catch (IOException e) {
+                all.complete(new byte[0]);
+            }
+        }, "drain");
+        t.setDaemon(true);
+        t.start();
+        return all;
     }
 
     /** One interactive session: type lines, wait for output, leave. */
