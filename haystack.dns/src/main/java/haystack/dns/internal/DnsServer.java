@@ -123,7 +123,8 @@ public final class DnsServer implements MetricsSource {
         Forwarder forwarder = new Forwarder(Upstreams.choose(settings.nameservers(), Path.of("/etc/resolv.conf"),
                 bind, settings.port()), settings.forwardTimeoutMillis());
         Tracer t = tracer;
-        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t, metrics);
+        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t, metrics,
+                settings.limits());
         port = settings.port();
         // Port 0 (tests, benchmarks) takes a free UDP port and the same TCP port, which a
         // client socket may hold already: then try another.
