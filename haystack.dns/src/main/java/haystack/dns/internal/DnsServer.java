@@ -150,8 +150,9 @@ public final class DnsServer implements MetricsSource {
     }
 
     private void bindAll(List<InetAddress> bind, DnsSettings settings, QueryHandler handler) throws IOException {
+        ResponseRateLimiter limiter = new ResponseRateLimiter(settings.limits().rrl(), settings.limits().rrlSlip());
         for (InetAddress address : bind) {
-            UdpTransport udp = new UdpTransport(address, port, settings.workers(), handler);
+            UdpTransport udp = new UdpTransport(address, port, settings.workers(), handler, limiter);
             transports.add(udp);
             port = udp.port();
             transports.add(new TcpTransport(address, port, handler, settings.limits()));
