@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import haystack.api.ServiceNames;
 
@@ -18,7 +19,7 @@ public record DnsSettings(int port, List<InetAddress> bind, String origin, long 
         int workers, long forwardTimeoutMillis, ClientLimits limits) {
 
     public DnsSettings {
-        java.util.Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(limits, "limits");
         bind = List.copyOf(bind);
         nameservers = List.copyOf(nameservers);
         allow = List.copyOf(allow);

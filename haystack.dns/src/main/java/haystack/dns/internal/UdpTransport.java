@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +135,7 @@ final class UdpTransport implements AutoCloseable {
         if (v == ResponseRateLimiter.Verdict.ANSWER) {
             return true;
         }
-        limited.record("client=" + client.getAddress().getHostAddress() + " last=" + v.name().toLowerCase(java.util.Locale.ROOT), now);
+        limited.record("client=" + client.getAddress().getHostAddress() + " last=" + v.name().toLowerCase(Locale.ROOT), now);
         if (v == ResponseRateLimiter.Verdict.SLIP) {
             byte[] truncated = ResponseRateLimiter.slip(query);
             if (truncated != null) {
