@@ -32,12 +32,10 @@ final class UdpTransport implements AutoCloseable {
     private final ResponseRateLimiter limiter;
     private final ThrottledWarning limited = new ThrottledWarning(LOG, "dns udp responses rate-limited", 10_000);
 
-    /** Binds {@code address:port} (port 0: any free port) and starts {@code workers} threads. */
-    UdpTransport(InetAddress address, int port, int workers, QueryHandler handler) throws IOException {
-        this(address, port, workers, handler, new ResponseRateLimiter(0, 0));
-    }
-
-    /** As above, with responses rate-limited by {@code limiter}. */
+    /**
+     * Binds {@code address:port} (port 0: any free port) and starts {@code workers} threads;
+     * {@code limiter} rate-limits responses (shared by every address of one server).
+     */
     UdpTransport(InetAddress address, int port, int workers, QueryHandler handler, ResponseRateLimiter limiter)
             throws IOException {
         this.limiter = limiter;
