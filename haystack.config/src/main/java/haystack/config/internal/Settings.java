@@ -11,8 +11,10 @@ import static haystack.config.internal.ValueType.HOST_PORTS;
 import static haystack.config.internal.ValueType.MILLIS;
 import static haystack.config.internal.ValueType.PEM;
 import static haystack.config.internal.ValueType.PORT;
+import static haystack.config.internal.ValueType.POSITIVE;
 import static haystack.config.internal.ValueType.SECONDS;
 import static haystack.config.internal.ValueType.TEXT;
+import static haystack.config.internal.ValueType.UDP_SIZE;
 
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +48,12 @@ final class Settings {
             new Setting("HAYSTACK_DNS_BIND", ADDRESSES, DNS, "bind"),
             new Setting("HAYSTACK_DNS_TTL", SECONDS, DNS, "ttl"),
             new Setting("HAYSTACK_DNS_ALLOW", CIDRS, DNS, "allow"),
+            new Setting("HAYSTACK_DNS_TCP_MAX_CONNECTIONS", POSITIVE, DNS, "tcp.max.connections"),
+            new Setting("HAYSTACK_DNS_TCP_MAX_PER_CLIENT", COUNT, DNS, "tcp.max.per.client"),
+            new Setting("HAYSTACK_DNS_TCP_IDLE_TIMEOUT", MILLIS, DNS, "tcp.idle.timeout"),
+            new Setting("HAYSTACK_DNS_UDP_MAX", UDP_SIZE, DNS, "udp.max"),
+            new Setting("HAYSTACK_DNS_RRL", COUNT, DNS, "rrl"),
+            new Setting("HAYSTACK_DNS_RRL_SLIP", COUNT, DNS, "rrl.slip"),
             new Setting("DNS_NAMESERVERS", HOST_PORTS, DNS, "nameservers"),
             new Setting("HAYSTACK_HTTP_PORT", PORT, LB, "http.port"),
             new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),

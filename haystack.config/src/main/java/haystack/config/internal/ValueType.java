@@ -32,6 +32,18 @@ enum ValueType {
             return wholeNumber(text, 0, Integer.MAX_VALUE);
         }
     },
+    POSITIVE("a whole number, 1 or more") {
+        @Override
+        Object parse(String text) {
+            return wholeNumber(text, 1, Integer.MAX_VALUE);
+        }
+    },
+    UDP_SIZE("a DNS UDP answer size in bytes, 512-1232") {
+        @Override
+        Object parse(String text) {
+            return wholeNumber(text, 512, 1232);
+        }
+    },
     BOOLEAN("true or false (also 1/0, yes/no)") {
         @Override
         Object parse(String text) {

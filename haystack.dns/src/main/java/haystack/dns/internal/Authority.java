@@ -19,7 +19,7 @@ final class Authority {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authority.class);
 
-    /** The outcome of a lookup of a name Haystack owns; {@code zoneApex} names the SOA to cite. */
+    /** The outcome of a lookup of a name Haystack owns; {@code zoneApex} names the SOA to cite, and is the name at an apex. */
     record Lookup(ZoneAnswer answer, String zoneApex, boolean failed) {
     }
 
@@ -71,6 +71,8 @@ final class Authority {
         if (answer == null || (!answer.exists() && !zone.underOrigin())) {
             return zone.underOrigin() ? new Lookup(ZoneAnswer.nxdomain(), origin, false) : null;
         }
-        return new Lookup(answer, zone.underOrigin() ? origin : zone.apex(), false);
+        // A zone outside the origin claims only the names it holds, so each is the apex of its
+        // own zone: its NODATA cites an SOA Haystack serves (RFC 2308 §3), not in-addr.arpa's.
+        return new Lookup(answer, zone.underOrigin() ? origin : name, false);
     }
 }
