@@ -217,6 +217,10 @@ final class Exchange {
                 if (r == null) {
                     return;
                 }
+                if (r.interim() && clientHttp10) {
+                    in.start += r.length(); // no 1xx to an HTTP/1.0 client (RFC 9110 §15.2); the final response follows
+                    continue;
+                }
                 response = r;
                 status = r.status();
                 int headLength = r.framing() == Framing.TUNNEL ? r.length() : ClientHead.rewrite(r, in, clientKeepAlive, clientHttp10, client.local.scratch);
