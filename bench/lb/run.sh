@@ -8,6 +8,9 @@
 #   (default 0, the product's default: half the cores, at least one); ROUNDS (default 5).
 # Prints req/s, p50 and p99 per round and their medians, and each proxy's CPU time per
 # request (user+sys of its processes, from /proc) so the cost is visible beside the speed.
+# Then memory: each proxy's RSS (all its processes) idle, at its peak under load, and while
+# IDLE_CONNECTIONS (default 5000) client connections that send nothing are held open, with
+# the time a new client's request then takes (env IDLE_CONNECTIONS=0 skips that phase).
 set -euo pipefail
 
 DURATION=${1:-10}
@@ -160,6 +163,15 @@ cpu_ticks() {
   echo "$total"
 }
 TICK=$(getconf CLK_TCK)
+rss_kb() { # resident set of all a proxy's processes, in kB
+  local total=0 pid
+  for pid in $(proxy_pids "$1"); do
+    total=$(( total + $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+declare -A RSS_IDLE
+for name in haproxy nginx haystack; do RSS_IDLE[$name]=$(rss_kb "$name"); done
 
 ROUNDS=${ROUNDS:-5}
 PEERS=("haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT")
@@ -174,7 +186,7 @@ for round in $(seq 1 "$ROUNDS"); do
     entry=${PEERS[$(( (round - 1 + k) % 3 ))]}
     name=${entry%%:*}; port=${entry##*:}
     before=$(cpu_ticks "$name")
-    read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION")
+    read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION" & sleep "$(( DURATION / 2 ))"; rss_kb "$name" >> "$WORK/rss-load-$name"; wait)
     cpu=$(awk -v t=$(( $(cpu_ticks "$name") - before )) -v hz="$TICK" -v r="$rps" -v d="$DURATION" 'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
     SAMPLES[$name]+="$rps $p50 $p99 $cpu"$'\n'
     printf '%-6s %-10s %12s %10s %10s %12s  %s\n' "$round" "$name" "$rps" "$p50" "$p99" "$cpu" "$errors"
@@ -195,3 +207,42 @@ done
 echo
 awk -v h="${RPS[haystack]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]}" -v hp="${P99[haystack]}" -v ap="${P99[haproxy]}" \
   'BEGIN { printf "haystack/haproxy: throughput %.2fx, p99 %.2fx   haystack/nginx: throughput %.2fx\n", h/a, hp/ap, h/n }'
+
+# --- memory: idle, under load, holding many idle client connections -------------------
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
+hold_idle() { # port count -> holds count connections that send nothing until stdin closes; prints "held N"
+  python3 - "$1" "$2" <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+held = []
+for _ in range(n):
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        held.append(s)
+    except OSError:
+        break
+print("held", len(held), flush=True)
+sys.stdin.read()
+PY
+}
+echo
+printf '%-10s %12s %14s %16s %14s\n' proxy rss-idle-MB rss-load-MB "rss-${IDLE_CONNECTIONS}idle-MB" probe-ms
+for entry in "${PEERS[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  load=$(sort -n "$WORK/rss-load-$name" | tail -1)
+  held="-"; probe="-"
+  if [ "$IDLE_CONNECTIONS" -gt 0 ]; then
+    ulimit -n $(( IDLE_CONNECTIONS + 1024 )) 2>/dev/null || true
+    exec 7> >(hold_idle "$port" "$IDLE_CONNECTIONS" > "$WORK/held-$name")
+    for _ in $(seq 1 600); do grep -q held "$WORK/held-$name" 2>/dev/null && break; sleep 0.1; done
+    sleep 1
+    held=$(awk -v k="$(rss_kb "$name")" 'BEGIN { printf "%.1f", k / 1024 }')
+    probe=$(curl -s -o /dev/null -m 15 -w '%{time_total}' -H "Host: $HOST" "http://127.0.0.1:$port/" | awk '{ printf "%.1f", $1 * 1000 }')
+    held="$held ($(awk '{ print $2 }' "$WORK/held-$name"))"
+    exec 7>&-
+    sleep 1
+  fi
+  printf '%-10s %12.1f %14.1f %16s %14s\n' "$name" "$(awk -v k="${RSS_IDLE[$name]}" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v k="$load" 'BEGIN { print k / 1024 }')" "$held" "$probe"
+done
+echo "(rss-idle after warm-up; rss-load the largest sample, mid-round; the held count in brackets)"
