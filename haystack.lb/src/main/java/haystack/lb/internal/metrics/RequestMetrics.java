@@ -32,6 +32,8 @@ public final class RequestMetrics implements MetricsSource {
     private volatile boolean accessLog;
     /** Times an event loop was busy for more than a second without coming back to select. */
     private final LongAdder loopStalls = new LongAdder();
+    /** Idle client connections closed at the connection limit to let a new client in. */
+    private final LongAdder idleEvictions = new LongAdder();
     /** Open client connections by listener. */
     private final Map<String, LongAdder> connections = new ConcurrentHashMap<>();
 
@@ -41,6 +43,10 @@ public final class RequestMetrics implements MetricsSource {
 
     public LongAdder loopStalls() {
         return loopStalls;
+    }
+
+    public LongAdder idleEvictions() {
+        return idleEvictions;
     }
 
     /** Requests completed, whatever their status. */
@@ -106,6 +112,8 @@ public final class RequestMetrics implements MetricsSource {
         w.sample("haystack_http_requests_in_flight", inFlight.sum());
         w.family("haystack_lb_loop_stalls_total", Type.COUNTER, "Times an event loop was busy for more than a second");
         w.sample("haystack_lb_loop_stalls_total", loopStalls.sum());
+        w.family("haystack_lb_idle_evictions_total", Type.COUNTER, "Idle client connections closed at the connection limit to make room");
+        w.sample("haystack_lb_idle_evictions_total", idleEvictions.sum());
         w.family("haystack_http_active_connections", Type.GAUGE, "Open client connections, by listener");
         connections.forEach((listener, n) -> w.sample("haystack_http_active_connections", n.sum(), "listener", listener));
     }

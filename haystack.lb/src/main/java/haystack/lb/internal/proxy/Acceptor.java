@@ -65,6 +65,7 @@ final class Acceptor implements Io {
             if (!room) {
                 // a client is really waiting: the connection idle the longest makes room for it
                 local.idleClients.closeOldest();
+                context.metrics.idleEvictions().increment();
                 context.connectionOpenedInPlace();
             }
             try {
