@@ -100,6 +100,20 @@ class HostileUpstreamTest {
     }
 
     @Test
+    void aFloodOfForgeriesDoesNotHideTheRealAnswer() throws Exception {
+        try (FakeUpstream up = new FakeUpstream(q -> {
+            int id = q.message.getHeader().getID();
+            for (int i = 1; i <= 100; i++) {
+                q.reply(withId(q.answer(FORGED), (id + i) & 0xFFFF));
+            }
+            q.replyLater(200, q.answer("10.0.0.1"));
+        }); DnsFixture dns = haystack(up)) {
+            assertEquals(List.of("www.example.test. A 10.0.0.1"), addresses(dns.query("www.example.test.", Type.A)));
+            assertCounted(dns.server, "haystack_dns_forward_discarded_total{reason,wrong_id}");
+        }
+    }
+
+    @Test
     void aReplyToAnotherQuestionIsDiscardedAndTheRealOneUsed() throws Exception {
         try (FakeUpstream up = new FakeUpstream(q -> {
             Message otherName = q.answer();

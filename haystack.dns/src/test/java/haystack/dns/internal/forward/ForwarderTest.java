@@ -86,4 +86,25 @@ class ForwarderTest {
             assertEquals(1, forwarder.cacheSize());
         }
     }
+
+    @Test
+    void closingFailsTheQuestionsOnTheirWayAndALaterQuestionOpensANewLoop() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", silent.getLocalPort())), 2000);
+            Record question = Record.newRecord(Name.fromString("closing.example."), Type.A, DClass.IN);
+            CompletableFuture<Message> pending = forwarder.resolve(question, false).toCompletableFuture();
+            Thread.sleep(100);
+            forwarder.close();
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> pending.get(1, TimeUnit.SECONDS));
+            assertEquals(UpstreamExchange.Failed.class, e.getCause().getClass());
+            try (SlowUpstream upstream = new SlowUpstream()) {
+                Forwarder again = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", upstream.socket.getLocalPort())), 2000);
+                again.close();
+                assertEquals("10.7.7.7", again.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                        .getSection(Section.ANSWER).get(0).rdataToString());
+                again.close();
+            }
+        }
+    }
 }
