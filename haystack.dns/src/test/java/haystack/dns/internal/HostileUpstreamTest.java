@@ -263,6 +263,9 @@ class HostileUpstreamTest {
             assertEquals("10.0.0.1\n", digShort(dns, "www.example.test"));
             assertTrue(silent.udpQueries() >= 1);
             assertEquals(1, second.udpQueries());
+            int silentAsked = silent.udpQueries();
+            assertEquals(List.of("next.example.test. A 10.0.0.1"), addresses(dns.query("next.example.test.", Type.A)));
+            assertEquals(silentAsked, silent.udpQueries(), "the upstream that answered last is asked first");
         }
     }
 

@@ -46,6 +46,8 @@ public final class Forwarder implements AutoCloseable {
     /** Questions on their way upstream: a burst of one question sends it once. */
     private final Map<String, CompletableFuture<Message>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
+    /** Index of the upstream that answered last: the next question goes there first. */
+    private volatile int preferred;
     private ForwardLoop loop;
 
     /** A forwarder that trusts upstreams with every name (tests of the transport alone). */
@@ -123,9 +125,16 @@ public final class Forwarder implements AutoCloseable {
             exchanges.decrementAndGet();
             return CompletableFuture.failedFuture(e);
         }
-        UpstreamExchange exchange = new UpstreamExchange(l, question, checkingDisabled, upstreams, schedule, metrics, random);
+        UpstreamExchange exchange = new UpstreamExchange(l, question, checkingDisabled, upstreams, schedule, metrics, random,
+                preferred);
         CompletableFuture<Message> result = exchange.result;
-        result.whenComplete((r, f) -> exchanges.decrementAndGet());
+        result.whenComplete((r, f) -> {
+            exchanges.decrementAndGet();
+            int answered = exchange.answeredBy == null ? -1 : upstreams.indexOf(exchange.answeredBy);
+            if (answered >= 0) {
+                preferred = answered;
+            }
+        });
         if (!l.execute(() -> exchange.start(System.nanoTime()))) {
             result.completeExceptionally(new UpstreamExchange.Failed(ForwardMetrics.Failure.CLOSED, "forwarder closed"));
         }

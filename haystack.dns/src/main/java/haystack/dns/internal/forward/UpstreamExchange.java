@@ -22,7 +22,9 @@ import org.xbill.DNS.Section;
  * random) with a fresh random ID (RFC 5452 §9.2); a reply that does not match its attempt
  * is discarded and the wait goes on; a truncated one is asked again over TCP from the
  * same upstream (RFC 7766 §5). Ends with the first usable reply (NOERROR or NXDOMAIN), or
- * fails at the deadline or when every attempt has failed.
+ * fails at the deadline or when every attempt has failed. The first attempt goes to the
+ * upstream that answered last (as dnsmasq does), so a dead first name server costs one
+ * re-send interval once, not on every question.
  */
 final class UpstreamExchange {
 
@@ -57,6 +59,9 @@ final class UpstreamExchange {
     private final RetrySchedule schedule;
     private final ForwardMetrics metrics;
     private final SecureRandom random;
+    private final int first;
+    /** The upstream whose reply ended the exchange; set before {@link #result} completes. */
+    volatile InetSocketAddress answeredBy;
     private final List<Attempt> open = new ArrayList<>();
     private long deadline;
     private long nextSend;
@@ -65,7 +70,7 @@ final class UpstreamExchange {
     private boolean done;
 
     UpstreamExchange(ForwardLoop loop, Record question, boolean checkingDisabled, List<InetSocketAddress> upstreams,
-            RetrySchedule schedule, ForwardMetrics metrics, SecureRandom random) {
+            RetrySchedule schedule, ForwardMetrics metrics, SecureRandom random, int first) {
         this.loop = loop;
         this.question = question;
         this.checkingDisabled = checkingDisabled;
@@ -73,6 +78,7 @@ final class UpstreamExchange {
         this.schedule = schedule;
         this.metrics = metrics;
         this.random = random;
+        this.first = first;
     }
 
     Record question() {
@@ -113,7 +119,7 @@ final class UpstreamExchange {
     }
 
     private void sendUdp(long now) {
-        InetSocketAddress upstream = upstreams.get(sent % upstreams.size());
+        InetSocketAddress upstream = upstreams.get((first + sent) % upstreams.size());
         sent++;
         int id = random.nextInt(0x10000);
         try {
@@ -154,6 +160,7 @@ final class UpstreamExchange {
         }
         int rcode = reply.getRcode();
         if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
+            answeredBy = attempt.upstream();
             finish(reply);
             return;
         }
