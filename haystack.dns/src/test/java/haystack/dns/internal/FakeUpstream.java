@@ -50,6 +50,8 @@ final class FakeUpstream implements AutoCloseable {
         /** 1 for the first query this upstream got on this transport, 2 for the second... */
         final int n;
         final InetSocketAddress from;
+        /** When it arrived, {@link System#nanoTime()}. */
+        final long at = System.nanoTime();
         private final DataOutputStream tcpOut;
 
         Query(Message message, boolean tcp, int n, InetSocketAddress from, DataOutputStream tcpOut) {
@@ -156,6 +158,11 @@ final class FakeUpstream implements AutoCloseable {
 
     String address() {
         return "127.0.0.1:" + port();
+    }
+
+    /** The queries received for {@code name} (absolute, any case), in arrival order. */
+    List<Query> queriesFor(String name) {
+        return received.stream().filter(q -> q.message.getQuestion().getName().toString().equalsIgnoreCase(name)).toList();
     }
 
     int udpQueries() {
