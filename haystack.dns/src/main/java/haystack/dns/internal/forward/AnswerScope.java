@@ -169,7 +169,8 @@ final class AnswerScope {
     private boolean inAnswer(Record r, Set<Name> chain, Set<Record> links) {
         int type = r.getType();
         if (type == Type.RRSIG) {
-            return false;
+            // signatures go with what they cover (keepSignatures), unless they are what was asked
+            return question.getType() == Type.RRSIG && chain.contains(r.getName());
         }
         if (type == Type.CNAME && links.contains(r)) {
             return true;

@@ -93,19 +93,27 @@ public final class Forwarder implements AutoCloseable {
         }
         exchange(question, checkingDisabled).whenComplete((reply, failure) -> {
             Message answer = null;
-            if (failure == null) {
-                AnswerScope.Scoped scoped = AnswerScope.scope(reply, question, owned);
-                metrics.dropped(scoped);
-                answer = scoped.message();
-                cache.put(key, answer, System.nanoTime());
-            } else {
-                failed(question, failure);
+            Throwable error = failure;
+            try {
+                if (failure == null) {
+                    AnswerScope.Scoped scoped = AnswerScope.scope(reply, question, owned);
+                    metrics.dropped(scoped);
+                    answer = scoped.message();
+                    cache.put(key, answer, System.nanoTime());
+                } else {
+                    failed(question, failure);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("dns forward reply unusable question={} error={}", question.getName(), e.toString());
+                answer = null;
+                error = e;
+            } finally {
+                inFlight.remove(flightKey, mine);
             }
-            inFlight.remove(flightKey, mine);
             if (answer != null) {
                 mine.complete(answer);
             } else {
-                mine.completeExceptionally(failure);
+                mine.completeExceptionally(error);
             }
         });
         return mine;
