@@ -26,6 +26,8 @@ final class ForwardCache {
 
     private static final class Entry {
         final Message message;
+        /** Kept apart: Message.getRcode() scans the additional section for an OPT on every call. */
+        final int rcode;
         final long storedNanos;
         final long expiresNanos;
         /** The records with TTLs counted down for one age in seconds: rebuilt once a second, not per hit. */
@@ -33,6 +35,7 @@ final class ForwardCache {
 
         Entry(Message message, long storedNanos, long expiresNanos) {
             this.message = message;
+            this.rcode = message.getRcode();
             this.storedNanos = storedNanos;
             this.expiresNanos = expiresNanos;
         }
@@ -69,7 +72,7 @@ final class ForwardCache {
             e.aged = aged;
         }
         Message copy = new Message(e.message.getHeader().getID());
-        copy.getHeader().setRcode(e.message.getRcode());
+        copy.getHeader().setRcode(e.rcode);
         for (int section = Section.ANSWER; section <= Section.ADDITIONAL; section++) {
             for (Record r : aged.sections().get(section - Section.ANSWER)) {
                 copy.addRecord(r, section);
