@@ -298,6 +298,23 @@ class HostileUpstreamTest {
     }
 
     @Test
+    void anUpstreamWithoutEdnsIsAskedAgainWithoutIt() throws Exception {
+        try (FakeUpstream old = new FakeUpstream(q -> {
+            if (q.message.getOPT() != null) {
+                Message formerr = q.answer();
+                formerr.getHeader().setRcode(Rcode.FORMERR);
+                q.reply(formerr);
+            } else {
+                q.reply(q.answer("10.0.0.1"));
+            }
+        }); DnsFixture dns = haystack(old)) {
+            assertEquals(List.of("www.example.test. A 10.0.0.1"), addresses(dns.query("www.example.test.", Type.A)));
+            assertTrue(old.received.get(0).message.getOPT() != null);
+            assertEquals(null, old.received.get(1).message.getOPT(), "asked again without EDNS");
+        }
+    }
+
+    @Test
     void aLostPacketIsResentWithinTheTimeout() throws Exception {
         try (FakeUpstream up = new FakeUpstream(q -> {
             if (q.n > 1) {

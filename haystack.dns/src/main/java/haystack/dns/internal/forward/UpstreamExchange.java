@@ -68,6 +68,8 @@ final class UpstreamExchange {
     private int sent;
     private TcpAttempt tcp;
     private boolean done;
+    /** Off once an upstream answered FORMERR without an OPT: it does not speak EDNS (RFC 6891 §7). */
+    private boolean edns = true;
 
     UpstreamExchange(ForwardLoop loop, Record question, boolean checkingDisabled, List<InetSocketAddress> upstreams,
             RetrySchedule schedule, ForwardMetrics metrics, SecureRandom random, int first) {
@@ -139,7 +141,9 @@ final class UpstreamExchange {
         if (checkingDisabled) {
             q.getHeader().setFlag(Flags.CD);
         }
-        q.addRecord(new OPTRecord(PAYLOAD_SIZE, 0, 0, 0), Section.ADDITIONAL);
+        if (edns) {
+            q.addRecord(new OPTRecord(PAYLOAD_SIZE, 0, 0, 0), Section.ADDITIONAL);
+        }
         return q.toWire();
     }
 
@@ -166,6 +170,10 @@ final class UpstreamExchange {
         }
         LOG.debug("dns forward upstream error upstream={} question={} rcode={}", attempt.upstream(), question,
                 Rcode.string(rcode));
+        if (rcode == Rcode.FORMERR && reply.getOPT() == null && edns) {
+            edns = false;
+            sent = Math.min(sent, schedule.attempts() - 1);
+        }
         nextSend = now;
         tick(now);
     }
