@@ -32,7 +32,11 @@ class ForwarderTest {
         final Thread thread;
 
         SlowUpstream() throws Exception {
-            socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+            this("127.0.0.1");
+        }
+
+        SlowUpstream(String address) throws Exception {
+            socket = new DatagramSocket(0, InetAddress.getByName(address));
             socket.setSoTimeout(100);
             thread = new Thread(this::serve);
             thread.start();
@@ -105,6 +109,17 @@ class ForwarderTest {
                         .getSection(Section.ANSWER).get(0).rdataToString());
                 again.close();
             }
+        }
+    }
+
+    @Test
+    void anIpv6UpstreamIsAskedFromAnIpv6Socket() throws Exception {
+        try (SlowUpstream upstream = new SlowUpstream("::1")) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("::1", upstream.socket.getLocalPort())), 2000);
+            Record question = Record.newRecord(Name.fromString("six.example."), Type.A, DClass.IN);
+            assertEquals(1, forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                    .getSection(Section.ANSWER).size());
+            forwarder.close();
         }
     }
 }
