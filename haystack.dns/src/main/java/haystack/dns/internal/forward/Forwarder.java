@@ -134,20 +134,21 @@ public final class Forwarder implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         UpstreamExchange exchange = new UpstreamExchange(l, question, checkingDisabled, upstreams, schedule, metrics, random,
-                preferred);
+                preferred, this::answeredBy);
         CompletableFuture<Message> result = exchange.result;
-        result.whenComplete((r, f) -> {
-            exchanges.decrementAndGet();
-            int answered = exchange.answeredBy == null ? -1 : upstreams.indexOf(exchange.answeredBy);
-            if (answered >= 0) {
-                preferred = answered;
-            }
-        });
+        result.whenComplete((r, f) -> exchanges.decrementAndGet());
         if (!l.execute(() -> exchange.start(System.nanoTime()))) {
             result.completeExceptionally(new UpstreamExchange.Failed(ForwardMetrics.Failure.CLOSED, "forwarder closed"));
         }
         // The loop ends every exchange by its deadline; this bounds the wait even if the loop dies.
         return result.orTimeout(timeoutMillis + 1000, TimeUnit.MILLISECONDS);
+    }
+
+    private void answeredBy(InetSocketAddress upstream) {
+        int i = upstreams.indexOf(upstream);
+        if (i >= 0) {
+            preferred = i;
+        }
     }
 
     private synchronized ForwardLoop loop() throws IOException {

@@ -60,8 +60,8 @@ final class UpstreamExchange {
     private final ForwardMetrics metrics;
     private final SecureRandom random;
     private final int first;
-    /** The upstream whose reply ended the exchange; set before {@link #result} completes. */
-    volatile InetSocketAddress answeredBy;
+    /** Told which upstream answered, before {@link #result} completes: the next question goes there first. */
+    private final java.util.function.Consumer<InetSocketAddress> answered;
     private final List<Attempt> open = new ArrayList<>();
     private long deadline;
     private long nextSend;
@@ -72,7 +72,8 @@ final class UpstreamExchange {
     private boolean edns = true;
 
     UpstreamExchange(ForwardLoop loop, Record question, boolean checkingDisabled, List<InetSocketAddress> upstreams,
-            RetrySchedule schedule, ForwardMetrics metrics, SecureRandom random, int first) {
+            RetrySchedule schedule, ForwardMetrics metrics, SecureRandom random, int first,
+            java.util.function.Consumer<InetSocketAddress> answered) {
         this.loop = loop;
         this.question = question;
         this.checkingDisabled = checkingDisabled;
@@ -81,6 +82,7 @@ final class UpstreamExchange {
         this.metrics = metrics;
         this.random = random;
         this.first = first;
+        this.answered = answered;
     }
 
     Record question() {
@@ -164,7 +166,7 @@ final class UpstreamExchange {
         }
         int rcode = reply.getRcode();
         if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
-            answeredBy = attempt.upstream();
+            answered.accept(attempt.upstream());
             finish(reply);
             return;
         }
