@@ -268,6 +268,22 @@ class HostileUpstreamTest {
     }
 
     @Test
+    void aTcpRetryThatFailsMovesOnToTheNextUpstream() throws Exception {
+        try (FakeUpstream truncating = new FakeUpstream(q -> {
+            Message tc = q.answer();
+            tc.getHeader().setFlag(Flags.TC);
+            q.reply(tc);
+        }, q -> {
+            throw new java.io.IOException("the upstream hangs up without an answer");
+        }); FakeUpstream second = new FakeUpstream(FakeUpstream.ANSWER); DnsFixture dns = haystack(6000, truncating, second)) {
+            assertEquals(List.of("www.example.test. A 10.0.0.1"), addresses(dns.query("www.example.test.", Type.A)));
+            assertEquals(1, truncating.tcpQueries());
+            long waited = second.received.get(0).at - truncating.received.get(0).at;
+            assertTrue(waited < 1_500_000_000L, "moved on without waiting for the re-send interval (2 s): " + waited);
+        }
+    }
+
+    @Test
     void aSilentFirstUpstreamIsFollowedByTheSecond() throws Exception {
         try (FakeUpstream silent = new FakeUpstream(FakeUpstream.SILENT);
                 FakeUpstream second = new FakeUpstream(FakeUpstream.ANSWER);
