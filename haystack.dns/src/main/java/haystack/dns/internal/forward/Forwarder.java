@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import haystack.api.metrics.MetricsWriter;
+import haystack.dns.internal.ThrottledWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
@@ -41,7 +42,7 @@ public final class Forwarder implements AutoCloseable {
     private final Predicate<Name> owned;
     private final ForwardCache cache = new ForwardCache(CACHE_ENTRIES);
     private final ForwardMetrics metrics = new ForwardMetrics();
-    private final ThrottledLog failures = new ThrottledLog(LOG, 10_000_000_000L);
+    private final ThrottledWarning failures = new ThrottledWarning(LOG, "dns forward failed", 10_000);
     private final SecureRandom random = new SecureRandom();
     /** Questions on their way upstream: a burst of one question sends it once. */
     private final Map<String, CompletableFuture<Message>> inFlight = new ConcurrentHashMap<>();
@@ -163,8 +164,8 @@ public final class Forwarder implements AutoCloseable {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         metrics.failed(cause instanceof UpstreamExchange.Failed f ? f.reason : ForwardMetrics.Failure.TIMEOUT);
-        failures.warn("dns forward failed question={} upstreams={} error={}", question.getName(), upstreams,
-                cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        failures.record("question=" + question.getName() + " upstreams=" + upstreams + " error="
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), System.nanoTime());
     }
 
     /** Queries sent, replies discarded, records dropped and failures, for /metrics. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import haystack.dns.internal.ThrottledWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
@@ -29,7 +30,7 @@ import org.xbill.DNS.Section;
 final class UpstreamExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamExchange.class);
-    private static final ThrottledLog DISCARDS = new ThrottledLog(LOG, 10_000_000_000L);
+    private static final ThrottledWarning DISCARDS = new ThrottledWarning(LOG, "dns forward replies discarded", 10_000);
     /** Our EDNS(0) payload size towards upstreams (DNS flag day 2020). */
     static final int PAYLOAD_SIZE = 1232;
 
@@ -197,8 +198,8 @@ final class UpstreamExchange {
     /** A message that did not match {@code attempt}: counted, logged (throttled), and the wait goes on. */
     void discarded(Attempt attempt, ReplyCheck.Verdict verdict, InetSocketAddress from) {
         metrics.discarded(verdict);
-        DISCARDS.warn("dns forward reply discarded reason={} upstream={} from={} question={}", verdict.label(),
-                attempt.upstream(), from == null ? "tcp" : from, question.getName());
+        DISCARDS.record("reason=" + verdict.label() + " upstream=" + attempt.upstream() + " from=" + (from == null ? "tcp" : from)
+                + " question=" + question.getName(), System.nanoTime());
     }
 
     /** {@code attempt} can bring no reply (socket error, TCP closed or forged): the next one goes at once. */
