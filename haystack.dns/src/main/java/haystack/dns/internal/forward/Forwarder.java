@@ -77,18 +77,18 @@ public final class Forwarder implements AutoCloseable {
         if (upstreams.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no upstream name servers"));
         }
-        String key = ForwardCache.key(question);
+        // CD answers (unvalidated, RFC 4035 §3.2.2) are kept apart from the others.
+        String key = checkingDisabled ? ForwardCache.key(question) + "/cd" : ForwardCache.key(question);
         Message cached = cache.get(key, System.nanoTime());
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
-        String flightKey = checkingDisabled ? key + "/cd" : key;
-        CompletableFuture<Message> pending = inFlight.get(flightKey);
+        CompletableFuture<Message> pending = inFlight.get(key);
         if (pending != null) {
             return pending;
         }
         CompletableFuture<Message> mine = new CompletableFuture<>();
-        pending = inFlight.putIfAbsent(flightKey, mine);
+        pending = inFlight.putIfAbsent(key, mine);
         if (pending != null) {
             return pending;
         }
@@ -109,7 +109,7 @@ public final class Forwarder implements AutoCloseable {
                 answer = null;
                 error = e;
             } finally {
-                inFlight.remove(flightKey, mine);
+                inFlight.remove(key, mine);
             }
             if (answer != null) {
                 mine.complete(answer);

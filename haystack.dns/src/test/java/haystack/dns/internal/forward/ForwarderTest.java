@@ -122,4 +122,19 @@ class ForwarderTest {
             forwarder.close();
         }
     }
+
+    @Test
+    void answersToCheckingDisabledQuestionsAreCachedApart() throws Exception {
+        try (SlowUpstream upstream = new SlowUpstream()) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", upstream.socket.getLocalPort())), 2000);
+            Record question = Record.newRecord(Name.fromString("cd.example."), Type.A, DClass.IN);
+            forwarder.resolve(question, true).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            forwarder.resolve(question, true).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertEquals(2, upstream.questions.get());
+            assertEquals(2, forwarder.cacheSize());
+            forwarder.close();
+        }
+    }
 }
