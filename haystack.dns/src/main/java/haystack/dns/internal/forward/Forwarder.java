@@ -47,6 +47,7 @@ public final class Forwarder implements AutoCloseable {
     /** Questions on their way upstream: a burst of one question sends it once. */
     private final Map<String, CompletableFuture<Message>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
+    private final int maxInFlight;
     /** Index of the upstream that answered last: the next question goes there first. */
     private volatile int preferred;
     private ForwardLoop loop;
@@ -58,6 +59,11 @@ public final class Forwarder implements AutoCloseable {
 
     /** {@code owned} says which names are Haystack's: records for them are never taken from an upstream. */
     public Forwarder(List<InetSocketAddress> upstreams, long timeoutMillis, Predicate<Name> owned) {
+        this(upstreams, timeoutMillis, owned, MAX_IN_FLIGHT);
+    }
+
+    Forwarder(List<InetSocketAddress> upstreams, long timeoutMillis, Predicate<Name> owned, int maxInFlight) {
+        this.maxInFlight = maxInFlight;
         this.upstreams = List.copyOf(upstreams);
         this.timeoutMillis = timeoutMillis;
         this.schedule = RetrySchedule.of(timeoutMillis, Math.max(1, upstreams.size()));
@@ -122,10 +128,10 @@ public final class Forwarder implements AutoCloseable {
 
     /** Starts one exchange on the loop; its result completes on the loop thread. */
     private CompletableFuture<Message> exchange(Record question, boolean checkingDisabled) {
-        if (exchanges.incrementAndGet() > MAX_IN_FLIGHT) {
+        if (exchanges.incrementAndGet() > maxInFlight) {
             exchanges.decrementAndGet();
             return CompletableFuture.failedFuture(new UpstreamExchange.Failed(ForwardMetrics.Failure.OVERLOADED,
-                    MAX_IN_FLIGHT + " questions already on their way upstream"));
+                    maxInFlight + " questions already on their way upstream"));
         }
         ForwardLoop l;
         try {

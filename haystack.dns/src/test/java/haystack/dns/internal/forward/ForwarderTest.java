@@ -137,4 +137,22 @@ class ForwarderTest {
             forwarder.close();
         }
     }
+
+    @Test
+    void questionsBeyondTheInFlightBoundFailAtOnce() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", silent.getLocalPort())), 2000,
+                    name -> false, 2);
+            List<CompletableFuture<Message>> pending = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                pending.add(forwarder.resolve(Record.newRecord(Name.fromString("q" + i + ".example."), Type.A, DClass.IN), false)
+                        .toCompletableFuture());
+            }
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> pending.get(2).get(100, TimeUnit.MILLISECONDS));
+            assertEquals(ForwardMetrics.Failure.OVERLOADED, ((UpstreamExchange.Failed) e.getCause()).reason);
+            org.junit.jupiter.api.Assertions.assertFalse(pending.get(0).isDone());
+            forwarder.close();
+        }
+    }
 }
