@@ -117,12 +117,28 @@ class SshConsoleInJarTest {
                 session.await(Pattern.compile("^trace off$"), Duration.ofSeconds(30));
                 haystack.awaitLine(l -> l.contains("operator action=trace on=false via=ctrl-c" + who), Duration.ofSeconds(10));
                 assertTrue(ssh.exec(operator, "haystack:trace").ok().contains("0 sessions tracing"));
+                // the SSH "break" request (RFC 4335), which OpenSSH sends for the escape ~B, does the same
+                session.type("haystack:trace true");
+                awaitCount(haystack, "operator action=trace on=true" + who, 2);
+                session.send("\n~B".getBytes(StandardCharsets.UTF_8));
+                haystack.awaitLine(l -> l.contains("operator action=trace on=false via=signal" + who), Duration.ofSeconds(10));
+                assertTrue(ssh.exec(operator, "haystack:trace").ok().contains("0 sessions tracing"));
                 session.type("echo still-here");
                 session.await(Pattern.compile("^still-here$"), Duration.ofSeconds(30));
                 session.type("exit");
                 assertEquals(0, session.awaitExit(Duration.ofSeconds(30)));
             }
         }
+    }
+
+    private static void awaitCount(HaystackProcess haystack, String text, int count) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (haystack.lines().stream().filter(l -> l.contains(text)).count() >= count) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(count + " lines with '" + text + "' expected in:\n" + haystack.output());
     }
 
     /** The answer section dig gets from the server: name, TTL, type, data of each record. */
