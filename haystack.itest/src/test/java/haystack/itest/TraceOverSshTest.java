@@ -63,7 +63,10 @@ class TraceOverSshTest {
                 haystack.awaitLine(l -> l.contains("operator action=trace on=false via=command" + who), Duration.ofSeconds(10));
 
                 // the operator's changes, each one line in Haystack's log with the key that made it
-                ssh.exec(key, "haystack:drain " + traced).ok();
+                OpenSsh.Result drained = ssh.exec(key, "haystack:drain " + traced);
+                drained.ok();
+                assertFalse((drained.out() + drained.err()).contains("[INFO]"), "log lines stay out of the session: " + drained);
+                haystack.awaitLine(l -> l.contains("endpoint drained by operator") && l.contains(traced), Duration.ofSeconds(10));
                 String drainLine = haystack.awaitLine(l -> l.contains("operator action=drain endpoint=") && l.contains(" container=" + traced + who),
                         Duration.ofSeconds(10));
                 Matcher serviceOf = Pattern.compile(" service=(\\S+)").matcher(drainLine);

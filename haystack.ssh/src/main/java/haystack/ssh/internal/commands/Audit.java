@@ -37,6 +37,16 @@ public final class Audit {
 
     /** Logs {@code operator action=<action> <details> user=... key=...}; {@code details} is key=value text. */
     public static void log(CommandSession session, String action, String details) {
+        record(session, action, details, () -> {
+        });
+    }
+
+    /**
+     * Makes {@code change} and then logs it as {@link #log} does; nothing is logged when the
+     * change throws. What the change itself logs (the registry's "endpoint drained") lands in
+     * Haystack's log too.
+     */
+    static void record(CommandSession session, String action, String details, Runnable change) {
         String user = value(session, USER);
         String key = value(session, KEY);
         String what = details.isEmpty() ? "" : " " + details;
@@ -47,6 +57,7 @@ public final class Audit {
             io.setStreams(new ByteArrayInputStream(new byte[0]), STDOUT, STDERR);
         }
         try {
+            change.run();
             LOG.info("operator action={}{} user={} key={}", action, what, user, key);
         } finally {
             if (io != null) {

@@ -65,9 +65,8 @@ public final class OperatorCommands {
         }
         Table table = new Table("SERVICE", "CONTAINER", "ENDPOINT", "STATE");
         for (Endpoint e : matches) {
-            registry.drain(e.id(), draining);
-            Audit.log(session, draining ? "drain" : "undrain", "endpoint=" + e.id() + " service=" + e.qualifiedName()
-                    + " container=" + e.containerName());
+            Audit.record(session, draining ? "drain" : "undrain", "endpoint=" + e.id() + " service=" + e.qualifiedName()
+                    + " container=" + e.containerName(), () -> registry.drain(e.id(), draining));
             table.row(e.qualifiedName(), e.containerName(), e.address().getHostAddress() + ":" + e.port(), draining ? "draining" : "serving");
         }
         return table.toString().stripTrailing();

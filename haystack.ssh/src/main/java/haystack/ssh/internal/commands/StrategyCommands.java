@@ -63,8 +63,8 @@ public final class StrategyCommands {
     public String strategy(CommandSession session, @Descriptor("service, e.g. nginx or web.nginx") String service,
             @Descriptor("an installed strategy, or 'default'") String name) {
         requireKnown(service, catalog.overrides());
-        catalog.choose(service, CLEAR.equals(name) ? null : name);
-        Audit.log(session, "strategy", "service=" + service + " strategy=" + name);
+        Audit.record(session, "strategy", "service=" + service + " strategy=" + name,
+                () -> catalog.choose(service, CLEAR.equals(name) ? null : name));
         return strategy(service);
     }
 
