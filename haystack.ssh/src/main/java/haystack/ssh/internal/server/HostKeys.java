@@ -39,6 +39,7 @@ final class HostKeys {
         } else {
             LOG.warn("ssh host key ed25519 not offered: no EdDSA provider");
         }
+        LOG.info("ssh host keys types={} dir={}", keys.stream().map(KeyUtils::getKeyType).toList(), dataDir);
         return new MappedKeyPairProvider(keys);
     }
 

@@ -77,7 +77,7 @@ public final class SshConsole {
             LOG.error("ssh port cannot be bound port={} reason={}", config.port(), e.getMessage());
             throw e;
         }
-        LOG.info("ssh listening port={} hostKey={}", port(), Path.of(config.data()).resolve(HostKeys.FILE_NAME));
+        LOG.info("ssh listening port={} hostKeys={}", port(), Path.of(config.data()));
     }
 
     /** The port actually listened on (differs from the configured one when that was 0). */
