@@ -186,7 +186,7 @@ final class ServiceDirectory implements AutoCloseable {
     private void scan() {
         if (!Files.isDirectory(dir)) {
             if (dirPresent) {
-                LOG.warn("file services directory absent dir={}; watching for it", dir);
+                LOG.info("file services directory absent dir={}; watching for it", dir);
                 dirPresent = false;
             }
             closeWatcher();

@@ -216,6 +216,19 @@ class ServiceDirectoryTest {
     }
 
     @Test
+    void aServiceAlsoPublishedByAnotherSourceGetsBothSets() throws Exception {
+        EndpointSource docker = new DiscoveryPublisherImpl(registry).open("docker:unix:///test.sock");
+        docker.put(List.of(Endpoint.builder().service("web").containerId("c0ffee").containerName("web-1")
+                .address(java.net.InetAddress.getByName("172.17.0.5")).port(80).portName("http").build()));
+        write("web.yaml", "endpoints: [127.0.0.1:9001, 127.0.0.1:9002]\n");
+        watch();
+        await("web", FOLLOWED, l -> l.size() == 3, "both sources' endpoints");
+        Files.delete(dir.resolve("web.yaml"));
+        await("web", FOLLOWED, l -> addresses(l).equals(Set.of("172.17.0.5:80")), "only the container's once the file is gone");
+        docker.close();
+    }
+
+    @Test
     void closingStopsTheThreadAndWithdrawsNothingItself() throws Exception {
         write("web.yaml", "endpoints: [127.0.0.1:9001]\n");
         watch();

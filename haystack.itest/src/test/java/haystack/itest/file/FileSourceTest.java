@@ -107,9 +107,13 @@ class FileSourceTest {
             // the file deleted: 404 and NXDOMAIN
             Files.delete(file);
             haystack.awaitLine(l -> l.contains("file service removed service=filesrc file=" + file), FOLLOWED);
-            String gone = get(http, HOST);
-            assertTrue(gone.startsWith("HTTP/1.1 404"), gone);
+            // the balancer rebuilds its routes from the registry's change a moment later
+            awaitBodies(http, 1, l -> l.get(0).startsWith("HTTP/1.1 404"), "404 once the file is gone");
             Dig nx = dig(dns, HOST);
+            for (int i = 0; i < 50 && !"NXDOMAIN".equals(nx.status()); i++) {
+                Thread.sleep(100);
+                nx = dig(dns, HOST);
+            }
             assertEquals("NXDOMAIN", nx.status(), nx.raw());
             assertTrue(haystack.lines().stream().noneMatch(l -> l.contains("Exception")), haystack.output());
         }
