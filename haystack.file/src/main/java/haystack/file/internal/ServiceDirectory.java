@@ -60,9 +60,10 @@ final class ServiceDirectory implements AutoCloseable {
         final String service;
         /** Null until first read. */
         Signature read;
+        /** The version and reason last reported, or null when the last read was good. */
+        String lastRejection;
         byte[] goodDigest;
         boolean loaded;
-        String lastRejection;
 
         FileState(String service) {
             this.service = service;
@@ -279,7 +280,11 @@ final class ServiceDirectory implements AutoCloseable {
             }
             endpoints = FileEndpoints.of(parser.parse(state.service, text), source.id());
         } catch (RejectedFile e) {
-            String rejection = e.line() + " " + e.reason();
+            if (!running) {
+                return; // interrupted by close(): not the file's fault
+            }
+            // once per version of the file and reason: a rescan does not repeat it, a new edit does
+            String rejection = state.read + " " + e.line() + " " + e.reason();
             if (!rejection.equals(state.lastRejection)) {
                 LOG.warn("file rejected file={} line={} reason={}{}", file, e.line(), e.reason(),
                         state.loaded ? "; keeping the last good version" : "");
