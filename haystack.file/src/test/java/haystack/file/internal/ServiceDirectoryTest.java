@@ -229,6 +229,23 @@ class ServiceDirectoryTest {
     }
 
     @Test
+    void aKubernetesConfigMapSwapOfTheDataLinkIsFollowed() throws Exception {
+        // kubelet's layout: web.yaml -> ..data/web.yaml, ..data -> ..v1; an update writes ..v2 and swaps ..data
+        Files.createDirectory(dir.resolve("..v1"));
+        Files.writeString(dir.resolve("..v1/web.yaml"), "endpoints: [127.0.0.1:9001]\n");
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v1"));
+        Files.createSymbolicLink(dir.resolve("web.yaml"), Path.of("..data/web.yaml"));
+        watch();
+        await("web", FOLLOWED, l -> addresses(l).equals(Set.of("127.0.0.1:9001")), "the first version");
+
+        Files.createDirectory(dir.resolve("..v2"));
+        Files.writeString(dir.resolve("..v2/web.yaml"), "endpoints: [127.0.0.1:9002]\n");
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..v2"));
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        await("web", FOLLOWED, l -> addresses(l).equals(Set.of("127.0.0.1:9002")), "the swapped version");
+    }
+
+    @Test
     void closingStopsTheThreadAndWithdrawsNothingItself() throws Exception {
         write("web.yaml", "endpoints: [127.0.0.1:9001]\n");
         watch();
