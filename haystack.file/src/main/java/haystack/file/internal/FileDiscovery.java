@@ -5,6 +5,8 @@ import java.time.Duration;
 
 import haystack.api.discovery.DiscoveryPublisher;
 import haystack.api.discovery.EndpointSource;
+import haystack.api.metrics.MetricsSource;
+import haystack.api.metrics.MetricsWriter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -19,11 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * File discovery (SPEC §6b): one source {@code file:<directory>} fed by a
  * {@link ServiceDirectory} that follows {@code <service>.yaml} files in that directory.
- * A configuration change restarts it (DS deactivates and activates again).
+ * A configuration change restarts it (DS deactivates and activates again). Its counts are
+ * on /metrics.
  */
-@Component(configurationPid = "haystack.file", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = {})
+@Component(configurationPid = "haystack.file", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = MetricsSource.class)
 @Designate(ocd = FileDiscovery.Config.class)
-public final class FileDiscovery {
+public final class FileDiscovery implements MetricsSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileDiscovery.class);
 
@@ -57,6 +61,17 @@ public final class FileDiscovery {
         this.source = publisher.open("file:" + dir);
         this.directory = new ServiceDirectory(dir, config.max_bytes(), Duration.ofMillis(config.rescan_millis()), source).start();
         LOG.info("file discovery started dir={} maxBytes={}", dir, config.max_bytes());
+    }
+
+    /** Services from files now, versions loaded and refused, for /metrics. */
+    @Override
+    public void collect(MetricsWriter w) {
+        w.family("haystack_file_services", MetricsWriter.Type.GAUGE, "Services served from files in HAYSTACK_SERVICES_DIR");
+        w.sample("haystack_file_services", directory.services());
+        w.family("haystack_file_loads_total", MetricsWriter.Type.COUNTER, "Service file versions applied");
+        w.sample("haystack_file_loads_total", directory.loads());
+        w.family("haystack_file_rejections_total", MetricsWriter.Type.COUNTER, "Service file versions refused (each logged once)");
+        w.sample("haystack_file_rejections_total", directory.rejections());
     }
 
     @Deactivate

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import haystack.api.Endpoint;
 import haystack.api.discovery.EndpointSource;
@@ -79,6 +80,9 @@ final class ServiceDirectory implements AutoCloseable {
     /** File names refused for their name, with the signature that was reported (reported once). */
     private final Map<String, Signature> badNames = new HashMap<>();
     private final Thread thread;
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+    private volatile int services;
     private volatile boolean running = true;
     private volatile WatchService watcher;
     private boolean watchTried;
@@ -93,6 +97,21 @@ final class ServiceDirectory implements AutoCloseable {
         this.rescanNanos = rescan.toNanos();
         this.thread = new Thread(this::run, "haystack-file-watch");
         this.thread.setDaemon(true);
+    }
+
+    /** Good versions applied since start. */
+    long loads() {
+        return loads.sum();
+    }
+
+    /** Versions refused since start (each reported once). */
+    long rejections() {
+        return rejections.sum();
+    }
+
+    /** Services served from files now. */
+    int services() {
+        return services;
     }
 
     ServiceDirectory start() {
@@ -255,6 +274,7 @@ final class ServiceDirectory implements AutoCloseable {
         Optional<String> service = ServiceFileName.service(name);
         if (service.isEmpty()) {
             if (!signature.equals(badNames.put(name, signature))) {
+                rejections.increment();
                 LOG.warn("file rejected file={} line=0 reason=the file name is not a service name: lower-case letters, digits "
                         + "and hyphens, dots between segments, then .yaml", file);
             }
@@ -289,12 +309,15 @@ final class ServiceDirectory implements AutoCloseable {
                 LOG.warn("file rejected file={} line={} reason={}{}", file, e.line(), e.reason(),
                         state.loaded ? "; keeping the last good version" : "");
                 state.lastRejection = rejection;
+                rejections.increment();
             }
             return;
         }
         source.replaceContainer(FileEndpoints.containerId(state.service), endpoints);
         state.loaded = true;
         state.goodDigest = digest;
+        loads.increment();
+        services = (int) files.values().stream().filter(f -> f.loaded).count();
         state.lastRejection = null;
         LOG.info("file service loaded service={} endpoints={} file={}", state.service, endpoints.size(), file);
     }
@@ -306,6 +329,7 @@ final class ServiceDirectory implements AutoCloseable {
         }
         if (state.loaded) {
             source.replaceContainer(FileEndpoints.containerId(state.service), List.of());
+            services = (int) files.values().stream().filter(f -> f.loaded).count();
         }
         LOG.info("file service removed service={} file={}", state.service, dir.resolve(name));
     }

@@ -200,6 +200,9 @@ class ServiceDirectoryTest {
         assertEquals(Set.of("127.0.0.1:9001", "127.0.0.1:9002"), addresses(of("good")), "the good file is untouched");
         assertEquals(1, of("gone-dir").size(), "a file replaced by a directory keeps its last good version");
         assertEquals(Set.of("good", "gone-dir"), registry.snapshot().endpoints().stream().map(Endpoint::service).collect(Collectors.toSet()));
+        assertEquals(names.size() + 1, directory.rejections(), "every refusal counted once, the directory too");
+        assertEquals(2, directory.services());
+        assertEquals(2, directory.loads());
     }
 
     @Test

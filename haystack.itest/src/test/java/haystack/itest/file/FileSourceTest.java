@@ -83,8 +83,13 @@ class FileSourceTest {
         try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
             int http = port(haystack, "listener=http port=");
             int dns = port(haystack, "dns server started");
+            int admin = port(haystack, "listener=admin port=");
             haystack.awaitLine(l -> l.contains("file service loaded service=filesrc endpoints=2 file=" + file), FOLLOWED);
             haystack.awaitLine(l -> l.contains("file service loaded service=many endpoints=10000"), Duration.ofSeconds(60));
+
+            String metrics = get(admin, "127.0.0.1", "/metrics");
+            assertTrue(metrics.contains("\nhaystack_file_services 2"), metrics);
+            assertTrue(metrics.contains("\nhaystack_file_loads_total 2"), metrics);
 
             // round-robin over the two servers of the file
             List<String> bodies = awaitBodies(http, 10, l -> l.contains("backend-a") && l.contains("backend-b"), "both backends");
@@ -139,9 +144,13 @@ class FileSourceTest {
 
     /** One GET / with this Host on a fresh connection: the whole response. */
     private static String get(int port, String host) throws IOException {
+        return get(port, host, "/");
+    }
+
+    private static String get(int port, String host, String path) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
