@@ -9,6 +9,8 @@
 #   env HAYSTACK_BENCH_JAR=1: run the exported jar (haystack.distro/target/haystack.jar, built
 #   if missing) with the backends in a service file (HAYSTACK_SERVICES_DIR) instead of the
 #   BenchMain harness; EXTRA_ENDPOINTS=N adds a second service of N endpoints taking no traffic.
+#   The jar runs with haystack.distro/jvm.options as ./haystack does (JVM_OPTIONS_FILE=" "
+#   runs it with the JVM's defaults instead, to compare).
 # Prints req/s, p50 and p99 per round and their medians, and each proxy's CPU time per
 # request (user+sys of its processes, from /proc) so the cost is visible beside the speed.
 # Then memory: each proxy's RSS (all its processes) idle, at its peak under load, and while
@@ -134,7 +136,7 @@ if [ "${HAYSTACK_BENCH_JAR:-0}" = 1 ]; then
       HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_DNS_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
       HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 HAYSTACK_DATA="$WORK/data" HAYSTACK_CONFIG_DIR="$WORK/conf" \
       HAYSTACK_LB_MAX_CONNECTIONS="${HAYSTACK_LB_MAX_CONNECTIONS:-8192}" DOCKER_HOST="unix://$WORK/no-docker.sock" \
-      java ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
+      MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${JVM_OPTIONS_FILE:-@$ROOT/haystack.distro/jvm.options} ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
   PIDS+=($!)
   HAYSTACK_PID=$!
   READY="file service loaded service=bench endpoints=$BACKENDS"
