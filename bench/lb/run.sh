@@ -168,6 +168,8 @@ else
 fi
 
 for port in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do
+  # the routes follow the registry a moment after the source logs its load
+  for _ in $(seq 1 50); do curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.2; done
   curl -fsS -H "Host: $HOST" "http://127.0.0.1:$port/" >/dev/null || { echo "no answer on $port" >&2; exit 1; }
 done
 
