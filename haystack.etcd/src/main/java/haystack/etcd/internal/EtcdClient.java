@@ -175,29 +175,29 @@ final class EtcdClient {
         int start = current;
         for (int i = 0; i < endpoints.size(); i++) {
             int index = (start + i) % endpoints.size();
-            HttpResponse<byte[]> response;
+            Answer response;
             try {
                 response = send(request(endpoints.get(index), path, body), limit);
             } catch (IOException e) {
                 last = e;
                 continue;
             }
-            String text = new String(response.body(), StandardCharsets.UTF_8);
             Map<String, Object> answer;
             try {
-                answer = Json.parseObject(text);
+                answer = response.body() == null ? errorOfStatus(response.status())
+                        : Json.parseObject(new String(response.body(), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
-                last = new IOException(path + " answered status " + response.statusCode() + " with no JSON object: " + e.getMessage());
+                last = new IOException(path + " answered status " + response.status() + " with no JSON object: " + e.getMessage());
                 continue;
             }
             Object error = answer.get("error");
-            if (response.statusCode() == 200 && error == null) {
+            if (response.status() == 200 && error == null) {
                 current = index;
                 return answer;
             }
             int code = (int) number(answer.get("code"));
-            if (response.statusCode() >= 500 || code == EtcdException.UNAVAILABLE) {
-                last = new IOException(path + " answered status " + response.statusCode() + ": " + message(answer));
+            if (response.status() >= 500 || code == EtcdException.UNAVAILABLE) {
+                last = new IOException(path + " answered status " + response.status() + ": " + message(answer));
                 continue;
             }
             current = index;
@@ -206,12 +206,21 @@ final class EtcdClient {
         throw unavailable(last);
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request, int limit) throws IOException {
+    /** A status and body; body null when the status came but the body could not be read. */
+    private record Answer(int status, byte[] body) {
+    }
+
+    private Answer send(HttpRequest request, int limit) throws IOException {
         BoundedBody body = new BoundedBody(limit);
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, info -> body);
+        int[] status = new int[1];
+        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, info -> {
+            status[0] = info.statusCode();
+            return body;
+        });
         try {
             // The request's own timeout covers the head; this deadline covers the body too.
-            return answer.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            HttpResponse<byte[]> response = answer.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            return new Answer(response.statusCode(), response.body());
         } catch (TimeoutException e) {
             body.abort();
             answer.cancel(true);
@@ -223,6 +232,11 @@ final class EtcdClient {
             throw new InterruptedIOException("interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof java.net.ProtocolException && status[0] >= 300) {
+                // The gateway ends error answers with an HTTP trailer field, which the JDK
+                // client cannot parse ("CR expected"): the status says what happened.
+                return new Answer(status[0], null);
+            }
             throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
         }
     }
@@ -236,6 +250,22 @@ final class EtcdClient {
     private EtcdException unavailable(IOException last) {
         return new EtcdException("no etcd endpoint answered " + endpoints + ": "
                 + (last == null ? "none tried" : last.getClass().getSimpleName() + ": " + last.getMessage()), last);
+    }
+
+    /** The gateway's HTTP status for a gRPC code, turned back (grpc-gateway's HTTPStatusFromCode). */
+    private static Map<String, Object> errorOfStatus(int status) {
+        int code = switch (status) {
+            case 400 -> 3;
+            case 404 -> EtcdException.NOT_FOUND;
+            case 409 -> 6;
+            case 403 -> 7;
+            case 429 -> 8;
+            case 412 -> 9;
+            case 401 -> 16;
+            case 503 -> EtcdException.UNAVAILABLE;
+            default -> 2;
+        };
+        return Map.of("error", "HTTP status " + status, "code", (long) code, "message", "HTTP status " + status);
     }
 
     private static String message(Map<String, Object> answer) {

@@ -156,14 +156,16 @@ final class EtcdSync implements AutoCloseable {
                     break;
                 }
                 connected = false;
-                if (!lost) {
+                if (e.code() == EtcdException.NOT_FOUND) {
+                    // a write under a lease etcd no longer has (expired, revoked): grant another
+                    LOG.warn("etcd lease gone lease={} node={} reason={}: granting another and publishing again",
+                            Long.toHexString(lease), node, e.getMessage());
+                    lease = 0;
+                } else if (!lost) {
                     lost = true;
                     lostAt = System.currentTimeMillis();
                     LOG.warn("etcd {} endpoints={} reason={} retry=backoff up to {}ms", first ? "unreachable" : "lost",
                             client.endpoints(), e.getMessage(), MAX_BACKOFF_MS);
-                }
-                if (e.code() == EtcdException.NOT_FOUND) {
-                    lease = 0; // a write under a lease etcd no longer has: grant a new one
                 }
             } catch (InterruptedException e) {
                 break;
