@@ -112,7 +112,7 @@ public final class EtcdServer implements AutoCloseable {
                 "--listen-client-urls", self + clientPort, "--advertise-client-urls", self + clientPort,
                 "--listen-peer-urls", self + peerPort, "--initial-advertise-peer-urls", self + peerPort,
                 "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
-                "--initial-cluster-token", "haystack-test-" + peerPort);
+                "--initial-cluster-token", "haystack-test-" + Integer.toHexString(initialCluster.hashCode()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
     }

@@ -257,6 +257,19 @@ final class EtcdSync implements AutoCloseable {
                 }
                 nextKeepAlive = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(refreshMs);
             }
+            URI watching = watchEndpoint();
+            if (watching != null && !watching.equals(client.endpoint())) {
+                // A request had to leave the member the watch is on: that member may be cut
+                // off, its stream silent rather than closed. Watch again where etcd answers.
+                LOG.warn("etcd endpoint changed from={} to={}: reading everything again", watching, client.endpoint());
+                return;
+            }
+        }
+    }
+
+    private URI watchEndpoint() {
+        synchronized (remoteLock) {
+            return watch == null ? null : watch.endpoint();
         }
     }
 
