@@ -81,7 +81,8 @@ final class Settings {
             new Setting("HAYSTACK_ETCD", ETCD_ENDPOINTS, ETCD, "endpoints"),
             new Setting("HAYSTACK_ETCD_PREFIX", KEY_PREFIX, ETCD, "prefix"),
             new Setting("HAYSTACK_ETCD_TTL", POSITIVE, ETCD, "ttl"),
-            new Setting("HAYSTACK_NODE", NODE_NAME, ETCD, "node"));
+            new Setting("HAYSTACK_NODE", NODE_NAME, ETCD, "node"),
+            new Setting("HAYSTACK_ETCD_SKYDNS", DNS_NAME, ETCD, "skydns"));
 
     private Settings() {
     }

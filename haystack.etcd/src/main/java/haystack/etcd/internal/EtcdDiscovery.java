@@ -57,6 +57,9 @@ public final class EtcdDiscovery {
 
         @AttributeDefinition(description = "This node's name (HAYSTACK_NODE); empty: the host name")
         String node() default "";
+
+        @AttributeDefinition(description = "Also write SkyDNS's layout for this domain (HAYSTACK_ETCD_SKYDNS, e.g. highhock.local); empty: not")
+        String skydns() default "";
     }
 
     private final EtcdSync sync;
@@ -75,8 +78,10 @@ public final class EtcdDiscovery {
         }
         String node = config.node().isBlank() ? hostName() : config.node().trim();
         EtcdKeys keys = new EtcdKeys(config.prefix());
-        sync = open(new EtcdClient(endpoints, REQUEST_TIMEOUT), keys, node, config.ttl(), registry, publisher);
-        LOG.info("etcd discovery started endpoints={} prefix={} ttl={} node={}", endpoints, keys.prefix(), config.ttl(), node);
+        SkyDnsLayout skydns = config.skydns().isBlank() ? null : new SkyDnsLayout(config.skydns());
+        sync = open(new EtcdClient(endpoints, REQUEST_TIMEOUT), keys, node, config.ttl(), registry, publisher, skydns);
+        LOG.info("etcd discovery started endpoints={} prefix={} ttl={} node={} skydns={}", endpoints, keys.prefix(), config.ttl(), node,
+                skydns == null ? "off" : skydns.domain());
         registrations.add(context.registerService(RegistryListener.class, change -> sync.registryChanged(), null));
         registrations.add(context.registerService(SourceStatus.class, status(sync), null));
         registrations.add(context.registerService(MetricsSource.class, metrics(sync), new Hashtable<>(Map.of())));
@@ -84,7 +89,12 @@ public final class EtcdDiscovery {
 
     /** The sync of one node, started. Outside OSGi, tests make nodes with this. */
     static EtcdSync open(EtcdClient client, EtcdKeys keys, String node, long ttl, Registry registry, DiscoveryPublisher publisher) {
-        return new EtcdSync(client, keys, node, ttl, registry::snapshot, new RemoteEndpoints(publisher, keys, node)).start();
+        return open(client, keys, node, ttl, registry, publisher, null);
+    }
+
+    static EtcdSync open(EtcdClient client, EtcdKeys keys, String node, long ttl, Registry registry, DiscoveryPublisher publisher,
+            SkyDnsLayout skydns) {
+        return new EtcdSync(client, keys, node, ttl, registry::snapshot, new RemoteEndpoints(publisher, keys, node), skydns).start();
     }
 
     /** Parses the endpoint list: http://host:port each (https is not offered: the JDK client would need the CA). */

@@ -64,13 +64,19 @@ final class EtcdSync implements AutoCloseable {
     private long generation;
 
     EtcdSync(EtcdClient client, EtcdKeys keys, String node, long ttl, Supplier<RegistrySnapshot> registry, RemoteEndpoints remote) {
+        this(client, keys, node, ttl, registry, remote, null);
+    }
+
+    /** @param skydns the SkyDNS layout to write too, or null */
+    EtcdSync(EtcdClient client, EtcdKeys keys, String node, long ttl, Supplier<RegistrySnapshot> registry, RemoteEndpoints remote,
+            SkyDnsLayout skydns) {
         this.client = client;
         this.keys = keys;
         this.node = node;
         this.ttl = ttl;
         this.registry = registry;
         this.remote = remote;
-        this.publication = new Publication(keys, node);
+        this.publication = new Publication(keys, node, skydns);
         this.control = new Thread(this::run, "haystack-etcd");
         this.control.setDaemon(true);
     }
@@ -204,6 +210,14 @@ final class EtcdSync implements AutoCloseable {
         for (KeyValue kv : range.kvs()) {
             if (publication.owns(kv.key())) {
                 own.add(kv);
+            }
+        }
+        SkyDnsLayout skydns = publication.skydns();
+        if (skydns != null) {
+            for (KeyValue kv : client.range(skydns.rangeStart(), skydns.rangeEnd()).kvs()) {
+                if (publication.owns(kv)) {
+                    own.add(kv);
+                }
             }
         }
         synchronized (remoteLock) {

@@ -20,14 +20,17 @@ final class Publication {
 
     private final EtcdKeys keys;
     private final String node;
+    /** The SkyDNS layout written too, or null. */
+    private final SkyDnsLayout skydns;
     /** Key to value as written under the current lease. */
     private final Map<String, String> written = new HashMap<>();
     private long puts;
     private long deletes;
 
-    Publication(EtcdKeys keys, String node) {
+    Publication(EtcdKeys keys, String node, SkyDnsLayout skydns) {
         this.keys = keys;
         this.node = node;
+        this.skydns = skydns;
     }
 
     /** The keys and values this node should have in etcd for {@code snapshot}. */
@@ -36,6 +39,9 @@ final class Publication {
         for (Endpoint e : snapshot.endpoints()) {
             if (!RemoteEndpoints.isRemote(e.source())) {
                 desired.put(keys.key(e.service(), node, e.id()), EndpointCodec.write(e, node));
+                if (skydns != null && SkyDnsLayout.listed(e)) {
+                    desired.put(skydns.key(e, node), skydns.value(e, node));
+                }
             }
         }
         return desired;
@@ -75,9 +81,18 @@ final class Publication {
         }
     }
 
-    /** Whether {@code key} is one of this node's keys. */
+    /** Whether {@code key} is one of this node's keys under the prefix. */
     boolean owns(String key) {
         return keys.parse(key).map(p -> p.node().equals(node)).orElse(false);
+    }
+
+    /** Whether {@code kv}, read back from anywhere this node writes, is one of its keys. */
+    boolean owns(KeyValue kv) {
+        return owns(kv.key()) || (skydns != null && skydns.owns(kv, node));
+    }
+
+    SkyDnsLayout skydns() {
+        return skydns;
     }
 
     int size() {
