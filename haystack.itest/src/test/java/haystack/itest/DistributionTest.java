@@ -84,7 +84,7 @@ class DistributionTest {
             for (String command : List.of("headers 0", "inspect capability service 0", "scr:list",
                     "scr:info haystack.registry.internal.RegistryImpl", "haystack:services", "haystack:endpoints",
                     "haystack:containers", "haystack:strategies", "haystack:strategy nginx", "haystack:trace",
-                    "haystack:dns nosuch.services.example")) {
+                    "haystack:dns nosuch.services.example", "haystack:etcd")) {
                 ssh.exec(key, command).ok();
             }
         }

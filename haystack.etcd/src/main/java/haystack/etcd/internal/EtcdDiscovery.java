@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * node's endpoints to etcd and takes the other nodes' in as discovery sources, through an
  * {@link EtcdSync}. Without them (the default) it does nothing and registers nothing.
  * While on, it is a {@link RegistryListener} (to publish changes), a {@link SourceStatus}
- * (the etcd connection on /api/info) and a {@link MetricsSource}.
+ * (the etcd connection on /api/info) and a {@link MetricsSource}; on or off, it serves
+ * {@code haystack:etcd} ({@link EtcdCommand}).
  */
 @Component(configurationPid = "haystack.etcd", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, service = {})
 @Designate(ocd = EtcdDiscovery.Config.class)
@@ -70,6 +71,7 @@ public final class EtcdDiscovery {
         List<URI> endpoints = endpoints(config.endpoints());
         if (endpoints.isEmpty()) {
             sync = null;
+            registrations.add(context.registerService(EtcdCommand.class, new EtcdCommand(null, "", ""), new Hashtable<>(EtcdCommand.PROPERTIES)));
             LOG.info("etcd off: set HAYSTACK_ETCD to share the registry with other hosts");
             return;
         }
@@ -85,6 +87,8 @@ public final class EtcdDiscovery {
         registrations.add(context.registerService(RegistryListener.class, change -> sync.registryChanged(), null));
         registrations.add(context.registerService(SourceStatus.class, status(sync), null));
         registrations.add(context.registerService(MetricsSource.class, metrics(sync), new Hashtable<>(Map.of())));
+        registrations.add(context.registerService(EtcdCommand.class, new EtcdCommand(sync, node, keys.prefix()),
+                new Hashtable<>(EtcdCommand.PROPERTIES)));
     }
 
     /** The sync of one node, started. Outside OSGi, tests make nodes with this. */

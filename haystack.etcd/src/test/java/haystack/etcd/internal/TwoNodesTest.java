@@ -132,6 +132,10 @@ class TwoNodesTest {
         assertEquals(1, a.sync.nodes().get("host-b"));
         assertEquals(1, b.sync.nodes().get("host-a"));
         assertEquals(Set.of("host-a"), b.sync.nodes().keySet());
+        String shown = new EtcdCommand(b.sync, "host-b", "/haystack").etcd();
+        assertTrue(shown.startsWith("etcd connected endpoint=" + etcd.url() + "/ node=host-b prefix=/haystack\nlease "), shown);
+        assertTrue(shown.contains("\nnode host-a endpoints=1\n"), shown);
+        assertTrue(new EtcdCommand(null, "", "").etcd().startsWith("etcd off"));
         EtcdClient reader = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(2));
         assertEquals(2, reader.range("/haystack/", "/haystack0").kvs().size());
     }
