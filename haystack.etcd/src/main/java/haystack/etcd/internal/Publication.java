@@ -24,8 +24,8 @@ final class Publication {
     private final SkyDnsLayout skydns;
     /** Key to value as written under the current lease. */
     private final Map<String, String> written = new HashMap<>();
-    private long puts;
-    private long deletes;
+    private volatile long puts;
+    private volatile long deletes;
 
     Publication(EtcdKeys keys, String node, SkyDnsLayout skydns) {
         this.keys = keys;
