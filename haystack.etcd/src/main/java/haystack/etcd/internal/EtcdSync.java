@@ -388,6 +388,7 @@ final class EtcdSync implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeWatch(); // one the control thread may have opened while stopping
         long held = lease;
         if (held != 0 && !abandoned) {
             try {
