@@ -58,9 +58,12 @@ final class EtcdSync implements AutoCloseable {
     /** Current lease and its granted TTL in seconds; 0 when none is held. */
     private volatile long lease;
     private volatile long leaseTtl;
+    /** When the lease was last granted or refreshed (System.nanoTime, at the request). Control thread only. */
+    private long refreshedAt;
     /** Guards {@link #remote}, {@link #watch} and {@link #generation}. */
     private final Object remoteLock = new Object();
-    private Watch watch;
+    /** Written under remoteLock; read without it (the control thread must never wait for a batch being applied). */
+    private volatile Watch watch;
     private long generation;
 
     EtcdSync(EtcdClient client, EtcdKeys keys, String node, long ttl, Supplier<RegistrySnapshot> registry, RemoteEndpoints remote) {
@@ -196,15 +199,18 @@ final class EtcdSync implements AutoCloseable {
         resyncs.increment();
         closeWatch();
         resyncWanted = false;
+        long asked = System.nanoTime();
         if (lease != 0 && client.keepAlive(lease) == 0) {
             LOG.warn("etcd lease expired lease={} node={}: granting another and publishing again", Long.toHexString(lease), node);
             lease = 0;
         }
         if (lease == 0) {
+            asked = System.nanoTime();
             EtcdClient.Lease granted = client.grant(ttl);
             lease = granted.id();
             leaseTtl = granted.ttl();
         }
+        refreshedAt = asked;
         EtcdClient.Range range = client.range(keys.rangeStart(), keys.rangeEnd());
         List<KeyValue> own = new ArrayList<>();
         for (KeyValue kv : range.kvs()) {
@@ -226,7 +232,7 @@ final class EtcdSync implements AutoCloseable {
         forgotten.clear();
         publication.reset(own, lease);
         dirty = false;
-        publication.sync(client, publication.desired(registry.get()), lease);
+        publication.sync(client, publication.desired(registry.get()), lease, this::keepAliveIfDue);
         Watch w = client.watch(keys.rangeStart(), keys.rangeEnd(), range.revision() + 1);
         long gen;
         synchronized (remoteLock) {
@@ -244,7 +250,8 @@ final class EtcdSync implements AutoCloseable {
     /** Step 2, until something asks for a resync. */
     private void follow() throws EtcdException, InterruptedException {
         long refreshMs = Math.max(500, leaseTtl * 1000 / 3);
-        long nextKeepAlive = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(refreshMs);
+        // from the last refresh, not from now: a long republication has used some of the TTL
+        long nextKeepAlive = refreshedAt + TimeUnit.MILLISECONDS.toNanos(refreshMs);
         while (!stopped && !resyncWanted) {
             long waitMs = TimeUnit.NANOSECONDS.toMillis(nextKeepAlive - System.nanoTime());
             synchronized (signal) {
@@ -260,16 +267,19 @@ final class EtcdSync implements AutoCloseable {
                 for (String key; (key = forgotten.poll()) != null;) {
                     publication.forget(key);
                 }
-                publication.sync(client, publication.desired(registry.get()), lease);
+                publication.sync(client, publication.desired(registry.get()), lease, this::keepAliveIfDue);
+                nextKeepAlive = refreshedAt + TimeUnit.MILLISECONDS.toNanos(refreshMs);
             }
             if (System.nanoTime() - nextKeepAlive >= 0) {
+                long asked = System.nanoTime();
                 long left = client.keepAlive(lease);
+                refreshedAt = asked;
                 if (left == 0) {
                     LOG.warn("etcd lease expired lease={} node={}: granting another and publishing again", Long.toHexString(lease), node);
                     lease = 0;
                     return;
                 }
-                nextKeepAlive = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(refreshMs);
+                nextKeepAlive = asked + TimeUnit.MILLISECONDS.toNanos(refreshMs);
             }
             URI watching = watchEndpoint();
             if (watching != null && !watching.equals(client.endpoint())) {
@@ -281,10 +291,22 @@ final class EtcdSync implements AutoCloseable {
         }
     }
 
-    private URI watchEndpoint() {
-        synchronized (remoteLock) {
-            return watch == null ? null : watch.endpoint();
+    /** Between two transactions of a long republication: refreshes the lease when a third of its TTL has gone. */
+    private void keepAliveIfDue() throws EtcdException {
+        long refreshNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(500, leaseTtl * 1000 / 3));
+        if (System.nanoTime() - refreshedAt < refreshNanos) {
+            return;
         }
+        long asked = System.nanoTime();
+        if (client.keepAlive(lease) == 0) {
+            throw new EtcdException(EtcdException.NOT_FOUND, "lease expired during a republication");
+        }
+        refreshedAt = asked;
+    }
+
+    private URI watchEndpoint() {
+        Watch w = watch;
+        return w == null ? null : w.endpoint();
     }
 
     private void readWatch(Watch w, long gen) {
@@ -304,10 +326,8 @@ final class EtcdSync implements AutoCloseable {
                     if (gen != generation) {
                         return;
                     }
-                    for (Watch.Event event : m.events()) {
-                        watchEvents.increment();
-                        apply(event);
-                    }
+                    watchEvents.add(m.events().size());
+                    apply(m.events());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -323,21 +343,20 @@ final class EtcdSync implements AutoCloseable {
         wake();
     }
 
-    /** One watch event. Under remoteLock. */
-    private void apply(Watch.Event event) {
-        String key = event.kv().key();
-        if (publication.owns(key)) {
-            if (event.delete()) {
-                forgotten.add(key);
-                wake();
+    /** One watch message's events: this node's own deletes to write again, the rest to the remote endpoints. Under remoteLock. */
+    private void apply(List<Watch.Event> events) {
+        List<Watch.Event> others = new ArrayList<>(events.size());
+        for (Watch.Event event : events) {
+            if (publication.owns(event.kv().key())) {
+                if (event.delete()) {
+                    forgotten.add(event.kv().key());
+                    wake();
+                }
+            } else {
+                others.add(event);
             }
-            return;
         }
-        if (event.delete()) {
-            remote.delete(key);
-        } else {
-            remote.put(event.kv());
-        }
+        remote.apply(others);
     }
 
     private void closeWatch() {

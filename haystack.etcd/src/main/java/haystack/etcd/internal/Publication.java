@@ -1,5 +1,6 @@
 package haystack.etcd.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import haystack.api.RegistrySnapshot;
  * This node's keys in etcd: what the registry says they should be (the endpoints of this
  * node's own sources, never those learned from etcd) against what was last written under
  * the current lease. {@link #sync} writes only the difference: a changed endpoint is one
- * put, a removed one one delete, at once. Used by one thread at a time.
+ * put, a removed one one delete, at once (many at once go in transactions). Used by one
+ * thread at a time.
  */
 final class Publication {
 
@@ -63,20 +65,56 @@ final class Publication {
         written.remove(key);
     }
 
-    /** Writes and deletes until etcd holds {@code desired} under {@code lease}. */
+    /**
+     * Writes and deletes until etcd holds {@code desired} under {@code lease}, in
+     * transactions of up to {@link EtcdClient#MAX_TXN_WRITES} writes (one round trip and
+     * one disk sync each, so a full republication of thousands of endpoints stays short
+     * beside the lease's TTL).
+     */
+    /** Called between two transactions of a long sync: keeps the lease alive meanwhile. */
+    interface Pause {
+        void between() throws EtcdException;
+    }
+
     void sync(EtcdClient client, Map<String, String> desired, long lease) throws EtcdException {
+        sync(client, desired, lease, () -> { });
+    }
+
+    void sync(EtcdClient client, Map<String, String> desired, long lease, Pause pause) throws EtcdException {
+        List<EtcdClient.Write> writes = new ArrayList<>();
         for (Map.Entry<String, String> e : desired.entrySet()) {
             if (!e.getValue().equals(written.get(e.getKey()))) {
-                client.put(e.getKey(), e.getValue(), lease);
-                written.put(e.getKey(), e.getValue());
-                puts++;
+                writes.add(new EtcdClient.Write(e.getKey(), e.getValue()));
             }
         }
-        for (String key : List.copyOf(written.keySet())) {
+        for (String key : written.keySet()) {
             if (!desired.containsKey(key)) {
-                client.delete(key);
-                written.remove(key);
-                deletes++;
+                writes.add(new EtcdClient.Write(key, null));
+            }
+        }
+        for (int from = 0; from < writes.size(); from += EtcdClient.MAX_TXN_WRITES) {
+            if (from > 0) {
+                pause.between();
+            }
+            List<EtcdClient.Write> batch = writes.subList(from, Math.min(writes.size(), from + EtcdClient.MAX_TXN_WRITES));
+            if (batch.size() == 1) {
+                EtcdClient.Write w = batch.get(0);
+                if (w.value() == null) {
+                    client.delete(w.key());
+                } else {
+                    client.put(w.key(), w.value(), lease);
+                }
+            } else {
+                client.txn(batch, lease);
+            }
+            for (EtcdClient.Write w : batch) {
+                if (w.value() == null) {
+                    written.remove(w.key());
+                    deletes++;
+                } else {
+                    written.put(w.key(), w.value());
+                    puts++;
+                }
             }
         }
     }

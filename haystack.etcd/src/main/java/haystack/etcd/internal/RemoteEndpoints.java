@@ -76,35 +76,57 @@ final class RemoteEndpoints implements AutoCloseable {
 
     /** A key written (created or changed). */
     void put(KeyValue kv) {
-        Optional<Endpoint> endpoint = endpoint(kv);
-        if (endpoint.isEmpty()) {
-            withdraw(kv.key()); // a key that was an endpoint and now holds garbage (or is own or foreign)
-            return;
-        }
-        Endpoint e = endpoint.get();
-        String node = e.source().substring(SOURCE_PREFIX.length());
-        Entry old = entries.put(kv.key(), new Entry(node, e.id()));
-        EndpointSource source = source(node);
-        if (old != null && !old.endpointId().equals(e.id())) {
-            sources.get(old.node()).remove(List.of(old.endpointId()));
-        }
-        source.put(List.of(e));
+        apply(List.of(new Watch.Event(false, kv)));
     }
 
     /** A key deleted (by its node, or by its lease expiring). */
     void delete(String key) {
-        garbage.remove(key);
-        withdraw(key);
+        apply(List.of(new Watch.Event(true, new KeyValue(key, "", 0, 0))));
     }
 
-    private void withdraw(String key) {
-        Entry old = entries.remove(key);
-        if (old != null) {
-            EndpointSource source = sources.get(old.node());
-            if (source != null) {
-                source.remove(List.of(old.endpointId()));
+    /**
+     * The events of one watch message, in order, applied as one registry change per node
+     * (a message may carry thousands: a node's whole republication in transactions).
+     */
+    void apply(List<Watch.Event> events) {
+        Map<String, Map<String, Endpoint>> puts = new TreeMap<>();
+        Map<String, Map<String, Boolean>> removals = new TreeMap<>();
+        for (Watch.Event event : events) {
+            String key = event.kv().key();
+            if (event.delete()) {
+                garbage.remove(key);
+            }
+            Optional<Endpoint> endpoint = event.delete() ? Optional.empty() : endpoint(event.kv());
+            Entry old = entries.remove(key);
+            if (old != null) {
+                Map<String, Endpoint> pending = puts.get(old.node());
+                if (pending != null) {
+                    pending.remove(old.endpointId());
+                }
+                removals.computeIfAbsent(old.node(), n -> new LinkedHashMap<>()).put(old.endpointId(), true);
+            }
+            if (endpoint.isPresent()) {
+                Endpoint e = endpoint.get();
+                String node = e.source().substring(SOURCE_PREFIX.length());
+                entries.put(key, new Entry(node, e.id()));
+                Map<String, Boolean> removing = removals.get(node);
+                if (removing != null) {
+                    removing.remove(e.id());
+                }
+                puts.computeIfAbsent(node, n -> new LinkedHashMap<>()).put(e.id(), e);
             }
         }
+        removals.forEach((node, ids) -> {
+            EndpointSource source = sources.get(node);
+            if (source != null && !ids.isEmpty()) {
+                source.remove(List.copyOf(ids.keySet()));
+            }
+        });
+        puts.forEach((node, byId) -> {
+            if (!byId.isEmpty()) {
+                source(node).put(List.copyOf(byId.values()));
+            }
+        });
     }
 
     /** Nodes seen and how many endpoints each has here now. */

@@ -68,6 +68,27 @@ class EtcdClientTest {
     }
 
     @Test
+    void aTransactionWritesAndDeletesAllAtOnce() throws Exception {
+        EtcdClient c = client(etcd.url());
+        EtcdClient.Lease lease = c.grant(30);
+        c.put("/x/old", "v", 0);
+        List<EtcdClient.Write> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < EtcdClient.MAX_TXN_WRITES - 1; i++) {
+            writes.add(new EtcdClient.Write("/x/k" + i, "value " + i));
+        }
+        writes.add(new EtcdClient.Write("/x/old", null));
+        c.txn(writes, lease.id());
+        List<KeyValue> kvs = c.range("/x/", "/x0").kvs();
+        assertEquals(EtcdClient.MAX_TXN_WRITES - 1, kvs.size());
+        assertTrue(kvs.stream().allMatch(kv -> kv.lease() == lease.id() && kv.value().startsWith("value ")));
+        c.revoke(lease.id());
+        EtcdException x = assertThrows(EtcdException.class, () -> c.txn(List.of(new EtcdClient.Write("/x/a", "1"), new EtcdClient.Write("/x/b", "2")),
+                lease.id()));
+        assertEquals(EtcdException.NOT_FOUND, x.code(), x.getMessage());
+        assertTrue(c.range("/x/", "/x0").kvs().isEmpty(), "all or nothing");
+    }
+
+    @Test
     void anEndpointThatIsDownHandsOverToTheNext() throws Exception {
         int dead;
         try (ServerSocket s = new ServerSocket(0)) {

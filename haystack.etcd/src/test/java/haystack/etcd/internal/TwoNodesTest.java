@@ -294,6 +294,24 @@ class TwoNodesTest {
         assertEquals(2, other.range("/haystack/", "/haystack0").kvs().size());
     }
 
+    @Test
+    void twoThousandEndpointsCrossInTransactionsWellWithinAShortLease() throws Exception {
+        Node a = new Node("host-a", 2);
+        Node b = new Node("host-b", 2);
+        List<Endpoint> many = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            many.add(endpoint("bulk", i).toBuilder().address(InetAddress.getByName("10.1." + (i / 250) + "." + (i % 250 + 1))).build());
+        }
+        a.local.put(many);
+        awaitSame(b, a, Duration.ofSeconds(20));
+        etcd.kill();
+        etcd.start();
+        awaitSame(b, a, Duration.ofSeconds(20));
+        Thread.sleep(3000); // longer than the TTL: the lease in use is kept alive
+        awaitSame(b, a, PROMPTLY);
+        assertTrue(a.sync.puts() < 2 * 2000 + 10, "written once, and once more after etcd came back at most: " + a.sync.puts());
+    }
+
     private static int freePort() throws Exception {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
