@@ -41,10 +41,10 @@ class ClusterTest {
         DiscoveryPublisherImpl publisherA = new DiscoveryPublisherImpl(registryA);
         EndpointSource local = publisherA.open("docker:test");
         EtcdKeys keys = new EtcdKeys("/haystack");
-        EtcdSync a = EtcdDiscovery.open(new EtcdClient(EtcdDiscovery.endpoints(urls), Duration.ofSeconds(2)), keys, "host-a", 5, registryA,
+        EtcdSync a = EtcdDiscovery.open(new EtcdClient(EtcdDiscovery.endpoints(urls), Duration.ofSeconds(3)), keys, "host-a", 5, registryA,
                 publisherA);
         registryA.addListener(change -> a.registryChanged());
-        EtcdSync b = EtcdDiscovery.open(new EtcdClient(EtcdDiscovery.endpoints(urls), Duration.ofSeconds(2)), keys, "host-b", 5, registryB,
+        EtcdSync b = EtcdDiscovery.open(new EtcdClient(EtcdDiscovery.endpoints(urls), Duration.ofSeconds(3)), keys, "host-b", 5, registryB,
                 new DiscoveryPublisherImpl(registryB));
         try {
             List<Endpoint> live = new ArrayList<>();
@@ -63,7 +63,7 @@ class ClusterTest {
             Set<String> expected = summaries(local.endpoints());
             TwoNodesTest.await("host-b exact after the churn", Duration.ofSeconds(20), () -> summaries(remote(registryB)).equals(expected),
                     () -> "missing " + minus(expected, summaries(remote(registryB))) + " stale " + minus(summaries(remote(registryB)), expected));
-            EtcdClient reader = new EtcdClient(List.of(URI.create(urls[1] + "/"), URI.create(urls[2] + "/")), Duration.ofSeconds(2));
+            EtcdClient reader = new EtcdClient(List.of(URI.create(urls[1] + "/"), URI.create(urls[2] + "/")), Duration.ofSeconds(3));
             TwoNodesTest.await("etcd holds exactly host-a's keys", Duration.ofSeconds(10),
                     () -> {
                         try {

@@ -37,7 +37,7 @@ class SkyDnsTest {
     @BeforeEach
     void start() throws Exception {
         etcd = EtcdServer.start(dir);
-        reader = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(2));
+        reader = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(3));
     }
 
     @AfterEach
@@ -52,7 +52,7 @@ class SkyDnsTest {
     }
 
     private EtcdSync node(RegistryImpl registry, DiscoveryPublisher publisher) {
-        EtcdSync sync = EtcdDiscovery.open(new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(2)),
+        EtcdSync sync = EtcdDiscovery.open(new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(3)),
                 new EtcdKeys("/haystack"), "host-a", 30, registry, publisher, new SkyDnsLayout("HighHock.local"));
         registry.addListener(change -> sync.registryChanged());
         return sync;

@@ -53,7 +53,7 @@ class TwoNodesTest {
             DiscoveryPublisherImpl publisher = new DiscoveryPublisherImpl(registry);
             local = publisher.open("docker:test-" + name);
             List<URI> endpoints = EtcdDiscovery.endpoints(urls.length == 0 ? new String[] { etcd.url() } : urls);
-            sync = EtcdDiscovery.open(new EtcdClient(endpoints, Duration.ofSeconds(2)), new EtcdKeys("/haystack"), name, ttl, registry,
+            sync = EtcdDiscovery.open(new EtcdClient(endpoints, Duration.ofSeconds(3)), new EtcdKeys("/haystack"), name, ttl, registry,
                     publisher);
             registry.addListener(change -> sync.registryChanged());
             nodes.add(this);
@@ -136,7 +136,7 @@ class TwoNodesTest {
         assertTrue(shown.startsWith("etcd connected endpoint=" + etcd.url() + "/ node=host-b prefix=/haystack\nlease "), shown);
         assertTrue(shown.contains("\nnode host-a endpoints=1\n"), shown);
         assertTrue(new EtcdCommand(null, "", "").etcd().startsWith("etcd off"));
-        EtcdClient reader = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(2));
+        EtcdClient reader = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(3));
         assertEquals(2, reader.range("/haystack/", "/haystack0").kvs().size());
     }
 
@@ -230,7 +230,7 @@ class TwoNodesTest {
 
     @Test
     void garbageUnderThePrefixIsLoggedOnceAndIgnored() throws Exception {
-        EtcdClient other = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(2));
+        EtcdClient other = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(3));
         other.put("/haystack/someone-elses-key", "hello", 0);
         other.put("/haystack/web/host-x/bad", "{not json", 0);
         Node a = new Node("host-a", 10);
@@ -273,7 +273,7 @@ class TwoNodesTest {
         Node b = new Node("host-b", 10);
         a.local.put(List.of(endpoint("whoami", 1)));
         awaitSame(b, a, PROMPTLY);
-        EtcdClient other = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(2));
+        EtcdClient other = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(3));
         other.delete(new EtcdKeys("/haystack").key("whoami", "host-a", a.local.endpoints().get(0).id()));
         Thread.sleep(500);
         awaitSame(b, a, PROMPTLY);
@@ -287,7 +287,7 @@ class TwoNodesTest {
         a.local.put(List.of(endpoint("whoami", 1), endpoint("whoami", 2)));
         awaitSame(b, a, PROMPTLY);
         long first = a.sync.lease();
-        EtcdClient other = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(2));
+        EtcdClient other = new EtcdClient(List.of(URI.create(etcd.url() + "/")), Duration.ofSeconds(3));
         other.revoke(first); // as an expiry would: every key of host-a deleted
         await("host-a under a new lease", PROMPTLY, () -> a.sync.lease() != first && a.sync.lease() != 0, a.sync::lease);
         awaitSame(b, a, PROMPTLY);
