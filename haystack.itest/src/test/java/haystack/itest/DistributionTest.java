@@ -83,7 +83,7 @@ class DistributionTest {
             assertTrue(bundles.contains("Haystack DNS"), bundles);
             for (String command : List.of("headers 0", "inspect capability service 0", "scr:list",
                     "scr:info haystack.registry.internal.RegistryImpl", "haystack:services", "haystack:endpoints",
-                    "haystack:containers", "haystack:strategies", "haystack:trace", "haystack:dns example SOA")) {
+                    "haystack:containers", "haystack:strategies", "haystack:trace", "haystack:dns example SOA", "haystack:etcd")) {
                 ssh.exec(key, command).ok();
             }
             // an unknown service or name is an error the caller's exit status shows

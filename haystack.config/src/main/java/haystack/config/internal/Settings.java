@@ -7,8 +7,11 @@ import static haystack.config.internal.ValueType.CONTAINER;
 import static haystack.config.internal.ValueType.COUNT;
 import static haystack.config.internal.ValueType.DNS_NAME;
 import static haystack.config.internal.ValueType.DOCKER_HOSTS;
+import static haystack.config.internal.ValueType.ETCD_ENDPOINTS;
 import static haystack.config.internal.ValueType.HOST_PORTS;
+import static haystack.config.internal.ValueType.KEY_PREFIX;
 import static haystack.config.internal.ValueType.MILLIS;
+import static haystack.config.internal.ValueType.NODE_NAME;
 import static haystack.config.internal.ValueType.PEM;
 import static haystack.config.internal.ValueType.PORT;
 import static haystack.config.internal.ValueType.POSITIVE;
@@ -33,6 +36,7 @@ final class Settings {
     static final String SSH = "haystack.ssh";
     static final String WEB = "haystack.web";
     static final String TRACE = "haystack.trace";
+    static final String ETCD = "haystack.etcd";
 
     static final List<Setting> ALL = List.of(
             new Setting("DOCKER_HOST", DOCKER_HOSTS, DOCKER, "hosts"),
@@ -76,7 +80,12 @@ final class Settings {
             new Setting("HAYSTACK_ADMIN_USER", TEXT, WEB, "user"),
             new Setting("HAYSTACK_ADMIN_PASSWORD", TEXT, WEB, "password"),
             new Setting("HAYSTACK_ADMIN_BIND", ADDRESSES, WEB, "bind"),
-            new Setting("HAYSTACK_TRACE", BOOLEAN, TRACE, "enabled"));
+            new Setting("HAYSTACK_TRACE", BOOLEAN, TRACE, "enabled"),
+            new Setting("HAYSTACK_ETCD", ETCD_ENDPOINTS, ETCD, "endpoints"),
+            new Setting("HAYSTACK_ETCD_PREFIX", KEY_PREFIX, ETCD, "prefix"),
+            new Setting("HAYSTACK_ETCD_TTL", POSITIVE, ETCD, "ttl"),
+            new Setting("HAYSTACK_NODE", NODE_NAME, ETCD, "node"),
+            new Setting("HAYSTACK_ETCD_SKYDNS", DNS_NAME, ETCD, "skydns"));
 
     private Settings() {
     }

@@ -54,9 +54,12 @@ enum ValueType {
             };
         }
     },
-    DOCKER_HOSTS("comma-separated Docker endpoints: unix:///path/to/docker.sock or tcp://host:port") {
+    DOCKER_HOSTS("comma-separated Docker endpoints: unix:///path/to/docker.sock or tcp://host:port; or none (no Docker source)") {
         @Override
         Object parse(String text) {
+            if (text.trim().equalsIgnoreCase("none")) {
+                return new String[] { "none" };
+            }
             return list(text, item -> {
                 URI uri = URI.create(item);
                 boolean unix = "unix".equals(uri.getScheme()) && uri.getPath() != null && !uri.getPath().isEmpty();
@@ -65,6 +68,41 @@ enum ValueType {
                     throw new IllegalArgumentException();
                 }
             });
+        }
+    },
+    ETCD_ENDPOINTS("comma-separated etcd endpoints: http://host:port") {
+        @Override
+        Object parse(String text) {
+            return list(text, item -> {
+                URI uri = URI.create(item);
+                if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535
+                        || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
+                    throw new IllegalArgumentException();
+                }
+            });
+        }
+    },
+    KEY_PREFIX("an etcd key prefix: '/' then letters, digits, '_', '.', '-', more '/'-separated names") {
+        @Override
+        Object parse(String text) {
+            String t = text.trim();
+            while (t.length() > 1 && t.endsWith("/")) {
+                t = t.substring(0, t.length() - 1);
+            }
+            if (!t.matches("(/[a-zA-Z0-9_.-]+)+")) {
+                throw new IllegalArgumentException();
+            }
+            return t;
+        }
+    },
+    NODE_NAME("a node name: letters, digits, '_', '.', '-' (at most 253)") {
+        @Override
+        Object parse(String text) {
+            String t = text.trim();
+            if (!t.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}")) {
+                throw new IllegalArgumentException();
+            }
+            return t;
         }
     },
     DNS_NAME("a DNS name of letters, digits and hyphens, labels separated by dots") {

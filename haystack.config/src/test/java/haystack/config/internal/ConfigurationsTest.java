@@ -60,6 +60,27 @@ class ConfigurationsTest {
     }
 
     @Test
+    void etcdSettingsAndDockerHostNoneAreReachableFromTheEnvironment() {
+        Map<String, Hashtable<String, Object>> c = compute(Map.of("HAYSTACK_ETCD", "http://10.0.0.5:2379, http://127.0.0.1:2379/",
+                "HAYSTACK_ETCD_PREFIX", "/sites/haystack/", "HAYSTACK_ETCD_TTL", "15", "HAYSTACK_NODE", "host-b.example",
+                "DOCKER_HOST", " None ", "HAYSTACK_ETCD_SKYDNS", "HighHock.local."), null);
+        Hashtable<String, Object> etcd = c.get("haystack.etcd");
+        assertArrayEquals(new String[] { "http://10.0.0.5:2379", "http://127.0.0.1:2379/" }, (String[]) etcd.get("endpoints"));
+        assertEquals("/sites/haystack", etcd.get("prefix"));
+        assertEquals(15, etcd.get("ttl"));
+        assertEquals("host-b.example", etcd.get("node"));
+        assertEquals("highhock.local", etcd.get("skydns"));
+        assertArrayEquals(new String[] { "none" }, (String[]) c.get("haystack.docker").get("hosts"));
+        assertTrue(compute(Map.of(), null).get("haystack.etcd").isEmpty(), "off unless set");
+        for (Map.Entry<String, String> bad : Map.of("HAYSTACK_ETCD", "https://10.0.0.5:2379", "HAYSTACK_ETCD_PREFIX", "haystack",
+                "HAYSTACK_ETCD_TTL", "0", "HAYSTACK_NODE", "host b", "DOCKER_HOST", "none,unix:///var/run/docker.sock").entrySet()) {
+            ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of(bad.getKey(), bad.getValue()), null), bad.toString());
+            assertTrue(e.getMessage().contains(bad.getKey() + "='" + bad.getValue() + "'"), e.getMessage());
+        }
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_ETCD", "http://etcd:2379/v3"), null));
+    }
+
+    @Test
     void dnsClientLimitsAreReachableFromTheEnvironment() {
         Map<String, Hashtable<String, Object>> c = compute(Map.of("HAYSTACK_DNS_TCP_MAX_CONNECTIONS", "256",
                 "HAYSTACK_DNS_TCP_MAX_PER_CLIENT", "0", "HAYSTACK_DNS_TCP_IDLE_TIMEOUT", "5000",

@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class DockerDiscovery implements MetricsSource, SourceStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerDiscovery.class);
+    /** DOCKER_HOST=none: a node with no Docker source (seed 002's client host, fed by etcd). */
+    static final String NO_DOCKER = "none";
 
     @ObjectClassDefinition(name = "Haystack Docker discovery", description = "Discovers services from Docker engines (SPEC §3)")
     public @interface Config {
-        @AttributeDefinition(description = "Docker hosts (DOCKER_HOST, comma-separated): unix:///path or tcp://host:port")
+        @AttributeDefinition(description = "Docker hosts (DOCKER_HOST, comma-separated): unix:///path or tcp://host:port; none: no Docker source")
         String[] hosts() default "unix:///var/run/docker.sock";
 
         @AttributeDefinition(description = "TLS with the client certificate in cert.path (DOCKER_TLS_VERIFY)")
@@ -75,6 +77,10 @@ public final class DockerDiscovery implements MetricsSource, SourceStatus {
 
     @Activate
     public DockerDiscovery(@Reference DiscoveryPublisher publisher, Config config, @Reference Tracer tracer) {
+        if (config.hosts().length == 1 && NO_DOCKER.equalsIgnoreCase(config.hosts()[0].trim())) {
+            LOG.info("docker discovery off: DOCKER_HOST=none");
+            return;
+        }
         List<URI> hosts = new ArrayList<>();
         for (String h : config.hosts()) {
             if (!h.isBlank()) {

@@ -44,6 +44,16 @@ class DockerDiscoveryTest {
     }
 
     @Test
+    void dockerHostNoneRunsWithoutADockerSource() {
+        RegistryImpl registry = new RegistryImpl();
+        DockerDiscovery none = new DockerDiscovery(new DiscoveryPublisherImpl(registry), config(new String[] { "none" }, new String[0], ""));
+        assertTrue(none.hosts().isEmpty(), "no engine watched");
+        assertTrue(registry.snapshot().endpoints().isEmpty());
+        none.deactivate();
+        fails(config(new String[] { "none", "unix:///var/run/docker.sock" }, new String[0], ""), "DOCKER_HOST", "none");
+    }
+
+    @Test
     void noHost() {
         fails(config(new String[] { " " }, new String[0], ""), "DOCKER_HOST", "empty");
     }
