@@ -54,6 +54,9 @@ final class RequestPlan {
                 target = stripPrefix(head.target(), byPath.prefix());
             }
         }
+        if (route == null && !table.ready()) {
+            return failed(null, path, body, 503, StartingAnswer.REASON);
+        }
         if (route == null) {
             return failed(null, path, body, 404, "no service is routed for this host or path");
         }

@@ -78,7 +78,8 @@ public final class AdminServer implements RegistryListener, AdminView {
             throw new IllegalArgumentException("haystack.web port (HAYSTACK_ADMIN_PORT) is " + config.port() + "; allowed: 1-65535");
         }
         this.feed = new ChangeFeed(config.changes_kept());
-        HttpHandler root = BasicAuth.wrap(config.user(), config.password(), new AdminHandler(this, new StaticFiles()));
+        HttpHandler root = new ReadinessHandler(() -> registry.snapshot().ready(),
+                BasicAuth.wrap(config.user(), config.password(), new AdminHandler(this, new StaticFiles())));
         worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, 1)
                 .set(Options.WORKER_TASK_CORE_THREADS, 1)
