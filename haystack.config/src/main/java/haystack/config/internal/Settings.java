@@ -11,8 +11,11 @@ import static haystack.config.internal.ValueType.HOST_PORTS;
 import static haystack.config.internal.ValueType.MILLIS;
 import static haystack.config.internal.ValueType.PEM;
 import static haystack.config.internal.ValueType.PORT;
+import static haystack.config.internal.ValueType.POSITIVE;
 import static haystack.config.internal.ValueType.SECONDS;
 import static haystack.config.internal.ValueType.TEXT;
+import static haystack.config.internal.ValueType.THREADS;
+import static haystack.config.internal.ValueType.USER;
 
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +33,7 @@ final class Settings {
     static final String SSH = "haystack.ssh";
     static final String WEB = "haystack.web";
     static final String TRACE = "haystack.trace";
+    static final String REGISTRY = "haystack.registry";
 
     static final List<Setting> ALL = List.of(
             new Setting("DOCKER_HOST", DOCKER_HOSTS, DOCKER, "hosts"),
@@ -46,6 +50,8 @@ final class Settings {
             new Setting("HAYSTACK_DNS_BIND", ADDRESSES, DNS, "bind"),
             new Setting("HAYSTACK_DNS_TTL", SECONDS, DNS, "ttl"),
             new Setting("HAYSTACK_DNS_ALLOW", CIDRS, DNS, "allow"),
+            new Setting("HAYSTACK_DNS_WORKERS", POSITIVE, DNS, "workers"),
+            new Setting("HAYSTACK_DNS_FORWARD_TIMEOUT", MILLIS, DNS, "forward.timeout"),
             new Setting("DNS_NAMESERVERS", HOST_PORTS, DNS, "nameservers"),
             new Setting("HAYSTACK_HTTP_PORT", PORT, LB, "http.port"),
             new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),
@@ -54,18 +60,24 @@ final class Settings {
             new Setting("HAYSTACK_LB_CONNECT_TIMEOUT", MILLIS, LB, "connect.timeout"),
             new Setting("HAYSTACK_LB_IDLE_TIMEOUT", MILLIS, LB, "idle.timeout"),
             new Setting("HAYSTACK_LB_HEAD_TIMEOUT", MILLIS, LB, "head.timeout"),
-            new Setting("HAYSTACK_LB_MAX_CONNECTIONS", COUNT, LB, "max.connections"),
+            new Setting("HAYSTACK_LB_MAX_CONNECTIONS", POSITIVE, LB, "max.connections"),
+            new Setting("HAYSTACK_LB_MAX_HEADER_SIZE", POSITIVE, LB, "max.header.size"),
+            new Setting("HAYSTACK_LB_PASSIVE_FAILURES", POSITIVE, LB, "passive.failures"),
+            new Setting("HAYSTACK_LB_PASSIVE_PROBE_INTERVAL", MILLIS, LB, "passive.probe.interval"),
             new Setting("HAYSTACK_LB_RETRIES", COUNT, LB, "retries"),
-            new Setting("HAYSTACK_LB_IO_THREADS", COUNT, LB, "io.threads"),
+            new Setting("HAYSTACK_LB_IO_THREADS", THREADS, LB, "io.threads"),
             new Setting("HAYSTACK_SSH_PORT", PORT, SSH, "port"),
+            new Setting("HAYSTACK_SSH_BIND", ADDRESSES, SSH, "bind"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS_FILE", TEXT, SSH, "authorized.keys.file"),
             new Setting("HAYSTACK_DATA", TEXT, SSH, "data"),
             new Setting("HAYSTACK_ADMIN_PORT", PORT, WEB, "port"),
-            new Setting("HAYSTACK_ADMIN_USER", TEXT, WEB, "user"),
+            new Setting("HAYSTACK_ADMIN_USER", USER, WEB, "user"),
             new Setting("HAYSTACK_ADMIN_PASSWORD", TEXT, WEB, "password"),
             new Setting("HAYSTACK_ADMIN_BIND", ADDRESSES, WEB, "bind"),
-            new Setting("HAYSTACK_TRACE", BOOLEAN, TRACE, "enabled"));
+            new Setting("HAYSTACK_ADMIN_CHANGES_KEPT", POSITIVE, WEB, "changes.kept"),
+            new Setting("HAYSTACK_TRACE", BOOLEAN, TRACE, "enabled"),
+            new Setting("HAYSTACK_START_GRACE", SECONDS, REGISTRY, "start.grace"));
 
     private Settings() {
     }

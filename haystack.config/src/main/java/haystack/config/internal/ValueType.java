@@ -32,6 +32,27 @@ enum ValueType {
             return wholeNumber(text, 0, Integer.MAX_VALUE);
         }
     },
+    POSITIVE("a whole number, 1 or more") {
+        @Override
+        Object parse(String text) {
+            return wholeNumber(text, 1, Integer.MAX_VALUE);
+        }
+    },
+    THREADS("a whole number 0-256 (0 picks half the cores, at least one)") {
+        @Override
+        Object parse(String text) {
+            return wholeNumber(text, 0, 256);
+        }
+    },
+    USER("a user name without ':' (RFC 7617), or empty for no authentication") {
+        @Override
+        Object parse(String text) {
+            if (text.contains(":")) {
+                throw new IllegalArgumentException();
+            }
+            return text;
+        }
+    },
     BOOLEAN("true or false (also 1/0, yes/no)") {
         @Override
         Object parse(String text) {
@@ -42,9 +63,12 @@ enum ValueType {
             };
         }
     },
-    DOCKER_HOSTS("comma-separated Docker endpoints: unix:///path/to/docker.sock or tcp://host:port") {
+    DOCKER_HOSTS("one or more comma-separated Docker endpoints: unix:///path/to/docker.sock or tcp://host:port") {
         @Override
         Object parse(String text) {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException();
+            }
             return list(text, item -> {
                 URI uri = URI.create(item);
                 boolean unix = "unix".equals(uri.getScheme()) && uri.getPath() != null && !uri.getPath().isEmpty();

@@ -51,7 +51,6 @@ final class ProxyServer implements AutoCloseable {
             server.bind(new InetSocketAddress(bind, port), 1024);
             server.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
-            LOG.error("cannot bind listener={} port={} bind={} reason={}", listener.name(), port, bind, e.toString());
             throw new IllegalStateException("cannot bind " + listener.name() + " port " + port + " on " + bind + ": " + e.getMessage(), e);
         }
         servers.add(server);

@@ -43,14 +43,23 @@ final class Readiness {
         }
     }
 
-    /** The source is synchronised, or closed (then nothing is awaited from it). */
-    void settled(String sourceId) {
+    /** The source is synchronised. */
+    void synchronised(String sourceId) {
+        settled(sourceId, "sources-synchronised");
+    }
+
+    /** The source is closed: nothing is awaited from it any more. */
+    void closed(String sourceId) {
+        settled(sourceId, "source-closed");
+    }
+
+    private void settled(String sourceId, String reason) {
         boolean now;
         synchronized (this) {
             now = awaited.remove(sourceId) && becomesReady();
         }
         if (now) {
-            LOG.info("registry ready reason=sources-synchronised last={}", sourceId);
+            LOG.info("registry ready reason={} last={}", reason, sourceId);
             onReady.run();
         }
     }

@@ -204,12 +204,12 @@ public final class RegistryImpl implements Registry {
             writeLock.unlock();
         }
         LOG.info("source closed source={}", sourceId);
-        readiness.settled(sourceId);
+        readiness.closed(sourceId);
     }
 
     /** The source has finished its first synchronisation. */
     void synchronised(String sourceId) {
-        readiness.settled(sourceId);
+        readiness.synchronised(sourceId);
     }
 
     /** Publishes a snapshot that says ready (called once, by {@link Readiness}). */

@@ -92,9 +92,9 @@ class ReadinessTest {
         r.awaiting("docker:a");
         r.frameworkStarted();
         assertFalse(r.ready());
-        r.settled("docker:a");
+        r.synchronised("docker:a");
         assertTrue(r.ready());
-        r.settled("docker:a");
+        r.synchronised("docker:a");
         r.frameworkStarted();
         assertEquals(1, told.get(), "told once");
     }
@@ -109,7 +109,7 @@ class ReadinessTest {
         r.graceEnded(10);
         assertTrue(r.ready());
         assertEquals(Set.of(), r.awaited());
-        r.settled("docker:unreachable");
+        r.synchronised("docker:unreachable");
         r.graceEnded(10);
         assertEquals(1, told.get(), "told once");
     }

@@ -96,7 +96,6 @@ public final class AdminServer implements RegistryListener, AdminView {
             server.start();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            LOG.error("cannot bind listener=admin port={} bind={} reason={}", config.port(), config.bind(), cause.toString());
             worker.shutdownNow();
             throw new IllegalStateException("cannot bind admin port " + config.port() + " on " + config.bind() + ": " + cause.getMessage(), e);
         }
