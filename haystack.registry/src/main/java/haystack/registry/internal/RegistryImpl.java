@@ -52,7 +52,7 @@ public final class RegistryImpl implements Registry {
     public @interface Config {
         @AttributeDefinition(description = "Seconds to wait at start for every discovery source's first synchronisation; "
                 + "then ready anyway, with a warning naming the late sources (HAYSTACK_START_GRACE)")
-        int start_grace() default 10;
+        int start_grace() default 30;
     }
 
     private final ReentrantLock writeLock = new ReentrantLock();
