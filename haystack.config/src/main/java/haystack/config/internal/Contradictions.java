@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Settings each allowed on its own that cannot hold together (SPEC §7): two listeners on
- * one port and address, an admin user without a password or the reverse. Checked on the
+ * one port and address, an admin user without a password or the reverse, part of a TLS
+ * client identity. Checked on the
  * computed configurations (environment and files together), so a contradiction stops
  * start-up with one line like any bad value.
  */
@@ -47,6 +48,15 @@ final class Contradictions {
                             "a port no other listener uses on the same address (" + a.portVariable() + " is " + portA + " too)");
                 }
             }
+        }
+        Hashtable<String, Object> docker = byPid.getOrDefault(Settings.DOCKER, new Hashtable<>());
+        List<String> pem = List.of("DOCKER_CA", "DOCKER_CERT", "DOCKER_KEY");
+        List<String> pemProperties = List.of("tls.ca", "tls.cert", "tls.key");
+        long given = pemProperties.stream().filter(p -> !String.valueOf(docker.getOrDefault(p, "")).isBlank()).count();
+        if (given > 0 && given < pem.size()) {
+            int missing = pemProperties.indexOf(pemProperties.stream().filter(p -> String.valueOf(docker.getOrDefault(p, "")).isBlank())
+                    .findFirst().orElseThrow());
+            throw new ConfigurationError(pem.get(missing), "", "PEM contents when any of DOCKER_CA, DOCKER_CERT, DOCKER_KEY is set (all three or none)");
         }
         Hashtable<String, Object> web = byPid.getOrDefault(Settings.WEB, new Hashtable<>());
         boolean user = !String.valueOf(web.getOrDefault("user", "")).isEmpty();

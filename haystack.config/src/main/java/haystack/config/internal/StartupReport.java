@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Says "haystack started" only when it is true (SPEC §7): every bundle (fragments aside)
  * ACTIVE and every Haystack component up, listeners bound. A component that failed to
  * activate (a port taken) stops Haystack instead: one line naming it and the reason,
- * exit status 1. After start, a component that fails later is one line each (DS's own
+ * exit status 1, or 78 when the component refused its configuration (what the
+ * environment checks cannot know, such as an unreadable DOCKER_CERT_PATH). After start, a component that fails later is one line each (DS's own
  * log, with its stack traces, is quiet: see cnf/runtime.bnd). Logs one line when
  * Haystack stops. The launcher starts bundles after the framework's STARTED event, so
  * this watches bundle events instead.
@@ -96,8 +97,11 @@ public final class StartupReport implements SynchronousBundleListener {
                 if (!reported.get()) {
                     if (!states.failures().isEmpty()) {
                         ComponentStates.Failure f = states.failures().get(0);
-                        LOG.error("haystack not started: component failed component={} reason={}", f.component(), f.reason());
-                        System.exit(EX_START);
+                        // components refuse a configuration they cannot use with IllegalArgumentException
+                        boolean configuration = f.reason().startsWith(IllegalArgumentException.class.getName());
+                        LOG.error("haystack not started: {} component={} reason={}", configuration ? "configuration refused" : "component failed",
+                                f.component(), f.reason());
+                        System.exit(configuration ? EnvironmentConfiguration.EX_CONFIG : EX_START);
                         return;
                     }
                     List<String> pending = states.pending();

@@ -129,6 +129,14 @@ class ConfigurationsTest {
     }
 
     @Test
+    void aTlsClientIdentityIsGivenWholeOrNotAtAll() {
+        String pem = "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n";
+        ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of("DOCKER_CA", pem, "DOCKER_CERT", pem), null));
+        assertEquals("configuration error: DOCKER_KEY='' is not allowed; expected PEM contents when any of DOCKER_CA, DOCKER_CERT, "
+                + "DOCKER_KEY is set (all three or none)", e.getMessage());
+    }
+
+    @Test
     void aConfigDirectoryThatIsAFileOrUnreadableStopsAndOneThatIsAbsentIsEnvironmentOnly(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("conf"), "port=1\n");
         ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of(), file));

@@ -87,6 +87,21 @@ class StartupFailureTest {
     }
 
     @Test
+    void aConfigurationAComponentRefusesStopsStartUpWithOneLineAnd78(@TempDir Path dir) throws Exception {
+        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
+        env.put("DOCKER_TLS_VERIFY", "1");
+        env.put("DOCKER_CERT_PATH", dir.resolve("no-such-certs").toString());
+        try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
+            assertEquals(78, haystack.awaitExit(EXIT_WITHIN), haystack.output());
+            List<String> errors = haystack.haystackLines().stream().filter(l -> l.contains("[ERROR]")).toList();
+            assertEquals(1, errors.size(), haystack.output());
+            assertTrue(errors.get(0).contains("haystack not started: configuration refused component=haystack.docker.internal.DockerDiscovery")
+                    && errors.get(0).contains("DOCKER_CERT_PATH"), errors.get(0));
+            assertNothingElseWentWrong(haystack);
+        }
+    }
+
+    @Test
     void aConfigDirectoryThatIsAFileStopsStartUpWithOneLineAnd78(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("conf"), "not a directory\n");
         Map<String, String> env = new HashMap<>(Ports.allFree(dir));
