@@ -101,7 +101,9 @@ public final class StartupReport implements SynchronousBundleListener {
                         boolean configuration = f.reason().startsWith(IllegalArgumentException.class.getName());
                         LOG.error("haystack not started: {} component={} reason={}", configuration ? "configuration refused" : "component failed",
                                 f.component(), f.reason());
-                        System.exit(configuration ? EnvironmentConfiguration.EX_CONFIG : EX_START);
+                        if (!"false".equals(context.getProperty("haystack.config.exitOnError"))) {
+                            System.exit(configuration ? EnvironmentConfiguration.EX_CONFIG : EX_START);
+                        }
                         return;
                     }
                     List<String> pending = states.pending();
@@ -112,7 +114,9 @@ public final class StartupReport implements SynchronousBundleListener {
                     upOnce = pending.isEmpty();
                     if (!pending.isEmpty() && System.currentTimeMillis() > deadline) {
                         LOG.error("haystack not started: components not up after {}s components={}", START_TIMEOUT_MILLIS / 1000, pending);
-                        System.exit(EX_START);
+                        if (!"false".equals(context.getProperty("haystack.config.exitOnError"))) {
+                            System.exit(EX_START);
+                        }
                         return;
                     }
                     Thread.sleep(POLL_MILLIS);
