@@ -70,7 +70,7 @@ public final class RegistryImpl implements Registry {
     private FrameworkStart frameworkStart;
     private ScheduledExecutorService grace;
 
-    /** A registry outside a framework (tests, benchmarks): ready until a source is opened unsynchronised. */
+    /** A registry outside a framework (tests, benchmarks): ready from the start, there is nothing to wait for. */
     public RegistryImpl() {
         this(true);
     }
