@@ -6,8 +6,14 @@
 # Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]
 #   env JAVA_OPTS: extra JVM flags for Haystack; HAYSTACK_LB_IO_THREADS: its event loops
 #   (default 0, the product's default: half the cores, at least one); ROUNDS (default 5).
+#   env HAYSTACK_BENCH_JAR=1: run the exported jar (haystack.distro/target/haystack.jar, built
+#   if missing) with the backends in a service file (HAYSTACK_SERVICES_DIR) instead of the
+#   BenchMain harness; EXTRA_ENDPOINTS=N adds a second service of N endpoints taking no traffic.
 # Prints req/s, p50 and p99 per round and their medians, and each proxy's CPU time per
 # request (user+sys of its processes, from /proc) so the cost is visible beside the speed.
+# Then memory: each proxy's RSS (all its processes) idle, at its peak under load, and while
+# IDLE_CONNECTIONS (default 5000) client connections that send nothing are held open, with
+# the time a new client's request then takes (env IDLE_CONNECTIONS=0 skips that phase).
 set -euo pipefail
 
 DURATION=${1:-10}
@@ -112,20 +118,52 @@ $upstream    keepalive 256;
 CONF
 nginx -c "$WORK/nginx-lb.conf" -p "$WORK"
 
-# --- Haystack: the load balancer standalone over a real registry (test-scope main) ----
-# One reactor build, so sibling modules resolve to their target/classes (the last module
-# to write the class path file is haystack.lb).
-( cd "$ROOT" && ./mvnw -B -q test-compile dependency:build-classpath -pl haystack.lb -am \
-    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null )
-CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$(cat "$WORK/cp.txt")"
-java -Xmx512m ${JAVA_OPTS:-} -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
-PIDS+=($!)
-HAYSTACK_PID=$!
-for _ in $(seq 1 100); do
-  grep -q 'haystack lb ready' "$WORK/haystack.log" 2>/dev/null && break
-  sleep 0.2
-done
-grep -q 'haystack lb ready' "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+if [ "${HAYSTACK_BENCH_JAR:-0}" = 1 ]; then
+# --- Haystack: the exported jar as users run it, the backends in a service file --------
+# (SPEC §6b). Every other listener on a free loopback port; Docker discovery pointed at a
+# socket that does not exist, so only the file's endpoints are served.
+  JAR="$ROOT/haystack.distro/target/haystack.jar"
+  [ -f "$JAR" ] || ( cd "$ROOT" && ./mvnw -B -q -DskipTests install >/dev/null )
+  mkdir -p "$WORK/services"
+  { echo "endpoints:"; for port in "${ports[@]}"; do echo "  - 127.0.0.1:$port"; done; echo "strategy: round-robin"; } > "$WORK/services/bench.yaml"
+  EXTRA=${EXTRA_ENDPOINTS:-0}
+  if [ "$EXTRA" -gt 0 ]; then # a second service that takes no traffic: the registry, DNS and routes hold them
+    awk -v n="$EXTRA" 'BEGIN { print "endpoints:"; for (i = 0; i < n; i++) printf "  - 10.%d.%d.%d:80\n", int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' > "$WORK/services/idle.yaml"
+  fi
+  ( cd "$WORK" && exec env HAYSTACK_SERVICES_DIR="$WORK/services" HAYSTACK_HTTP_PORT="$HAYSTACK_PORT" HAYSTACK_HTTP_BIND=127.0.0.1 \
+      HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_DNS_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
+      HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 HAYSTACK_DATA="$WORK/data" HAYSTACK_CONFIG_DIR="$WORK/conf" \
+      HAYSTACK_LB_MAX_CONNECTIONS="${HAYSTACK_LB_MAX_CONNECTIONS:-8192}" DOCKER_HOST="unix://$WORK/no-docker.sock" \
+      java ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
+  PIDS+=($!)
+  HAYSTACK_PID=$!
+  READY="file service loaded service=bench endpoints=$BACKENDS"
+  for _ in $(seq 1 300); do
+    grep -q "$READY" "$WORK/haystack.log" 2>/dev/null && grep -q 'listening listener=http' "$WORK/haystack.log" && break
+    sleep 0.2
+  done
+  if [ "$EXTRA" -gt 0 ]; then
+    for _ in $(seq 1 300); do grep -q "service=idle endpoints=$EXTRA" "$WORK/haystack.log" && break; sleep 0.2; done
+  fi
+  grep -q "$READY" "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+  echo "haystack: the exported jar ($JAR), $BACKENDS backends from a service file$([ "$EXTRA" -gt 0 ] && echo ", $EXTRA more endpoints in another"), JAVA_OPTS='${JAVA_OPTS:-}'"
+  grep -o 'haystack started.*' "$WORK/haystack.log" | head -1
+else
+  # --- Haystack: the load balancer standalone over a real registry (test-scope main) --
+  # One reactor build, so sibling modules resolve to their target/classes (the last module
+  # to write the class path file is haystack.lb).
+  ( cd "$ROOT" && ./mvnw -B -q test-compile dependency:build-classpath -pl haystack.lb -am \
+      -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null )
+  CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$(cat "$WORK/cp.txt")"
+  java -Xmx512m ${JAVA_OPTS:-} -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
+  PIDS+=($!)
+  HAYSTACK_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q 'haystack lb ready' "$WORK/haystack.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  grep -q 'haystack lb ready' "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+fi
 
 for port in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do
   curl -fsS -H "Host: $HOST" "http://127.0.0.1:$port/" >/dev/null || { echo "no answer on $port" >&2; exit 1; }
@@ -160,6 +198,15 @@ cpu_ticks() {
   echo "$total"
 }
 TICK=$(getconf CLK_TCK)
+rss_kb() { # resident set of all a proxy's processes, in kB
+  local total=0 pid
+  for pid in $(proxy_pids "$1"); do
+    total=$(( total + $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+declare -A RSS_IDLE
+for name in haproxy nginx haystack; do RSS_IDLE[$name]=$(rss_kb "$name"); done
 
 ROUNDS=${ROUNDS:-5}
 PEERS=("haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT")
@@ -174,7 +221,7 @@ for round in $(seq 1 "$ROUNDS"); do
     entry=${PEERS[$(( (round - 1 + k) % 3 ))]}
     name=${entry%%:*}; port=${entry##*:}
     before=$(cpu_ticks "$name")
-    read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION")
+    read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION" & sleep "$(( DURATION / 2 ))"; rss_kb "$name" >> "$WORK/rss-load-$name"; wait)
     cpu=$(awk -v t=$(( $(cpu_ticks "$name") - before )) -v hz="$TICK" -v r="$rps" -v d="$DURATION" 'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')
     SAMPLES[$name]+="$rps $p50 $p99 $cpu"$'\n'
     printf '%-6s %-10s %12s %10s %10s %12s  %s\n' "$round" "$name" "$rps" "$p50" "$p99" "$cpu" "$errors"
@@ -195,3 +242,42 @@ done
 echo
 awk -v h="${RPS[haystack]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]}" -v hp="${P99[haystack]}" -v ap="${P99[haproxy]}" \
   'BEGIN { printf "haystack/haproxy: throughput %.2fx, p99 %.2fx   haystack/nginx: throughput %.2fx\n", h/a, hp/ap, h/n }'
+
+# --- memory: idle, under load, holding many idle client connections -------------------
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
+hold_idle() { # port count -> holds count connections that send nothing until stdin closes; prints "held N"
+  python3 - "$1" "$2" <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+held = []
+for _ in range(n):
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        held.append(s)
+    except OSError:
+        break
+print("held", len(held), flush=True)
+sys.stdin.read()
+PY
+}
+echo
+printf '%-10s %12s %14s %16s %14s\n' proxy rss-idle-MB rss-load-MB "rss-${IDLE_CONNECTIONS}idle-MB" probe-ms
+for entry in "${PEERS[@]}"; do
+  name=${entry%%:*}; port=${entry##*:}
+  load=$(sort -n "$WORK/rss-load-$name" | tail -1)
+  held="-"; probe="-"
+  if [ "$IDLE_CONNECTIONS" -gt 0 ]; then
+    ulimit -n $(( IDLE_CONNECTIONS + 1024 )) 2>/dev/null || true
+    exec 7> >(hold_idle "$port" "$IDLE_CONNECTIONS" > "$WORK/held-$name")
+    for _ in $(seq 1 600); do grep -q held "$WORK/held-$name" 2>/dev/null && break; sleep 0.1; done
+    sleep 1
+    held=$(awk -v k="$(rss_kb "$name")" 'BEGIN { printf "%.1f", k / 1024 }')
+    probe=$(curl -s -o /dev/null -m 15 -w '%{time_total}' -H "Host: $HOST" "http://127.0.0.1:$port/" | awk '{ printf "%.1f", $1 * 1000 }')
+    held="$held ($(awk '{ print $2 }' "$WORK/held-$name"))"
+    exec 7>&-
+    sleep 1
+  fi
+  printf '%-10s %12.1f %14.1f %16s %14s\n' "$name" "$(awk -v k="${RSS_IDLE[$name]}" 'BEGIN { print k / 1024 }')" \
+    "$(awk -v k="$load" 'BEGIN { print k / 1024 }')" "$held" "$probe"
+done
+echo "(rss-idle after warm-up; rss-load the largest sample, mid-round; the held count in brackets)"

@@ -37,7 +37,21 @@ public final class OpenSsh {
 
     /** Makes an ECDSA key pair at {@code key} and {@code key.pub}. */
     public static void keygen(Path key) throws Exception {
-        run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString()), null);
+        keygen(key, "ecdsa");
+    }
+
+    /** Makes a key pair of {@code type} ({@code ed25519}, {@code ecdsa}, {@code rsa}) with ssh-keygen's default size. */
+    public static void keygen(Path key, String type) throws Exception {
+        Result made = run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString()), null);
+        if (made.status() != 0) {
+            throw new IOException("ssh-keygen -t " + type + " failed: " + made.err());
+        }
+    }
+
+    /** The key's fingerprint as OpenSSH prints it: {@code SHA256:...}. */
+    public static String fingerprint(Path key) throws Exception {
+        String line = run(List.of("ssh-keygen", "-l", "-E", "sha256", "-f", key + ".pub"), null).ok();
+        return line.split("\\s+")[1];
     }
 
     /** The ssh command line with {@code identity} (or no key at all when null) and {@code extra} arguments. */
@@ -65,17 +79,38 @@ public final class OpenSsh {
     }
 
     public static Result run(List<String> cmd, String stdin) throws Exception {
+        return run(cmd, stdin, Duration.ofSeconds(60));
+    }
+
+    /** Runs {@code cmd} to its end; its output is drained while it runs, so a talkative command cannot fill the pipe and hang. */
+    public static Result run(List<String> cmd, String stdin, Duration timeout) throws Exception {
         Process p = new ProcessBuilder(cmd).start();
+        java.util.concurrent.CompletableFuture<byte[]> out = drain(p.getInputStream());
+        java.util.concurrent.CompletableFuture<byte[]> err = drain(p.getErrorStream());
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
         p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new IOException("timed out: " + cmd);
+            throw new IOException("timed out after " + timeout.toSeconds() + " s: " + cmd);
         }
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return new Result(p.exitValue(), new String(out.get(), StandardCharsets.UTF_8), new String(err.get(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads {@code in} to its end on a thread of its own (the common pool may have one thread). */
+    private static java.util.concurrent.CompletableFuture<byte[]> drain(java.io.InputStream in) {
+        java.util.concurrent.CompletableFuture<byte[]> all = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                all.complete(in.readAllBytes());
+            } catch (IOException e) {
+                all.complete(new byte[0]);
+            }
+        }, "drain");
+        t.setDaemon(true);
+        t.start();
+        return all;
     }
 
     /** One interactive session: type lines, wait for output, leave. */
@@ -89,8 +124,13 @@ public final class OpenSsh {
         }
 
         public void type(String line) throws IOException {
+            send((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Sends raw bytes as typed keys, e.g. {@code 0x03} for Ctrl-C. */
+        public void send(byte... keys) throws IOException {
             OutputStream in = process.getOutputStream();
-            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.write(keys);
             in.flush();
         }
 

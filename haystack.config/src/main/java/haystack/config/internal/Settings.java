@@ -16,6 +16,7 @@ import static haystack.config.internal.ValueType.SECONDS;
 import static haystack.config.internal.ValueType.TEXT;
 import static haystack.config.internal.ValueType.THREADS;
 import static haystack.config.internal.ValueType.USER;
+import static haystack.config.internal.ValueType.UDP_SIZE;
 
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import haystack.config.internal.Setting.Target;
 final class Settings {
 
     static final String DOCKER = "haystack.docker";
+    static final String FILE = "haystack.file";
     static final String DNS = "haystack.dns";
     static final String LB = "haystack.lb";
     static final String SSH = "haystack.ssh";
@@ -44,6 +46,9 @@ final class Settings {
             new Setting("DOCKER_KEY", PEM, DOCKER, "tls.key"),
             new Setting("HAYSTACK_DOCKER_PUBLISHED", BOOLEAN, DOCKER, "published"),
             new Setting("HAYSTACK_SELF_CONTAINER", CONTAINER, DOCKER, "self.container"),
+            new Setting("HAYSTACK_SERVICES_DIR", TEXT, FILE, "dir"),
+            new Setting("HAYSTACK_SERVICES_MAX_BYTES", POSITIVE, FILE, "max.bytes"),
+            new Setting("HAYSTACK_SERVICES_RESCAN_INTERVAL", MILLIS, FILE, "rescan.millis"),
             new Setting("HAYSTACK_ORIGIN", DNS_NAME, List.of(new Target(DNS, "origin"), new Target(LB, "origin"), new Target(WEB, "origin"))),
             new Setting("HAYSTACK_ADDRESS", ADDRESSES, List.of(new Target(DNS, "addresses"), new Target(DOCKER, "addresses"))),
             new Setting("HAYSTACK_DNS_PORT", PORT, DNS, "port"),
@@ -52,6 +57,12 @@ final class Settings {
             new Setting("HAYSTACK_DNS_ALLOW", CIDRS, DNS, "allow"),
             new Setting("HAYSTACK_DNS_WORKERS", POSITIVE, DNS, "workers"),
             new Setting("HAYSTACK_DNS_FORWARD_TIMEOUT", MILLIS, DNS, "forward.timeout"),
+            new Setting("HAYSTACK_DNS_TCP_MAX_CONNECTIONS", POSITIVE, DNS, "tcp.max.connections"),
+            new Setting("HAYSTACK_DNS_TCP_MAX_PER_CLIENT", COUNT, DNS, "tcp.max.per.client"),
+            new Setting("HAYSTACK_DNS_TCP_IDLE_TIMEOUT", MILLIS, DNS, "tcp.idle.timeout"),
+            new Setting("HAYSTACK_DNS_UDP_MAX", UDP_SIZE, DNS, "udp.max"),
+            new Setting("HAYSTACK_DNS_RRL", COUNT, DNS, "rrl"),
+            new Setting("HAYSTACK_DNS_RRL_SLIP", COUNT, DNS, "rrl.slip"),
             new Setting("DNS_NAMESERVERS", HOST_PORTS, DNS, "nameservers"),
             new Setting("HAYSTACK_HTTP_PORT", PORT, LB, "http.port"),
             new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),

@@ -53,6 +53,12 @@ enum ValueType {
             return text;
         }
     },
+    UDP_SIZE("a DNS UDP answer size in bytes, 512-1232") {
+        @Override
+        Object parse(String text) {
+            return wholeNumber(text, 512, 1232);
+        }
+    },
     BOOLEAN("true or false (also 1/0, yes/no)") {
         @Override
         Object parse(String text) {

@@ -60,6 +60,24 @@ class ConfigurationsTest {
     }
 
     @Test
+    void dnsClientLimitsAreReachableFromTheEnvironment() {
+        Map<String, Hashtable<String, Object>> c = compute(Map.of("HAYSTACK_DNS_TCP_MAX_CONNECTIONS", "256",
+                "HAYSTACK_DNS_TCP_MAX_PER_CLIENT", "0", "HAYSTACK_DNS_TCP_IDLE_TIMEOUT", "5000",
+                "HAYSTACK_DNS_UDP_MAX", "900", "HAYSTACK_DNS_RRL", "200", "HAYSTACK_DNS_RRL_SLIP", "3"), null);
+        Hashtable<String, Object> dns = c.get("haystack.dns");
+        assertEquals(256, dns.get("tcp.max.connections"));
+        assertEquals(0, dns.get("tcp.max.per.client"));
+        assertEquals(5000, dns.get("tcp.idle.timeout"));
+        assertEquals(900, dns.get("udp.max"));
+        assertEquals(200, dns.get("rrl"));
+        assertEquals(3, dns.get("rrl.slip"));
+        ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_UDP_MAX", "4096"), null));
+        assertEquals("configuration error: HAYSTACK_DNS_UDP_MAX='4096' is not allowed; expected a DNS UDP answer size in bytes, 512-1232", e.getMessage());
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_TCP_MAX_CONNECTIONS", "0"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_TCP_IDLE_TIMEOUT", "0"), null));
+    }
+
+    @Test
     void secretsAreNeverEchoed() {
         ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of("DOCKER_KEY", "s3cret"), null));
         assertFalse(e.getMessage().contains("s3cret"));

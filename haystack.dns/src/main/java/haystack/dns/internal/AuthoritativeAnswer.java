@@ -73,7 +73,7 @@ final class AuthoritativeAnswer {
             return;
         }
         Name owner = question.getName();
-        boolean atApex = owner.equals(origin);
+        boolean atApex = Names.key(owner).equals(lookup.zoneApex());
         List<Record> records = new ArrayList<>();
         if (atApex) {
             records.add(soa.withName(owner));

@@ -19,7 +19,7 @@ final class Authority {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authority.class);
 
-    /** The outcome of a lookup of a name Haystack owns; {@code zoneApex} names the SOA to cite. */
+    /** The outcome of a lookup of a name Haystack owns; {@code zoneApex} names the SOA to cite, and is the name at an apex. */
     record Lookup(ZoneAnswer answer, String zoneApex, boolean failed) {
     }
 
@@ -49,6 +49,16 @@ final class Authority {
     }
 
     /**
+     * Whether {@code name} (lower case, no trailing dot) is in a domain Haystack owns
+     * outright, the origin's tree: no upstream's record for such a name is relayed or
+     * cached. The reverse trees are not owned (Haystack holds only its containers' names
+     * there); domains added beside the origin belong here when they come.
+     */
+    boolean owns(String name) {
+        return name.equals(origin) || name.endsWith(originSuffix);
+    }
+
+    /**
      * Looks {@code name} (lower case, no trailing dot) up; null when Haystack does not own
      * it and it is the upstreams' to answer. The apex's SOA and NS are added by the caller.
      */
@@ -71,6 +81,8 @@ final class Authority {
         if (answer == null || (!answer.exists() && !zone.underOrigin())) {
             return zone.underOrigin() ? new Lookup(ZoneAnswer.nxdomain(), origin, false) : null;
         }
-        return new Lookup(answer, zone.underOrigin() ? origin : zone.apex(), false);
+        // A zone outside the origin claims only the names it holds, so each is the apex of its
+        // own zone: its NODATA cites an SOA Haystack serves (RFC 2308 §3), not in-addr.arpa's.
+        return new Lookup(answer, zone.underOrigin() ? origin : name, false);
     }
 }

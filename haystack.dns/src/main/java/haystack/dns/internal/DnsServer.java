@@ -69,12 +69,31 @@ public final class DnsServer implements MetricsSource {
 
         @AttributeDefinition(description = "Longest wait for upstreams before SERVFAIL, ms (HAYSTACK_DNS_FORWARD_TIMEOUT)")
         int forward_timeout() default 3000;
+
+        @AttributeDefinition(description = "Most TCP connections at once; when full the idlest is closed (HAYSTACK_DNS_TCP_MAX_CONNECTIONS)")
+        int tcp_max_connections() default 128;
+
+        @AttributeDefinition(description = "Most TCP connections from one client address, 0: no limit (HAYSTACK_DNS_TCP_MAX_PER_CLIENT)")
+        int tcp_max_per_client() default 32;
+
+        @AttributeDefinition(description = "A TCP connection without a complete message for this long is closed, ms (HAYSTACK_DNS_TCP_IDLE_TIMEOUT)")
+        int tcp_idle_timeout() default 10_000;
+
+        @AttributeDefinition(description = "Largest UDP answer, bytes 512-1232, never above what the client advertises (HAYSTACK_DNS_UDP_MAX)")
+        int udp_max() default 1232;
+
+        @AttributeDefinition(description = "UDP responses per second per client network (/24, /56), 0: no limit (HAYSTACK_DNS_RRL)")
+        int rrl() default 0;
+
+        @AttributeDefinition(description = "Every Nth rate-limited response is sent truncated, 0: none (HAYSTACK_DNS_RRL_SLIP)")
+        int rrl_slip() default 2;
     }
 
     private final QueryMetrics metrics = new QueryMetrics();
     private final List<ZoneProvider> providers = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> transports = new ArrayList<>();
     private volatile Authority authority;
+    private volatile Forwarder forwarder;
     private int port;
 
     @Reference
@@ -103,9 +122,11 @@ public final class DnsServer implements MetricsSource {
         authority = a;
         List<InetAddress> bind = BindAddresses.effective(settings.bind());
         Forwarder forwarder = new Forwarder(Upstreams.choose(settings.nameservers(), Path.of("/etc/resolv.conf"),
-                bind, settings.port()), settings.forwardTimeoutMillis());
+                bind, settings.port()), settings.forwardTimeoutMillis(), name -> a.owns(Names.key(name)));
+        this.forwarder = forwarder;
         Tracer t = tracer;
-        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t, metrics);
+        QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t, metrics,
+                settings.limits());
         port = settings.port();
         // Port 0 (tests, benchmarks) takes a free UDP port and the same TCP port, which a
         // client socket may hold already: then try another.
@@ -130,11 +151,12 @@ public final class DnsServer implements MetricsSource {
     }
 
     private void bindAll(List<InetAddress> bind, DnsSettings settings, QueryHandler handler) throws IOException {
+        ResponseRateLimiter limiter = new ResponseRateLimiter(settings.limits().rrl(), settings.limits().rrlSlip());
         for (InetAddress address : bind) {
-            UdpTransport udp = new UdpTransport(address, port, settings.workers(), handler);
+            UdpTransport udp = new UdpTransport(address, port, settings.workers(), handler, limiter);
             transports.add(udp);
             port = udp.port();
-            transports.add(new TcpTransport(address, port, handler));
+            transports.add(new TcpTransport(address, port, handler, settings.limits()));
         }
     }
 
@@ -142,6 +164,10 @@ public final class DnsServer implements MetricsSource {
     @Override
     public void collect(MetricsWriter writer) {
         metrics.collect(writer);
+        Forwarder f = forwarder;
+        if (f != null) {
+            f.collect(writer);
+        }
     }
 
     /** The port bound (the chosen one when configured as 0). */
@@ -159,6 +185,10 @@ public final class DnsServer implements MetricsSource {
             }
         }
         transports.clear();
+        Forwarder f = forwarder;
+        if (f != null) {
+            f.close();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import haystack.api.ServiceNames;
 
@@ -15,19 +16,36 @@ import haystack.api.ServiceNames;
  */
 public record DnsSettings(int port, List<InetAddress> bind, String origin, long ttl,
         List<InetSocketAddress> nameservers, List<AddressRange> allow, List<InetAddress> addresses,
-        int workers, long forwardTimeoutMillis) {
+        int workers, long forwardTimeoutMillis, ClientLimits limits) {
 
     public DnsSettings {
+        Objects.requireNonNull(limits, "limits");
         bind = List.copyOf(bind);
         nameservers = List.copyOf(nameservers);
         allow = List.copyOf(allow);
         addresses = List.copyOf(addresses);
     }
 
+    /** Settings with the default {@link ClientLimits}. */
+    public DnsSettings(int port, List<InetAddress> bind, String origin, long ttl, List<InetSocketAddress> nameservers,
+            List<AddressRange> allow, List<InetAddress> addresses, int workers, long forwardTimeoutMillis) {
+        this(port, bind, origin, ttl, nameservers, allow, addresses, workers, forwardTimeoutMillis, ClientLimits.DEFAULT);
+    }
+
     public static DnsSettings from(DnsServer.Config c) {
         return new DnsSettings(port("port", c.port()), addresses("bind", c.bind()), origin(c.origin()),
                 ttl(c.ttl()), nameservers(c.nameservers()), allow(c.allow()), addresses("addresses", c.addresses()),
-                positive("workers", c.workers()), positive("forward.timeout", c.forward_timeout()));
+                positive("workers", c.workers()), positive("forward.timeout", c.forward_timeout()), limits(c));
+    }
+
+    static ClientLimits limits(DnsServer.Config c) {
+        return new ClientLimits(c.tcp_max_connections(), c.tcp_max_per_client(), c.tcp_idle_timeout(), c.udp_max(),
+                c.rrl(), c.rrl_slip());
+    }
+
+    /** These settings with other client limits. */
+    public DnsSettings withLimits(ClientLimits l) {
+        return new DnsSettings(port, bind, origin, ttl, nameservers, allow, addresses, workers, forwardTimeoutMillis, l);
     }
 
     static int port(String setting, int port) {
@@ -147,7 +165,7 @@ public record DnsSettings(int port, List<InetAddress> bind, String origin, long 
         }
     }
 
-    private static IllegalArgumentException bad(String setting, Object value, String allowed) {
+    static IllegalArgumentException bad(String setting, Object value, String allowed) {
         return new IllegalArgumentException("haystack.dns: setting " + setting + "='" + value + "' is invalid, expected " + allowed);
     }
 }

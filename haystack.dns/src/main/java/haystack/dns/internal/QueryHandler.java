@@ -13,6 +13,7 @@ import haystack.dns.internal.forward.Forwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -39,7 +40,6 @@ public final class QueryHandler {
     /** Our own EDNS(0) UDP payload size (DNS flag day 2020). */
     static final int PAYLOAD_SIZE = 1232;
     static final int MAX_TCP = 65535;
-    private static final int MIN_UDP = 512;
 
     private final Registry registry;
     private final Authority authority;
@@ -47,6 +47,7 @@ public final class QueryHandler {
     private final Forwarder forwarder;
     private final List<AddressRange> allow;
     private final AnswerCache cache = new AnswerCache();
+    private final ClientLimits limits;
 
     QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow) {
         this(registry, authority, ttl, forwarder, allow, Tracer.OFF);
@@ -58,6 +59,12 @@ public final class QueryHandler {
 
     QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow, Tracer tracer,
             QueryMetrics metrics) {
+        this(registry, authority, ttl, forwarder, allow, tracer, metrics, ClientLimits.DEFAULT);
+    }
+
+    QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow, Tracer tracer,
+            QueryMetrics metrics, ClientLimits limits) {
+        this.limits = limits;
         this.metrics = metrics;
         this.tracer = tracer;
         this.registry = registry;
@@ -115,7 +122,7 @@ public final class QueryHandler {
     private void answer(Message query, Context ctx, Consumer<byte[]> reply) {
         Header h = query.getHeader();
         OPTRecord opt = query.getOPT();
-        int limit = ctx.tcp() ? MAX_TCP : opt == null ? MIN_UDP : Math.max(MIN_UDP, opt.getPayloadSize());
+        int limit = ctx.tcp() ? MAX_TCP : limits.udpLimit(opt == null ? 0 : opt.getPayloadSize());
         Message response = response(query, opt);
         if (h.getOpcode() != Opcode.QUERY) {
             reply.accept(finish(response, Rcode.NOTIMP, limit));
@@ -200,25 +207,31 @@ public final class QueryHandler {
         return opts > 1;
     }
 
-    /** A response to {@code query}: same id, opcode, RD and CD, the question as asked, our OPT if it had one. */
+    /**
+     * A response to {@code query}: same id and opcode; for QUERY, RD and CD and the question
+     * as asked (RD, CD, AD and RA are defined for QUERY only, RFC 6895 §2.2, so other
+     * opcodes get none, as from nsd); our OPT with the DO bit copied (RFC 3225 §3) if it had one.
+     */
     private static Message response(Message query, OPTRecord opt) {
         Header qh = query.getHeader();
         Message response = new Message(qh.getID());
         Header h = response.getHeader();
         h.setFlag(Flags.QR);
         h.setOpcode(qh.getOpcode());
-        if (qh.getFlag(Flags.RD)) {
-            h.setFlag(Flags.RD);
-        }
-        if (qh.getFlag(Flags.CD)) {
-            h.setFlag(Flags.CD);
-        }
         Record question = query.getQuestion();
-        if (qh.getOpcode() == Opcode.QUERY && question != null && qh.getCount(Section.QUESTION) == 1) {
-            response.addRecord(question, Section.QUESTION);
+        if (qh.getOpcode() == Opcode.QUERY) {
+            if (qh.getFlag(Flags.RD)) {
+                h.setFlag(Flags.RD);
+            }
+            if (qh.getFlag(Flags.CD)) {
+                h.setFlag(Flags.CD);
+            }
+            if (question != null && qh.getCount(Section.QUESTION) == 1) {
+                response.addRecord(question, Section.QUESTION);
+            }
         }
         if (opt != null) {
-            response.addRecord(new OPTRecord(PAYLOAD_SIZE, 0, 0, 0), Section.ADDITIONAL);
+            response.addRecord(new OPTRecord(PAYLOAD_SIZE, 0, 0, opt.getFlags() & ExtendedFlags.DO), Section.ADDITIONAL);
         }
         return response;
     }
@@ -228,7 +241,7 @@ public final class QueryHandler {
         OPTRecord opt = response.getOPT();
         if (rcode > 0xF && opt != null) {
             response.removeRecord(opt, Section.ADDITIONAL);
-            response.addRecord(new OPTRecord(PAYLOAD_SIZE, rcode >>> 4, 0, 0), Section.ADDITIONAL);
+            response.addRecord(new OPTRecord(PAYLOAD_SIZE, rcode >>> 4, 0, opt.getFlags()), Section.ADDITIONAL);
         }
         response.getHeader().setRcode(rcode & 0xF);
         return response.toWire(limit);
@@ -240,7 +253,8 @@ public final class QueryHandler {
         byte[] out = new byte[Header.LENGTH];
         out[0] = packet.get(p);
         out[1] = packet.get(p + 1);
-        out[2] = (byte) (0x80 | (packet.get(p + 2) & 0x79));
+        int opcode = packet.get(p + 2) & 0x78;
+        out[2] = (byte) (0x80 | opcode | (opcode == 0 ? packet.get(p + 2) & 0x01 : 0));
         out[3] = (byte) rcode;
         return out;
     }

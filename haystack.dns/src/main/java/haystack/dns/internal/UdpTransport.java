@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,16 @@ final class UdpTransport implements AutoCloseable {
     private final List<DatagramChannel> channels = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final int port;
+    private final ResponseRateLimiter limiter;
+    private final ThrottledWarning limited = new ThrottledWarning(LOG, "dns udp responses rate-limited", 10_000);
 
-    /** Binds {@code address:port} (port 0: any free port) and starts {@code workers} threads. */
-    UdpTransport(InetAddress address, int port, int workers, QueryHandler handler) throws IOException {
+    /**
+     * Binds {@code address:port} (port 0: any free port) and starts {@code workers} threads;
+     * {@code limiter} rate-limits responses (shared by every address of one server).
+     */
+    UdpTransport(InetAddress address, int port, int workers, QueryHandler handler, ResponseRateLimiter limiter)
+            throws IOException {
+        this.limiter = limiter;
         if (port != 0 && workers > 1) {
             // SO_REUSEPORT would let this server share a port another server (even another
             // Haystack) holds with the same option: a plain bind first fails if anyone has it.
@@ -88,7 +96,7 @@ final class UdpTransport implements AutoCloseable {
         t.start();
     }
 
-    private static void serve(DatagramChannel channel, QueryHandler handler) {
+    private void serve(DatagramChannel channel, QueryHandler handler) {
         ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
         while (channel.isOpen()) {
             SocketAddress from;
@@ -103,12 +111,36 @@ final class UdpTransport implements AutoCloseable {
             }
             buffer.flip();
             InetSocketAddress client = (InetSocketAddress) from;
+            if (limiter.isOn() && !admitted(channel, buffer, client)) {
+                continue;
+            }
             try {
                 handler.handle(buffer, client.getAddress(), false, response -> send(channel, response, client));
             } catch (RuntimeException e) {
                 LOG.warn("dns udp query failed client={} error={}", client, e.toString());
             }
         }
+    }
+
+    /** Whether the query may be answered; a limited one is dropped or, when it slips, answered truncated. */
+    private boolean admitted(DatagramChannel channel, ByteBuffer query, InetSocketAddress client) {
+        // Packets that get no answer anyway (too short, responses) use no response's worth.
+        if (query.remaining() < 12 || (query.get(query.position() + 2) & 0x80) != 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        ResponseRateLimiter.Verdict v = limiter.check(client.getAddress(), now);
+        if (v == ResponseRateLimiter.Verdict.ANSWER) {
+            return true;
+        }
+        limited.record("client=" + client.getAddress().getHostAddress() + " last=" + v.name().toLowerCase(Locale.ROOT), now);
+        if (v == ResponseRateLimiter.Verdict.SLIP) {
+            byte[] truncated = ResponseRateLimiter.slip(query);
+            if (truncated != null) {
+                send(channel, truncated, client);
+            }
+        }
+        return false;
     }
 
     private static void send(DatagramChannel channel, byte[] response, InetSocketAddress client) {
@@ -121,6 +153,7 @@ final class UdpTransport implements AutoCloseable {
 
     @Override
     public void close() {
+        limited.drain(System.nanoTime());
         for (DatagramChannel c : channels) {
             try {
                 c.close();

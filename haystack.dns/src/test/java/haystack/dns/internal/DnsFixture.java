@@ -43,6 +43,11 @@ final class DnsFixture implements AutoCloseable {
         this(List.of(), List.of("127.0.0.0/8"), 5);
     }
 
+    /** The default fixture with other client limits. */
+    DnsFixture(ClientLimits limits) throws IOException {
+        this(settings("haystack", List.of(), List.of("127.0.0.0/8"), 5).withLimits(limits));
+    }
+
     DnsFixture(List<String> nameservers, List<String> allow, int ttl) throws IOException {
         this("haystack", nameservers, allow, ttl);
     }

@@ -19,6 +19,27 @@ class DnsSettingsTest {
     }
 
     @Test
+    void clientLimitsOutsideTheirRanges() {
+        rejected("tcp.max.connections", "0", () -> new ClientLimits(0, 32, 10_000, 1232, 0, 2));
+        rejected("tcp.max.per.client", "-1", () -> new ClientLimits(128, -1, 10_000, 1232, 0, 2));
+        rejected("tcp.idle.timeout", "0", () -> new ClientLimits(128, 32, 0, 1232, 0, 2));
+        rejected("udp.max", "4096", () -> new ClientLimits(128, 32, 10_000, 4096, 0, 2));
+        rejected("udp.max", "511", () -> new ClientLimits(128, 32, 10_000, 511, 0, 2));
+        rejected("rrl", "-5", () -> new ClientLimits(128, 32, 10_000, 1232, -5, 2));
+        rejected("rrl.slip", "-1", () -> new ClientLimits(128, 32, 10_000, 1232, 0, -1));
+    }
+
+    @Test
+    void udpLimitIsTheClientsAdvertisedSizeWithinTheFloorAndTheMaximum() {
+        ClientLimits l = new ClientLimits(128, 32, 10_000, 1000, 0, 2);
+        assertEquals(512, l.udpLimit(0));
+        assertEquals(512, l.udpLimit(100));
+        assertEquals(800, l.udpLimit(800));
+        assertEquals(1000, l.udpLimit(4096));
+        assertEquals(1232, ClientLimits.DEFAULT.udpLimit(65535));
+    }
+
+    @Test
     void portOutsideRange() {
         rejected("port", "70000", () -> DnsSettings.port("port", 70000));
         rejected("port", "-1", () -> DnsSettings.port("port", -1));

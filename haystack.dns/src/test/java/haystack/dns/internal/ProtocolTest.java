@@ -65,12 +65,14 @@ class ProtocolTest {
     }
 
     @Test
-    void ednsSizeOfTheClientIsHonoured() throws IOException {
+    void ednsSizeOfTheClientIsHonouredUpTo1232() throws IOException {
         byte[] raw = dns.rawUdp(query("big.services.haystack.", Type.A, new OPTRecord(4096, 0, 0)).toWire());
         Message m = new Message(raw);
-        assertFalse(m.getHeader().getFlag(Flags.TC));
-        assertEquals(ENDPOINTS, m.getSection(Section.ANSWER).size());
+        assertTrue(raw.length <= 1232, "length " + raw.length);
+        assertTrue(m.getHeader().getFlag(Flags.TC));
         assertNotNull(m.getOPT());
+        byte[] mid = dns.rawUdp(query("big.services.haystack.", Type.A, new OPTRecord(700, 0, 0)).toWire());
+        assertTrue(mid.length <= 700, "length " + mid.length);
         byte[] small = dns.rawUdp(query("_x11._tcp.big.services.haystack.", Type.SRV, new OPTRecord(1232, 0, 0)).toWire());
         assertTrue(small.length <= 1232);
         assertTrue(new Message(small).getHeader().getFlag(Flags.TC));
@@ -84,6 +86,91 @@ class ProtocolTest {
         assertFalse(tcp.getHeader().getFlag(Flags.TC));
         assertEquals(ENDPOINTS, tcp.getSection(Section.ANSWER).size());
         assertEquals(ENDPOINTS, tcp.getSection(Section.ADDITIONAL).stream().filter(r -> r.getType() == Type.A).count());
+    }
+
+    @Test
+    void udpAnswersAreCappedAt1232BytesWithTcAndComeWholeOverTcp() throws Exception {
+        List<Endpoint> many = new ArrayList<>();
+        for (int i = 1; i <= 24; i++) {
+            many.add(DnsFixture.endpoint("checkout", String.format("checkout-payments-worker-%02d", i), "10.2.0." + i, 8080, "http"));
+        }
+        dns.source.put(many);
+        String udp = dns.dig("+bufsize=4096", "+ignore", "_http._tcp.checkout.services.haystack", "SRV");
+        assertTrue(udp.contains("flags: qr aa tc"), udp);
+        assertTrue(messageSize(udp) <= 1232, udp);
+        String tcp = dns.dig("+tcp", "_http._tcp.checkout.services.haystack", "SRV");
+        assertTrue(tcp.contains("ANSWER: 24,"), tcp);
+        assertTrue(messageSize(tcp) > 1232, tcp);
+    }
+
+    @Test
+    void udpLimitCanBeSetLower() throws Exception {
+        try (DnsFixture small = new DnsFixture(new ClientLimits(128, 32, 10_000, 600, 0, 2))) {
+            List<Endpoint> many = new ArrayList<>();
+            for (int i = 1; i <= 24; i++) {
+                many.add(DnsFixture.endpoint("big", "big-" + i, "10.1.0." + i, 6000 + i, "x11"));
+            }
+            small.source.put(many);
+            String udp = small.dig("+bufsize=4096", "+ignore", "_x11._tcp.big.services.haystack", "SRV");
+            assertTrue(udp.contains(" tc"), udp);
+            assertTrue(messageSize(udp) <= 600, udp);
+        }
+    }
+
+    /** The size dig prints: {@code ;; MSG SIZE  rcvd: 1224}. */
+    private static int messageSize(String dig) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("MSG SIZE\\s+rcvd: (\\d+)").matcher(dig);
+        assertTrue(m.find(), dig);
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void doBitIsCopied() throws Exception {
+        Message q = query("big.services.haystack.", Type.A, new OPTRecord(1232, 0, 0, org.xbill.DNS.ExtendedFlags.DO));
+        Message m = new Message(dns.rawUdp(q.toWire()));
+        assertEquals(org.xbill.DNS.ExtendedFlags.DO, m.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO);
+        Message plain = new Message(dns.rawUdp(query("big.services.haystack.", Type.A, new OPTRecord(1232, 0, 0)).toWire()));
+        assertEquals(0, plain.getOPT().getFlags());
+        assertTrue(dns.dig("+dnssec", "big-1.containers.haystack", "A").contains("flags: do;"));
+    }
+
+    @Test
+    void everyOpcodeButQueryGetsNotimpWithNoFlagOfQuery() throws IOException {
+        for (int opcode = 1; opcode <= 15; opcode++) {
+            Message q = query("haystack.", Type.SOA, null);
+            q.getHeader().setOpcode(opcode);
+            for (int flag : new int[] { Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD, Flags.CD }) {
+                q.getHeader().setFlag(flag);
+            }
+            byte[] raw = q.toWire();
+            raw[3] |= 0x40; // Z
+            byte[] answer = dns.rawUdp(raw);
+            Message m = new Message(answer);
+            assertEquals(Rcode.NOTIMP, m.getRcode(), "opcode " + opcode);
+            assertEquals(opcode, m.getHeader().getOpcode());
+            assertEquals(0x80 | opcode << 3, answer[2] & 0xff, "opcode " + opcode + ": only QR and the opcode");
+            assertEquals(Rcode.NOTIMP, answer[3] & 0xff, "opcode " + opcode + ": no RA, Z, AD, CD");
+        }
+    }
+
+    @Test
+    void nodataForAContainersReverseNameCitesTheSoaOfThatName() throws Exception {
+        Message m = dns.query("1.0.1.10.in-addr.arpa.", Type.AAAA);
+        assertEquals(Rcode.NOERROR, m.getRcode());
+        assertTrue(m.getHeader().getFlag(Flags.AA));
+        assertTrue(m.getSection(Section.ANSWER).isEmpty());
+        List<Record> authority = m.getSection(Section.AUTHORITY);
+        assertEquals(1, authority.size());
+        assertEquals(Type.SOA, authority.get(0).getType());
+        assertEquals(Name.fromString("1.0.1.10.in-addr.arpa."), authority.get(0).getName());
+        Message soa = dns.query("1.0.1.10.in-addr.arpa.", Type.SOA);
+        assertTrue(soa.getHeader().getFlag(Flags.AA));
+        assertEquals(Type.SOA, soa.getSection(Section.ANSWER).get(0).getType());
+        Message ns = dns.query("1.0.1.10.in-addr.arpa.", Type.NS);
+        assertEquals(Type.NS, ns.getSection(Section.ANSWER).get(0).getType());
+        Message ptr = dns.query("1.0.1.10.in-addr.arpa.", Type.PTR);
+        assertEquals(Type.PTR, ptr.getSection(Section.ANSWER).get(0).getType());
+        assertTrue(ptr.getSection(Section.AUTHORITY).isEmpty());
     }
 
     @Test

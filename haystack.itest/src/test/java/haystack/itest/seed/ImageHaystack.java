@@ -30,7 +30,8 @@ final class ImageHaystack implements RunningHaystack {
         if (!Files.isRegularFile(BUILD)) {
             throw new IllegalStateException(BUILD + " is missing");
         }
-        OpenSsh.Result built = OpenSsh.run(List.of("bash", BUILD.toString()), null);
+        // jlink with a CDS archive takes minutes on a busy two-core machine
+        OpenSsh.Result built = OpenSsh.run(List.of("bash", BUILD.toString()), null, java.time.Duration.ofMinutes(10));
         if (built.status() != 0) {
             throw new IllegalStateException("image/build.sh failed:\n" + built.out() + built.err());
         }

@@ -17,6 +17,17 @@ import haystack.api.RegistrySnapshot;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
 import haystack.api.trace.Tracer;
+import haystack.lb.internal.health.HealthMonitor;
+import haystack.lb.internal.metrics.RequestMetrics;
+import haystack.lb.internal.proxy.BackendConnections;
+import haystack.lb.internal.proxy.Listener;
+import haystack.lb.internal.proxy.ProxyContext;
+import haystack.lb.internal.proxy.ProxyServer;
+import haystack.lb.internal.proxy.ProxySettings;
+import haystack.lb.internal.routing.Backend;
+import haystack.lb.internal.routing.BackendChooser;
+import haystack.lb.internal.routing.RoutingTable;
+import haystack.lb.internal.routing.StrategyCatalogImpl;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -45,6 +56,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
 
     private volatile LbConfig config;
     private final ProxyContext context;
+    private final BackendChooser chooser;
     private final Listener httpListener;
     private final Listener httpAltListener;
     private final Object lock = new Object();
@@ -75,7 +87,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         this.health.every(1000, this::closeRetired);
         this.metrics = new RequestMetrics(config.access_log());
         BackendChooser chooser = new BackendChooser(strategies, config.passive_failures(), ejected -> health.submit(this::rebuild));
-        this.context = new ProxyContext(config, chooser, metrics, tracer);
+        this.chooser = chooser;
+        this.context = new ProxyContext(config.max_header_size(), proxySettings(config), chooser, metrics, tracer);
         this.server = new ProxyServer(ioThreads(config), context);
         this.httpListener = new Listener(HTTP, () -> httpTable, metrics.connections(HTTP));
         this.httpAltListener = new Listener(HTTP_ALT, () -> httpAltTable, metrics.connections(HTTP_ALT));
@@ -117,7 +130,9 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
             LOG.error("configuration not applied pid=haystack.lb reason={}", e.getMessage());
             return;
         }
-        context.apply(next);
+        context.apply(proxySettings(next));
+        metrics.accessLog(next.access_log());
+        chooser.ejectAfter(next.passive_failures());
         config = next;
         if (next.io_threads() != previous.io_threads() || next.max_header_size() != previous.max_header_size()
                 || next.passive_probe_interval() != previous.passive_probe_interval()) {
@@ -127,6 +142,10 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
             rebuild();
         }
         LOG.info("configuration applied pid=haystack.lb http={} http-alt={}", httpMoves ? "moved" : "kept", altMoves ? "moved" : "kept");
+    }
+
+    private static ProxySettings proxySettings(LbConfig c) {
+        return new ProxySettings(c.connect_timeout(), c.idle_timeout(), c.head_timeout(), c.retries(), c.max_connections());
     }
 
     /** Whether a listener must move: a new port that is not the one bound (0 asks for any free port). */
@@ -177,7 +196,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
             }
             Backend b = backends.get(e.id());
             if (b == null) {
-                b = new Backend(e, server.loops());
+                b = new Backend(e, new BackendConnections(server.loops()));
                 backends.put(e.id(), b);
             } else {
                 if (!java.util.Objects.equals(b.endpoint().healthCheck(), e.healthCheck())) {
@@ -234,16 +253,9 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         return context.openConnections();
     }
 
-    /**
-     * Client connections waiting with nothing of a request read, over all loops (for
-     * tests; read across threads without a barrier, so poll it).
-     */
+    /** Client connections waiting with nothing of a request read (for tests; poll it). */
     int idleClients() {
-        int n = 0;
-        for (EventLoop loop : server.loops()) {
-            n += loop.idleClients.size();
-        }
-        return n;
+        return server.idleClients();
     }
 
     /** Port of the http listener as bound (differs from the setting only when that is 0). */

@@ -31,6 +31,8 @@ public final class BenchMain {
         config.passiveFailures = 3;
         // as HAYSTACK_LB_IO_THREADS; 0 (the product's default) is half the cores
         config.ioThreads = Integer.parseInt(System.getenv().getOrDefault("HAYSTACK_LB_IO_THREADS", "0"));
+        // as HAProxy's maxconn in bench/lb/run.sh, so the idle-connection phase compares like with like
+        config.maxConnections = 8192;
         LbFixture lb = new LbFixture(config);
         List<Endpoint> endpoints = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {

@@ -105,6 +105,8 @@ class ClientLimitsTest {
                 assertEquals("HTTP/1.1 200 OK", get(third), "a new client is served at the limit");
                 assertEquals(-1, oldest.getInputStream().read(), "the connection idle the longest made room");
                 assertEquals("HTTP/1.1 200 OK", get(newer), "the newer idle connection is kept");
+                assertTrue(MetricSamples.of(lb.lb).lines.stream().anyMatch(l -> l.matches("haystack_lb_idle_evictions_total\\{} [1-9]\\d*")),
+                        "the eviction is counted");
             }
         }
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import haystack.api.Endpoint;
 import haystack.api.HealthCheck;
+import haystack.lb.internal.health.HealthMonitor;
 import org.junit.jupiter.api.Test;
 
 /** The probes behind active checks: TCP connect, and an HTTP GET that must answer 2xx/3xx. */

@@ -18,6 +18,7 @@ import haystack.api.Endpoint;
 import haystack.api.RegistryListener;
 import haystack.api.discovery.EndpointSource;
 import haystack.api.strategy.BalancingStrategy;
+import haystack.lb.internal.routing.StrategyCatalogImpl;
 import haystack.lb.internal.strategy.ConsistentHashStrategy;
 import haystack.lb.internal.strategy.LeastRequestsStrategy;
 import haystack.lb.internal.strategy.PowerOfTwoChoicesStrategy;

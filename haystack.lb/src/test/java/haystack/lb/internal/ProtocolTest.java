@@ -344,6 +344,12 @@ class ProtocolTest {
     }
 
     @Test
+    void anHttp10ClientGetsNoInterimResponse() throws IOException {
+        String answer = raw("POST /upload HTTP/1.0\r\nHost: echo.services.haystack\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello");
+        assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("\r\n\r\n5"), "RFC 9110 §15.2: no 1xx to HTTP/1.0: " + answer);
+    }
+
+    @Test
     void brokenChunkingLaterInTheBodyIsRefused() throws IOException {
         String answer = raw("POST /upload HTTP/1.1\r\nHost: echo.services.haystack\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n5\r\nworld-and-more\r\n0\r\n\r\n");

@@ -3,10 +3,6 @@ package haystack.lb.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import haystack.api.metrics.MetricsWriter;
 import haystack.testing.HttpdContainer;
 import haystack.testing.RequiresDocker;
 import org.junit.jupiter.api.Test;
@@ -15,32 +11,8 @@ import org.junit.jupiter.api.Test;
 @RequiresDocker
 class RequestMetricsTest {
 
-    /** Every sample written, as "name{labels} value". */
-    private static final class Samples implements MetricsWriter {
-        final List<String> lines = new ArrayList<>();
-        final List<String> families = new ArrayList<>();
-
-        @Override
-        public void family(String name, Type type, String help) {
-            families.add(name + " " + type.label());
-        }
-
-        @Override
-        public void sample(String name, double value, String... labels) {
-            StringBuilder b = new StringBuilder(name).append('{');
-            for (int i = 0; i < labels.length; i += 2) {
-                b.append(i == 0 ? "" : ",").append(labels[i]).append('=').append(labels[i + 1]);
-            }
-            lines.add(b.append("} ").append((long) value).toString());
-        }
-
-        boolean has(String line) {
-            return lines.contains(line);
-        }
-    }
-
     private static long connections(LbFixture lb) {
-        Samples s = new Samples();
+        MetricSamples s = new MetricSamples();
         lb.lb.collect(s);
         return s.lines.stream().filter(l -> l.startsWith("haystack_http_active_connections{listener=http} "))
                 .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
@@ -61,11 +33,11 @@ class RequestMetricsTest {
             assertEquals(404, lb.get("nobody.services.haystack", "/").statusCode());
 
             // a response reaches the client before its exchange's completion is counted
-            Samples s = new Samples();
+            MetricSamples s = new MetricSamples();
             lb.lb.collect(s);
             for (int i = 0; i < 100 && !s.has("haystack_http_requests_in_flight{} 0"); i++) {
                 Thread.sleep(20);
-                s = new Samples();
+                s = new MetricSamples();
                 lb.lb.collect(s);
             }
             String endpoint = "127.0.0.1:" + web.getFirstMappedPort();
@@ -92,11 +64,11 @@ class RequestMetricsTest {
 
             // the endpoint leaves: its series end at the next scrape, the unrouted ones stay
             lb.remove(LbFixture.endpoint("counted", "metrics-a", web.getFirstMappedPort()).containerId(web.getContainerId()).build());
-            Samples after = new Samples();
+            MetricSamples after = new MetricSamples();
             lb.lb.collect(after);
             for (int i = 0; i < 100 && after.lines.stream().anyMatch(l -> l.contains("service=counted")); i++) {
                 Thread.sleep(50);
-                after = new Samples();
+                after = new MetricSamples();
                 lb.lb.collect(after);
             }
             assertTrue(after.lines.stream().noneMatch(l -> l.contains("service=counted")), after.lines::toString);

@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import haystack.api.Endpoint;
 import haystack.api.Health;
 import haystack.api.RegistrySnapshot;
+import haystack.lb.internal.routing.Backend;
+import haystack.lb.internal.routing.Route;
+import haystack.lb.internal.routing.RoutingTable;
 import org.junit.jupiter.api.Test;
 
 class RoutingTableTest {
@@ -21,7 +24,7 @@ class RoutingTableTest {
     private RoutingTable table(String portName, Endpoint... endpoints) {
         RegistrySnapshot snapshot = new RegistrySnapshot(1, List.of(endpoints));
         return RoutingTable.build(snapshot, portName, "haystack",
-                e -> backends.computeIfAbsent(e.id(), id -> new Backend(e, new EventLoop[0])),
+                e -> backends.computeIfAbsent(e.id(), id -> new Backend(e, () -> { })),
                 new HashMap<String, AtomicLong>());
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 
 import haystack.api.RegistryChange;
 import haystack.api.RegistrySnapshot;
+import haystack.lb.internal.proxy.StartingAnswer;
+import haystack.lb.internal.routing.StrategyCatalogImpl;
 import org.junit.jupiter.api.Test;
 
 /**

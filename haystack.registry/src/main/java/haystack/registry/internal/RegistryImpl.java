@@ -47,11 +47,13 @@ import org.slf4j.LoggerFactory;
 public final class RegistryImpl implements Registry {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryImpl.class);
+    /** Seconds beyond the grace after which a framework that never finished starting no longer holds readiness back. */
+    private static final long STARTING_BACKSTOP_SECONDS = 60;
 
     @ObjectClassDefinition(id = "haystack.registry", name = "Haystack registry", description = "The registry of endpoints")
     public @interface Config {
-        @AttributeDefinition(description = "Seconds to wait at start for every discovery source's first synchronisation; "
-                + "then ready anyway, with a warning naming the late sources (HAYSTACK_START_GRACE)")
+        @AttributeDefinition(description = "Seconds to wait, once every bundle has started, for every discovery source's first "
+                + "synchronisation; then ready anyway, with a warning naming the late sources (HAYSTACK_START_GRACE)")
         int start_grace() default 30;
     }
 
@@ -92,8 +94,18 @@ public final class RegistryImpl implements Registry {
             t.setDaemon(true);
             return t;
         });
-        grace.schedule(() -> readiness.graceEnded(graceSeconds), graceSeconds, TimeUnit.SECONDS);
-        frameworkStart = new FrameworkStart(context, readiness::frameworkStarted);
+        // the grace counts from when every bundle has started (a slow start does not eat it);
+        // a framework that never gets there is bounded too
+        grace.schedule(() -> readiness.graceEnded(graceSeconds + STARTING_BACKSTOP_SECONDS), graceSeconds + STARTING_BACKSTOP_SECONDS,
+                TimeUnit.SECONDS);
+        frameworkStart = new FrameworkStart(context, () -> {
+            readiness.frameworkStarted();
+            try {
+                grace.schedule(() -> readiness.graceEnded(graceSeconds), graceSeconds, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException deactivated) {
+                // stopping: nothing to wait for
+            }
+        });
     }
 
     /** The grace applies at start only; nothing else to change. */

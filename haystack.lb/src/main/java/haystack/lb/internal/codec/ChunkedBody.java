@@ -23,7 +23,7 @@ public final class ChunkedBody {
 
     private enum State {
         SIZE, SIZE_WS, EXT_NAME_START, EXT_NAME, EXT_AFTER_NAME, EXT_VALUE_START, EXT_TOKEN, EXT_QUOTED, EXT_ESCAPE,
-        EXT_AFTER_VALUE, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER_NAME, TRAILER_VALUE, TRAILER_LF, LAST_LF, DONE
+        EXT_AFTER_VALUE, EXT_WS, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER_NAME, TRAILER_VALUE, TRAILER_LF, LAST_LF, DONE
     }
 
     private final int badStatus;
@@ -78,13 +78,20 @@ public final class ChunkedBody {
                         throw bad("a chunk extension has no name");
                     }
                 }
-                case EXT_NAME, EXT_AFTER_NAME -> {
+                case EXT_NAME -> {
                     if (b == '=') {
                         state = State.EXT_VALUE_START;
                     } else if (isWhitespace(b)) {
                         state = State.EXT_AFTER_NAME;
-                    } else if (state == State.EXT_AFTER_NAME || !Tokens.isToken(b)) {
+                    } else if (!Tokens.isToken(b)) {
                         afterExtension(b);
+                    }
+                }
+                case EXT_AFTER_NAME -> {
+                    if (b == '=') {
+                        state = State.EXT_VALUE_START;
+                    } else {
+                        afterWhitespace(b);
                     }
                 }
                 case EXT_VALUE_START -> {
@@ -117,6 +124,7 @@ public final class ChunkedBody {
                     state = State.EXT_QUOTED;
                 }
                 case EXT_AFTER_VALUE -> afterExtension(b);
+                case EXT_WS -> afterWhitespace(b);
                 case SIZE_LF -> {
                     expectLf(b, "a chunk size line does not end in CRLF");
                     lineLength = 0;
@@ -208,13 +216,25 @@ public final class ChunkedBody {
     /** After an extension: whitespace, the next extension, or the line end. */
     private void afterExtension(byte b) throws HttpException {
         if (isWhitespace(b)) {
-            state = State.EXT_AFTER_VALUE;
+            state = State.EXT_WS;
         } else if (b == ';') {
             state = State.EXT_NAME_START;
         } else if (b == '\r') {
             state = State.SIZE_LF;
         } else {
             throw bad(b == '\n' ? "a chunk size line ends in a bare LF" : "a chunk extension breaks the grammar");
+        }
+    }
+
+    /** After whitespace that follows an extension: more of it or the next extension; BWS never ends the line. */
+    private void afterWhitespace(byte b) throws HttpException {
+        if (isWhitespace(b)) {
+            return;
+        }
+        if (b == ';') {
+            state = State.EXT_NAME_START;
+        } else {
+            throw bad(b == '\r' ? "whitespace before the end of a chunk size line" : "a chunk extension breaks the grammar");
         }
     }
 

@@ -33,6 +33,8 @@ final class FieldLines {
     boolean chunkedLast;
     /** A transfer coding other than chunked, or an empty one. */
     boolean otherCoding;
+    /** A transfer coding whose name is not a token. */
+    private boolean badCoding;
 
     int hostLines;
     int hostFrom;
@@ -126,6 +128,9 @@ final class FieldLines {
                         throw new HttpException(badStatus, "an empty transfer coding in '" + HeadScanner.printable(a, valueFrom, valueTo) + "'");
                     }
                     Tokens.anyElement(a, valueFrom, valueTo, this::coding);
+                    if (badCoding) {
+                        throw new HttpException(badStatus, "a transfer coding that is not a token in '" + HeadScanner.printable(a, valueFrom, valueTo) + "'");
+                    }
                 }
             }
             default -> {
@@ -135,6 +140,18 @@ final class FieldLines {
 
     /** One transfer coding, in order: is chunked the last one, and how often does it come. */
     private boolean coding(byte[] x, int from, int to) {
+        int nameEnd = from;
+        while (nameEnd < to && Tokens.isToken(x[nameEnd])) {
+            nameEnd++;
+        }
+        int rest = nameEnd;
+        while (rest < to && (x[rest] == ' ' || x[rest] == '\t')) {
+            rest++;
+        }
+        if (nameEnd == from || rest < to && x[rest] != ';') {
+            badCoding = true; // transfer-coding = token *( OWS ";" OWS transfer-parameter ), RFC 9112 §7
+            return true;
+        }
         if (Tokens.equalsLower(x, from, to, "chunked")) {
             chunkedCount++;
             chunkedLast = true;

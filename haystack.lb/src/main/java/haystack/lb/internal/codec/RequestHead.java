@@ -50,9 +50,10 @@ public final class RequestHead {
      * @throws HttpException 400, 405, 431, 501 or 505 naming what is wrong
      */
     public static RequestHead parse(byte[] a, int from, int to, int maxHead, ConnectionFields connectionFields) throws HttpException {
+        // the start is judged the same way whether the head is whole or not
+        checkStart(a, from, to);
         int end = HeadScanner.headEnd(a, from, to, maxHead, 431, "request head");
         if (end < 0) {
-            checkStart(a, from, to);
             return null;
         }
         int i = from;

@@ -142,11 +142,14 @@ class ChunkedBodyFuzzTest {
 
     /** Ascending cut points in (0, n], ending with n: pieces of 0 to 16 bytes. */
     static int[] randomCuts(SplittableRandom random, int n) {
-        int[] cuts = new int[n + 1];
+        int[] cuts = new int[16];
         int count = 0;
         int p = 0;
         while (p < n) {
             p = Math.min(n, p + random.nextInt(17));
+            if (count == cuts.length) {
+                cuts = Arrays.copyOf(cuts, count * 2); // empty pieces make more cuts than bytes
+            }
             cuts[count++] = p;
         }
         if (count == 0) {

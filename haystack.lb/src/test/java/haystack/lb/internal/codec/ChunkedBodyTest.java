@@ -53,7 +53,7 @@ class ChunkedBodyTest {
 
     @Test
     void extensionsThatFollowTheGrammarPass() throws HttpException {
-        String ok = "5 ; a = b ;c;d=\"q \\\" ;\"\t\r\nhello\r\n0;last\r\nX-T: 1\r\n\r\n";
+        String ok = "5 ; a = b ;c;d=\"q \\\" ;\"\r\nhello\r\n0;last\r\nX-T: 1\r\n\r\n";
         byte[] a = ok.getBytes(StandardCharsets.ISO_8859_1);
         assertEquals(a.length, new ChunkedBody(400).scan(a, 0, a.length));
     }
@@ -61,6 +61,9 @@ class ChunkedBodyTest {
     @Test
     void brokenFramingAnywhereIsRefused() {
         assertEquals(400, refused("ZZZ\r\nhello\r\n0\r\n\r\n"));
+        // BWS comes only before ';' or '=' (RFC 9112 §7.1.1): never before the line end
+        assertEquals(400, refused("5;a=b\t\r\nhello\r\n0\r\n\r\n"));
+        assertEquals(400, refused("5;a \r\nhello\r\n0\r\n\r\n"));
         assertEquals(400, refused("FFFFFFFFFFFFFFFFFFFF\r\nhello\r\n0\r\n\r\n"));
         assertEquals(400, refused("\r\nhello\r\n0\r\n\r\n"));
         assertEquals(400, refused("5\r\nhello!!\r\n0\r\n\r\n"));

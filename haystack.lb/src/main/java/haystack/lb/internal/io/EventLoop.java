@@ -1,0 +1,152 @@
+package haystack.lb.internal.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread. Every connection belongs to one loop for its whole life, and so do
+ * the idle backend connections it parks: nothing on the request path is shared between
+ * threads except the routing table and counters. Other threads hand work in through
+ * {@link #execute}. Deadlines are checked by a sweep every {@link #TICK_MS}, so the hot
+ * path only stores a number.
+ */
+public final class EventLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    static final long TICK_MS = 100;
+    private static final int POOLED_BUFFERS = 256;
+
+    public final int index;
+    public final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<IoBuffer> buffers = new ArrayDeque<>();
+    private final int bufferSize;
+    private volatile boolean running = true;
+    /** System.nanoTime when the loop began handling what the last select returned; 0 while it waits. */
+    private volatile long busySince;
+    /** The busySince of the last stall the watchdog reported, so one stall is reported once. */
+    long reportedStall;
+    /** Milliseconds, read once per select. */
+    public long now = System.nanoTime() / 1_000_000;
+    private long nextTick;
+
+    public EventLoop(String name, int index, int bufferSize) {
+        this.index = index;
+        this.bufferSize = bufferSize;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.thread = new Thread(this, name + "-" + index);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on this loop's thread (at once when called from it). */
+    public void execute(Runnable task) {
+        if (inLoop()) {
+            task.run();
+        } else {
+            tasks.add(task);
+            selector.wakeup();
+        }
+    }
+
+    public IoBuffer buffer() {
+        IoBuffer b = buffers.pollLast();
+        return b != null ? b : new IoBuffer(bufferSize);
+    }
+
+    public void release(IoBuffer b) {
+        if (b != null && buffers.size() < POOLED_BUFFERS) {
+            b.clear();
+            buffers.addLast(b);
+        }
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                busySince = 0;
+                selector.select(this::dispatch, TICK_MS);
+                busySince = System.nanoTime();
+                now = busySince / 1_000_000;
+                for (Runnable task; (task = tasks.poll()) != null; ) {
+                    task.run();
+                }
+                if (now >= nextTick) {
+                    nextTick = now + TICK_MS;
+                    for (SelectionKey key : new ArrayList<>(selector.keys())) {
+                        if (key.isValid() && key.attachment() instanceof Io io) {
+                            io.tick(now);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("event loop error loop={} error={}", thread.getName(), e.toString(), e);
+            }
+        }
+        List<Io> open = new ArrayList<>();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Io io) {
+                open.add(io);
+            }
+        }
+        open.forEach(Io::close);
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        if (busySince == 0) {
+            busySince = System.nanoTime();
+        }
+        try {
+            ((Io) key.attachment()).ready(key);
+        } catch (RuntimeException e) {
+            LOG.error("connection handler failed loop={} error={}", thread.getName(), e.toString(), e);
+            ((Io) key.attachment()).close();
+        }
+    }
+
+    long busySince() {
+        return busySince;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    public void stop() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

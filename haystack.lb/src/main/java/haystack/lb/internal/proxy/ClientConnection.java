@@ -1,0 +1,259 @@
+package haystack.lb.internal.proxy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+import haystack.lb.internal.codec.HttpException;
+import haystack.lb.internal.codec.RequestHead;
+import haystack.lb.internal.io.LoopConnection;
+
+/**
+ * One client's connection: reads request heads, hands each request to an
+ * {@link Exchange} in turn (pipelined requests wait in the buffer), answers garbage
+ * itself and closes idle connections. A head must arrive whole within the head timeout
+ * (from the connection, or from its first byte after a response; 408 when some of it
+ * came); between requests the idle timeout applies. Its buffer is taken from the loop
+ * only while there is something in it.
+ */
+final class ClientConnection extends LoopConnection {
+
+    final LoopLocal local;
+    final Listener listener;
+    final ProxyContext context;
+    private final InetSocketAddress remote;
+    private Exchange exchange;
+    /** The client has sent its last byte (it may still read). */
+    private boolean eof;
+    /** Close once {@link #pending} is written. */
+    private boolean closing;
+    private boolean processing;
+    private ByteBuffer pending;
+    private long deadline;
+    /** Waiting with nothing of a request buffered: in the loop's {@link IdleClients}. */
+    boolean idleMember;
+    ClientConnection idlePrev;
+    ClientConnection idleNext;
+
+    ClientConnection(LoopLocal local, Listener listener, ProxyContext context, SocketChannel channel) throws IOException {
+        super(local.loop, channel, SelectionKey.OP_READ);
+        this.local = local;
+        this.listener = listener;
+        this.context = context;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.deadline = loop.now + context.headTimeoutMs;
+        listener.connections().increment();
+        local.idleClients.add(this);
+    }
+
+    InetSocketAddress remote() {
+        return remote;
+    }
+
+    @Override
+    public void ready(SelectionKey k) {
+        if (isClosed()) {
+            return;
+        }
+        int ops = k.readyOps();
+        if ((ops & SelectionKey.OP_WRITE) != 0) {
+            writable();
+        }
+        if ((ops & SelectionKey.OP_READ) != 0 && !isClosed()) {
+            readable();
+        }
+        if (!isClosed()) {
+            updateInterest();
+        }
+    }
+
+    private void readable() {
+        if (in == null) {
+            in = loop.buffer();
+        }
+        boolean headStarts = exchange == null && in.isEmpty();
+        int n;
+        try {
+            n = in.readFrom(channel);
+        } catch (IOException e) {
+            if (exchange != null) {
+                exchange.clientGone();
+            }
+            close();
+            return;
+        }
+        if (n < 0) {
+            eof = true;
+            if (exchange != null) {
+                exchange.clientEnded();
+            } else {
+                closeAfterWrite();
+            }
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        local.idleClients.remove(this);
+        if (headStarts) {
+            deadline = loop.now + context.headTimeoutMs;
+        }
+        if (exchange != null) {
+            exchange.clientData();
+        } else {
+            processRequests();
+        }
+    }
+
+    private void writable() {
+        if (pending != null) {
+            if (!flushPending()) {
+                return;
+            }
+            if (closing) {
+                close();
+                return;
+            }
+        }
+        if (exchange != null) {
+            exchange.clientWritable();
+        }
+    }
+
+    /** Starts the requests waiting in the buffer, one at a time. */
+    void processRequests() {
+        if (processing) {
+            return;
+        }
+        processing = true;
+        try {
+            while (exchange == null && !closing && !isClosed() && in != null && !in.isEmpty()) {
+                RequestHead head;
+                try {
+                    head = RequestHead.parse(in.a, in.start, in.end, context.maxHeadSize, local.requestFields);
+                } catch (HttpException e) {
+                    refuse(e.status(), e.getMessage());
+                    return;
+                }
+                if (head == null) {
+                    return;
+                }
+                exchange = new Exchange(this, head, System.nanoTime());
+                exchange.start();
+            }
+            if (exchange == null && in != null && in.isEmpty() && !closing) {
+                loop.release(in);
+                in = null;
+                local.idleClients.add(this);
+            }
+        } finally {
+            processing = false;
+        }
+    }
+
+    /** The exchange is over; the next request may start when {@code keepAlive}. */
+    void exchangeDone(boolean keepAlive) {
+        exchange = null;
+        if (!keepAlive || eof) {
+            closeAfterWrite();
+            return;
+        }
+        deadline = loop.now + (in == null || in.isEmpty() ? context.idleTimeoutMs : context.headTimeoutMs);
+        processRequests();
+        if (!isClosed()) {
+            updateInterest();
+        }
+    }
+
+    /** Answers a request that cannot be read further and closes the connection. */
+    private void refuse(int status, String reason) {
+        send(ErrorPage.bytes(status, null, reason, false, true, false));
+        closeAfterWrite();
+    }
+
+    /** Writes bytes the load balancer made itself (after anything still pending). */
+    void send(byte[] bytes) {
+        if (isClosed()) {
+            return;
+        }
+        if (pending != null) {
+            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + bytes.length);
+            joined.put(pending).put(bytes).flip();
+            pending = joined;
+            return;
+        }
+        pending = ByteBuffer.wrap(bytes);
+        flushPending();
+    }
+
+    /** True when nothing is left pending. */
+    private boolean flushPending() {
+        try {
+            channel.write(pending);
+        } catch (IOException e) {
+            if (exchange != null) {
+                exchange.clientGone();
+            }
+            close();
+            return false;
+        }
+        if (pending.hasRemaining()) {
+            return false;
+        }
+        pending = null;
+        return true;
+    }
+
+    void closeAfterWrite() {
+        closing = true;
+        if (pending == null) {
+            close();
+        } else {
+            updateInterest();
+        }
+    }
+
+    /** Sets the interest ops the state needs; the selector is only told of a change. */
+    void updateInterest() {
+        if (isClosed()) {
+            return;
+        }
+        boolean read = !eof && !closing && (in == null || !in.full()) && (exchange == null || exchange.wantsClientRead());
+        boolean write = pending != null || (exchange != null && exchange.wantsClientWrite());
+        interestOps((read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0));
+    }
+
+    @Override
+    public void tick(long nowMs) {
+        if (exchange != null || nowMs < deadline || closing) {
+            return;
+        }
+        if (in != null && !in.isEmpty()) {
+            refuse(408, "the request head did not arrive within " + context.headTimeoutMs + " ms");
+        } else {
+            close();
+        }
+    }
+
+    /** Closed to make room for a new client at the connection limit. */
+    void evict() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (!closeChannel()) {
+            return;
+        }
+        local.idleClients.remove(this);
+        if (exchange != null) {
+            Exchange x = exchange;
+            exchange = null;
+            x.clientGone();
+        }
+        listener.connections().decrement();
+        context.connectionClosed();
+    }
+}

@@ -1,0 +1,134 @@
+package haystack.lb.internal.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import haystack.api.Endpoint;
+import haystack.api.Protocol;
+import haystack.api.RegistrySnapshot;
+
+/**
+ * The immutable routing of one listener (one port name): host names to routes, and path
+ * prefixes to routes, longest first. Built on every registry or health change and read
+ * without locks by every request.
+ */
+public final class RoutingTable {
+
+    /** A path prefix routed to a service on every host. */
+    public record PathRoute(String prefix, Route route) {
+        boolean matches(String path) {
+            return path.startsWith(prefix) && (path.length() == prefix.length() || prefix.endsWith("/") || path.charAt(prefix.length()) == '/');
+        }
+    }
+
+    /** The table before the first registry snapshot: nothing is known yet. */
+    public static final RoutingTable EMPTY = new RoutingTable(Map.of(), Map.of(), List.of(), false);
+
+    private final Map<String, Route> byService;
+    private final Map<String, Route> byHost;
+    private final List<PathRoute> byPath;
+    private final boolean ready;
+
+    private RoutingTable(Map<String, Route> byService, Map<String, Route> byHost, List<PathRoute> byPath, boolean ready) {
+        this.byService = byService;
+        this.byHost = byHost;
+        this.byPath = byPath;
+        this.ready = ready;
+    }
+
+    /** Whether the registry had seen every discovery source: before that a missing route is not yet a 404. */
+    public boolean ready() {
+        return ready;
+    }
+
+    /**
+     * Builds the table of {@code portName} (http or http-alt) from a snapshot. Each
+     * service's sequence counter is kept across rebuilds so round-robin keeps cycling.
+     */
+    public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin,
+            Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
+        Map<String, List<Endpoint>> services = new LinkedHashMap<>();
+        for (Endpoint e : snapshot.endpoints()) {
+            if (e.protocol() == Protocol.TCP && portName.equals(e.portName())) {
+                services.computeIfAbsent(e.qualifiedName(), s -> new ArrayList<>()).add(e);
+            }
+        }
+        Map<String, Route> byService = new HashMap<>();
+        Map<String, Route> byHost = new HashMap<>();
+        Map<String, Route> byPrefix = new HashMap<>();
+        String suffix = ".services." + origin.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, List<Endpoint>> s : services.entrySet()) {
+            String service = s.getKey();
+            List<Backend> taking = new ArrayList<>();
+            String strategy = null;
+            for (Endpoint e : s.getValue()) {
+                Backend b = backends.apply(e);
+                if (b.takesTraffic()) {
+                    taking.add(b);
+                }
+                if (strategy == null) {
+                    strategy = e.strategy();
+                }
+            }
+            AtomicLong sequence = sequences.computeIfAbsent(service, k -> new AtomicLong());
+            Route route = new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), s.getValue().size());
+            byService.put(service, route);
+            byHost.put(service.toLowerCase(Locale.ROOT) + suffix, route);
+            for (Endpoint e : s.getValue()) {
+                for (String alias : e.aliases()) {
+                    byHost.putIfAbsent(normalHost(alias), route);
+                }
+                if (e.path() != null) {
+                    byPrefix.putIfAbsent(e.path(), route);
+                }
+            }
+        }
+        List<PathRoute> byPath = new ArrayList<>();
+        byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
+        byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
+        return new RoutingTable(Map.copyOf(byService), Map.copyOf(byHost), List.copyOf(byPath), snapshot.ready());
+    }
+
+    /** Lower case, no port, no trailing dot: how Host headers are compared. */
+    public static String normalHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 ? h.substring(0, end + 1) : h;
+        }
+        int colon = h.indexOf(':');
+        if (colon >= 0) {
+            h = h.substring(0, colon);
+        }
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
+    public Route host(String normalHost) {
+        return byHost.get(normalHost);
+    }
+
+    /** The longest prefix matching {@code path} at a segment boundary, or null. */
+    public PathRoute path(String path) {
+        for (PathRoute p : byPath) {
+            if (p.matches(path)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    Route service(String qualifiedName) {
+        return byService.get(qualifiedName);
+    }
+
+    public Map<String, Route> services() {
+        return byService;
+    }
+}
