@@ -15,6 +15,12 @@ public record RegistryChange(RegistrySnapshot previous, RegistrySnapshot current
         updated = List.copyOf(updated);
     }
 
+    /** Whether this change made the registry ready ({@link RegistrySnapshot#ready()}). @since 1.2 */
+    public boolean becameReady() {
+        return current.ready() && !previous.ready();
+    }
+
+    /** No endpoint added, removed or updated (the registry may have become ready). */
     public boolean isEmpty() {
         return added.isEmpty() && removed.isEmpty() && updated.isEmpty();
     }

@@ -16,9 +16,14 @@ import java.util.Set;
  * snapshot and work from it without locks; the registry swaps in a new snapshot on
  * every change. Endpoints are ordered by id, so iteration order is stable between
  * snapshots.
+ *
+ * <p>A snapshot also says whether the registry is {@linkplain #ready() ready}: whether
+ * every discovery source has finished its first synchronisation. Before that, a name
+ * missing from the snapshot may only not have been seen yet.
  */
 public final class RegistrySnapshot {
 
+    /** The empty snapshot of a ready registry (a listener's catch-up change starts from it). */
     public static final RegistrySnapshot EMPTY = new RegistrySnapshot(0, List.of());
 
     private static final Comparator<Endpoint> BY_ID = Comparator.comparing(Endpoint::id);
@@ -27,10 +32,22 @@ public final class RegistrySnapshot {
     private final List<Endpoint> endpoints;
     private final Map<String, Endpoint> byId;
     private final Map<String, List<Endpoint>> byService;
+    private final boolean ready;
 
-    /** Builds a snapshot of {@code endpoints}; ids must be unique. */
+    /** Builds a snapshot of a ready registry holding {@code endpoints}; ids must be unique. */
     public RegistrySnapshot(long version, Collection<Endpoint> endpoints) {
+        this(version, endpoints, true);
+    }
+
+    /**
+     * Builds a snapshot of {@code endpoints}; ids must be unique.
+     *
+     * @param ready whether every discovery source has finished its first synchronisation
+     * @since 1.2
+     */
+    public RegistrySnapshot(long version, Collection<Endpoint> endpoints, boolean ready) {
         this.version = version;
+        this.ready = ready;
         List<Endpoint> sorted = new ArrayList<>(endpoints);
         sorted.sort(BY_ID);
         Map<String, Endpoint> ids = new HashMap<>(sorted.size() * 2);
@@ -50,6 +67,19 @@ public final class RegistrySnapshot {
     /** Increases with every change; 0 for the empty registry at start. */
     public long version() {
         return version;
+    }
+
+    /**
+     * Whether every discovery source has finished its first synchronisation (or the
+     * registry stopped waiting for it). Until then a name missing from this snapshot may
+     * exist and not have been seen yet: answer "try again", never "no such name". Once
+     * true it stays true; the change that makes it true is delivered to listeners like
+     * any other (with no endpoint added, removed or updated).
+     *
+     * @since 1.2
+     */
+    public boolean ready() {
+        return ready;
     }
 
     /** Every endpoint, ordered by id. */

@@ -16,4 +16,16 @@ public interface DiscoveryPublisher {
      * @throws IllegalStateException if a source with that id is open already
      */
     EndpointSource open(String id);
+
+    /**
+     * Opens the source {@code id} that first has to find what exists (a Docker engine's
+     * running containers): the registry is not {@linkplain haystack.api.RegistrySnapshot#ready()
+     * ready} until this source calls {@link EndpointSource#synchronised()}, or until the
+     * registry's start grace has passed. A source from {@link #open} counts as synchronised
+     * from the start.
+     *
+     * @throws IllegalStateException if a source with that id is open already
+     * @since 1.2
+     */
+    EndpointSource openUnsynchronised(String id);
 }

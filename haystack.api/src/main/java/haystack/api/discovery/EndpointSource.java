@@ -31,6 +31,17 @@ public interface EndpointSource extends AutoCloseable {
     /** Makes {@code endpoints} this source's complete set: nothing stale stays, nothing is missing. */
     void replaceAll(Collection<Endpoint> endpoints);
 
+    /**
+     * Says that this source, opened by {@link DiscoveryPublisher#openUnsynchronised}, has
+     * finished its first synchronisation: everything it found at start is published, so
+     * a name it has not published does not exist as far as it knows. Call it after the
+     * first complete {@link #replaceAll}, even if that found nothing. Later calls, and
+     * calls on a source from {@link DiscoveryPublisher#open}, do nothing.
+     *
+     * @since 1.2
+     */
+    void synchronised();
+
     /** This source's endpoints now. */
     List<Endpoint> endpoints();
 

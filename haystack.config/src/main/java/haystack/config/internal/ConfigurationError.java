@@ -11,6 +11,6 @@ final class ConfigurationError extends RuntimeException {
     /** Secrets are never echoed back. */
     private static String shown(String setting, String value) {
         boolean secret = setting.contains("PASSWORD") || setting.contains("KEY") && !setting.contains("KEYS");
-        return secret ? "****" : value;
+        return secret && !value.isEmpty() ? "****" : value;
     }
 }

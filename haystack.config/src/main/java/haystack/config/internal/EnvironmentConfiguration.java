@@ -53,7 +53,7 @@ public final class EnvironmentConfiguration {
             String property = context.getProperty(name);
             return property != null ? property : System.getenv(name);
         };
-        String dir = environment.apply("HAYSTACK_CONFIG_DIR");
+        String dir = environment.apply(Configurations.CONFIG_DIR);
         this.configDir = Path.of(dir == null || dir.isBlank() ? "conf" : dir).toAbsolutePath();
         try {
             apply();

@@ -17,6 +17,8 @@ import static haystack.config.internal.ValueType.PORT;
 import static haystack.config.internal.ValueType.POSITIVE;
 import static haystack.config.internal.ValueType.SECONDS;
 import static haystack.config.internal.ValueType.TEXT;
+import static haystack.config.internal.ValueType.THREADS;
+import static haystack.config.internal.ValueType.USER;
 import static haystack.config.internal.ValueType.UDP_SIZE;
 
 import java.util.List;
@@ -37,6 +39,7 @@ final class Settings {
     static final String WEB = "haystack.web";
     static final String TRACE = "haystack.trace";
     static final String ETCD = "haystack.etcd";
+    static final String REGISTRY = "haystack.registry";
 
     static final List<Setting> ALL = List.of(
             new Setting("DOCKER_HOST", DOCKER_HOSTS, DOCKER, "hosts"),
@@ -49,12 +52,15 @@ final class Settings {
             new Setting("HAYSTACK_SELF_CONTAINER", CONTAINER, DOCKER, "self.container"),
             new Setting("HAYSTACK_SERVICES_DIR", TEXT, FILE, "dir"),
             new Setting("HAYSTACK_SERVICES_MAX_BYTES", POSITIVE, FILE, "max.bytes"),
+            new Setting("HAYSTACK_SERVICES_RESCAN_INTERVAL", MILLIS, FILE, "rescan.millis"),
             new Setting("HAYSTACK_ORIGIN", DNS_NAME, List.of(new Target(DNS, "origin"), new Target(LB, "origin"), new Target(WEB, "origin"))),
             new Setting("HAYSTACK_ADDRESS", ADDRESSES, List.of(new Target(DNS, "addresses"), new Target(DOCKER, "addresses"))),
             new Setting("HAYSTACK_DNS_PORT", PORT, DNS, "port"),
             new Setting("HAYSTACK_DNS_BIND", ADDRESSES, DNS, "bind"),
             new Setting("HAYSTACK_DNS_TTL", SECONDS, DNS, "ttl"),
             new Setting("HAYSTACK_DNS_ALLOW", CIDRS, DNS, "allow"),
+            new Setting("HAYSTACK_DNS_WORKERS", POSITIVE, DNS, "workers"),
+            new Setting("HAYSTACK_DNS_FORWARD_TIMEOUT", MILLIS, DNS, "forward.timeout"),
             new Setting("HAYSTACK_DNS_TCP_MAX_CONNECTIONS", POSITIVE, DNS, "tcp.max.connections"),
             new Setting("HAYSTACK_DNS_TCP_MAX_PER_CLIENT", COUNT, DNS, "tcp.max.per.client"),
             new Setting("HAYSTACK_DNS_TCP_IDLE_TIMEOUT", MILLIS, DNS, "tcp.idle.timeout"),
@@ -69,18 +75,24 @@ final class Settings {
             new Setting("HAYSTACK_LB_CONNECT_TIMEOUT", MILLIS, LB, "connect.timeout"),
             new Setting("HAYSTACK_LB_IDLE_TIMEOUT", MILLIS, LB, "idle.timeout"),
             new Setting("HAYSTACK_LB_HEAD_TIMEOUT", MILLIS, LB, "head.timeout"),
-            new Setting("HAYSTACK_LB_MAX_CONNECTIONS", COUNT, LB, "max.connections"),
+            new Setting("HAYSTACK_LB_MAX_CONNECTIONS", POSITIVE, LB, "max.connections"),
+            new Setting("HAYSTACK_LB_MAX_HEADER_SIZE", POSITIVE, LB, "max.header.size"),
+            new Setting("HAYSTACK_LB_PASSIVE_FAILURES", POSITIVE, LB, "passive.failures"),
+            new Setting("HAYSTACK_LB_PASSIVE_PROBE_INTERVAL", MILLIS, LB, "passive.probe.interval"),
             new Setting("HAYSTACK_LB_RETRIES", COUNT, LB, "retries"),
-            new Setting("HAYSTACK_LB_IO_THREADS", COUNT, LB, "io.threads"),
+            new Setting("HAYSTACK_LB_IO_THREADS", THREADS, LB, "io.threads"),
             new Setting("HAYSTACK_SSH_PORT", PORT, SSH, "port"),
+            new Setting("HAYSTACK_SSH_BIND", ADDRESSES, SSH, "bind"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS_FILE", TEXT, SSH, "authorized.keys.file"),
             new Setting("HAYSTACK_DATA", TEXT, SSH, "data"),
             new Setting("HAYSTACK_ADMIN_PORT", PORT, WEB, "port"),
-            new Setting("HAYSTACK_ADMIN_USER", TEXT, WEB, "user"),
+            new Setting("HAYSTACK_ADMIN_USER", USER, WEB, "user"),
             new Setting("HAYSTACK_ADMIN_PASSWORD", TEXT, WEB, "password"),
             new Setting("HAYSTACK_ADMIN_BIND", ADDRESSES, WEB, "bind"),
+            new Setting("HAYSTACK_ADMIN_CHANGES_KEPT", POSITIVE, WEB, "changes.kept"),
             new Setting("HAYSTACK_TRACE", BOOLEAN, TRACE, "enabled"),
+            new Setting("HAYSTACK_START_GRACE", SECONDS, REGISTRY, "start.grace"),
             new Setting("HAYSTACK_ETCD", ETCD_ENDPOINTS, ETCD, "endpoints"),
             new Setting("HAYSTACK_ETCD_PREFIX", KEY_PREFIX, ETCD, "prefix"),
             new Setting("HAYSTACK_ETCD_TTL", POSITIVE, ETCD, "ttl"),

@@ -38,6 +38,21 @@ enum ValueType {
             return wholeNumber(text, 1, Integer.MAX_VALUE);
         }
     },
+    THREADS("a whole number 0-256 (0 picks half the cores, at least one)") {
+        @Override
+        Object parse(String text) {
+            return wholeNumber(text, 0, 256);
+        }
+    },
+    USER("a user name without ':' (RFC 7617), or empty for no authentication") {
+        @Override
+        Object parse(String text) {
+            if (text.contains(":")) {
+                throw new IllegalArgumentException();
+            }
+            return text;
+        }
+    },
     UDP_SIZE("a DNS UDP answer size in bytes, 512-1232") {
         @Override
         Object parse(String text) {
@@ -54,9 +69,12 @@ enum ValueType {
             };
         }
     },
-    DOCKER_HOSTS("comma-separated Docker endpoints: unix:///path/to/docker.sock or tcp://host:port; or none (no Docker source)") {
+    DOCKER_HOSTS("one or more comma-separated Docker endpoints: unix:///path/to/docker.sock or tcp://host:port; or none (no Docker source)") {
         @Override
         Object parse(String text) {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException();
+            }
             if (text.trim().equalsIgnoreCase("none")) {
                 return new String[] { "none" };
             }

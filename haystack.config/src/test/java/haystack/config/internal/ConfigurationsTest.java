@@ -119,4 +119,100 @@ class ConfigurationsTest {
         ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of(), dir));
         assertTrue(e.getMessage().startsWith("configuration error: haystack.lb.cfg http.port='eighty'"), e.getMessage());
     }
+
+    @Test
+    void valuesAComponentWouldRefuseAreRefusedHere() {
+        ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_LB_MAX_CONNECTIONS", "0"), null));
+        assertEquals("configuration error: HAYSTACK_LB_MAX_CONNECTIONS='0' is not allowed; expected a whole number, 1 or more", e.getMessage());
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_LB_IO_THREADS", "1000"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_WORKERS", "0"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_ADMIN_USER", "a:b", "HAYSTACK_ADMIN_PASSWORD", "x"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("DOCKER_HOST", " "), null));
+        Map<String, Hashtable<String, Object>> c = compute(Map.of("HAYSTACK_LB_MAX_HEADER_SIZE", "8192", "HAYSTACK_LB_PASSIVE_FAILURES", "5",
+                "HAYSTACK_LB_PASSIVE_PROBE_INTERVAL", "250", "HAYSTACK_DNS_WORKERS", "4", "HAYSTACK_DNS_FORWARD_TIMEOUT", "1500"), null);
+        assertEquals(8192, c.get("haystack.lb").get("max.header.size"));
+        assertEquals(5, c.get("haystack.lb").get("passive.failures"));
+        assertEquals(250, c.get("haystack.lb").get("passive.probe.interval"));
+        assertEquals(4, c.get("haystack.dns").get("workers"));
+        assertEquals(1500, c.get("haystack.dns").get("forward.timeout"));
+    }
+
+    @Test
+    void twoListenersOnOnePortAndAddressContradictEachOther(@TempDir Path dir) throws Exception {
+        ConfigurationError e = assertThrows(ConfigurationError.class,
+                () -> compute(Map.of("HAYSTACK_HTTP_PORT", "8080"), null));
+        assertEquals("configuration error: HAYSTACK_HTTP_ALT_PORT='8080' is not allowed; expected a port no other listener uses "
+                + "on the same address (HAYSTACK_HTTP_PORT is 8080 too)", e.getMessage());
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_ADMIN_PORT", "2222", "HAYSTACK_SSH_PORT", "2222"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_PORT", "1936"), null), "DNS over TCP and the admin default");
+        // port 0 picks a free port for each; distinct addresses may share a port
+        compute(Map.of("HAYSTACK_HTTP_PORT", "0", "HAYSTACK_HTTP_ALT_PORT", "0", "HAYSTACK_ADMIN_PORT", "0"), null);
+        compute(Map.of("HAYSTACK_ADMIN_PORT", "80", "HAYSTACK_ADMIN_BIND", "127.0.0.1", "HAYSTACK_HTTP_BIND", "10.0.0.1"), null);
+        assertThrows(ConfigurationError.class,
+                () -> compute(Map.of("HAYSTACK_ADMIN_PORT", "80", "HAYSTACK_ADMIN_BIND", "127.0.0.1"), null), "0.0.0.0 covers 127.0.0.1");
+        // a file takes part like the environment
+        Files.writeString(dir.resolve("haystack.ssh.cfg"), "port=8080\n");
+        e = assertThrows(ConfigurationError.class, () -> compute(Map.of(), dir));
+        assertTrue(e.getMessage().contains("HAYSTACK_SSH_PORT='8080'"), e.getMessage());
+    }
+
+    @Test
+    void anAdminUserWithoutAPasswordOrTheReverseContradict() {
+        ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_ADMIN_USER", "admin"), null));
+        assertEquals("configuration error: HAYSTACK_ADMIN_PASSWORD='' is not allowed; expected a password when HAYSTACK_ADMIN_USER is set (or neither)",
+                e.getMessage());
+        e = assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_ADMIN_PASSWORD", "s3cret"), null));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("configuration error: HAYSTACK_ADMIN_USER=''"), e.getMessage());
+        compute(Map.of("HAYSTACK_ADMIN_USER", "admin", "HAYSTACK_ADMIN_PASSWORD", "s3cret"), null);
+    }
+
+    @Test
+    void aTlsClientIdentityIsGivenWholeOrNotAtAll() {
+        String pem = "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n";
+        ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of("DOCKER_CA", pem, "DOCKER_CERT", pem), null));
+        assertEquals("configuration error: DOCKER_KEY='' is not allowed; expected PEM contents when any of DOCKER_CA, DOCKER_CERT, "
+                + "DOCKER_KEY is set (all three or none)", e.getMessage());
+    }
+
+    @Test
+    void aConfigDirectoryThatIsAFileOrUnreadableStopsAndOneThatIsAbsentIsEnvironmentOnly(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("conf"), "port=1\n");
+        ConfigurationError e = assertThrows(ConfigurationError.class, () -> compute(Map.of(), file));
+        assertEquals("configuration error: HAYSTACK_CONFIG_DIR='" + file + " (not a directory)' is not allowed; expected a readable directory "
+                + "of <pid>.cfg files, or a path where nothing is (environment only)", e.getMessage());
+        assertEquals(Settings.pids(), compute(Map.of(), dir.resolve("absent")).keySet());
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        locked.toFile().setReadable(false);
+        locked.toFile().setExecutable(false);
+        try {
+            if (!Files.isReadable(locked)) { // root reads anything
+                e = assertThrows(ConfigurationError.class, () -> compute(Map.of(), locked));
+                assertTrue(e.getMessage().contains("(not readable)"), e.getMessage());
+            }
+        } finally {
+            locked.toFile().setReadable(true);
+            locked.toFile().setExecutable(true);
+        }
+    }
+
+    @Test
+    void anUnknownKeyOrFileIsWarnedInOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("haystack.lb.cfg"), "max.conections=10\nretries=2\n");
+        Files.writeString(dir.resolve("haystack.lbb.cfg"), "retries=2\n");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, Hashtable<String, Object>> c;
+        try {
+            c = compute(Map.of(), dir);
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, c.get("haystack.lb").get("retries"));
+        assertTrue(log.lines().anyMatch(l -> l.contains("WARN") && l.contains("file=" + dir.resolve("haystack.lb.cfg")) && l.contains("key=max.conections")), log);
+        assertTrue(log.lines().anyMatch(l -> l.contains("WARN") && l.contains("file=" + dir.resolve("haystack.lbb.cfg"))), log);
+        assertTrue(log.lines().noneMatch(l -> l.contains("key=retries")), log);
+    }
 }

@@ -33,6 +33,8 @@ import org.xbill.DNS.Type;
  * in one place: answer, NODATA or NXDOMAIN each with the zone's SOA in the authority
  * section (RFC 2308 §2), ANY answered with one RRset (RFC 8482 §4.2), and the addresses
  * of SRV targets and name servers in the additional section (RFC 2782, RFC 1035 §4.3.2).
+ * Before the registry is ready a negative answer would be a guess that resolvers cache
+ * for the SOA's minimum (RFC 2308 §5): it is SERVFAIL instead, which they retry.
  */
 final class AuthoritativeAnswer {
 
@@ -61,6 +63,10 @@ final class AuthoritativeAnswer {
         response.getHeader().setFlag(Flags.AA);
         ZoneAnswer answer = lookup.answer();
         Record soa = soa(lookup.zoneApex(), snapshot);
+        if (!answer.exists() && !snapshot.ready()) {
+            notReady(response);
+            return;
+        }
         if (!answer.exists()) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
             response.addRecord(soa, Section.AUTHORITY);
@@ -92,12 +98,22 @@ final class AuthoritativeAnswer {
             }
         }
         if (response.getSection(Section.ANSWER).isEmpty()) {
+            if (!snapshot.ready()) {
+                notReady(response);
+                return;
+            }
             response.addRecord(soa, Section.AUTHORITY);
             return;
         }
         for (Name target : targets) {
             additional(response, target, snapshot, zones);
         }
+    }
+
+    /** SERVFAIL without AA or records: the registry has not seen every source yet. */
+    private static void notReady(Message response) {
+        response.getHeader().unsetFlag(Flags.AA);
+        response.getHeader().setRcode(Rcode.SERVFAIL);
     }
 
     private void additional(Message response, Name target, RegistrySnapshot snapshot, ZoneTable zones) {

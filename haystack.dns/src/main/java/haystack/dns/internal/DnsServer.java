@@ -142,8 +142,7 @@ public final class DnsServer implements MetricsSource {
                 }
                 port = settings.port();
                 if (attempt >= attempts) {
-                    LOG.error("dns server cannot start port={} reason={}", settings.port(), e.getMessage());
-                    throw e;
+                    throw e; // names the port and the reason: haystack.config's StartupReport logs it in one line
                 }
             }
         }

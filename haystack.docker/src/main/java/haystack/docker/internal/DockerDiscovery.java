@@ -105,7 +105,7 @@ public final class DockerDiscovery implements MetricsSource, SourceStatus {
         PortNames portNames = PortNames.iana();
         for (URI host : hosts) {
             String id = "docker:" + host;
-            EndpointSource source = publisher.open(id);
+            EndpointSource source = publisher.openUnsynchronised(id);
             sources.add(source);
             ContainerEndpoints rules = new ContainerEndpoints(id, host.toString(), portNames, config.published(), advertised, own);
             watchers.add(new HostWatcher(host.toString(), () -> DockerClients.create(host, tls), source, rules).tracing(tracer).start());

@@ -29,6 +29,7 @@ public final class HostWatcher implements AutoCloseable {
     private final Duration liveness;
     private final Supplier<DockerClient> clients;
     private final ContainerTracker tracker;
+    private final EndpointSource source;
     private final Thread thread;
     private volatile boolean stopped;
     private volatile EngineSession session;
@@ -50,6 +51,7 @@ public final class HostWatcher implements AutoCloseable {
         this.host = host;
         this.clients = clients;
         this.tracker = new ContainerTracker(host, source, rules);
+        this.source = source;
         this.thread = new Thread(this::run, "haystack-docker " + host);
         this.thread.setDaemon(true);
     }
@@ -95,6 +97,7 @@ public final class HostWatcher implements AutoCloseable {
                 session = s;
                 int[] counts = s.sync();
                 connected = true;
+                source.synchronised();
                 backoff = FIRST_BACKOFF.toMillis();
                 if (lost) {
                     reconnects.increment();

@@ -58,7 +58,7 @@ public final class FileDiscovery implements MetricsSource {
             throw new IllegalArgumentException("haystack.file rescan.millis must be 10-3600000, was " + config.rescan_millis());
         }
         Path dir = Path.of(config.dir()).toAbsolutePath().normalize();
-        this.source = publisher.open("file:" + dir);
+        this.source = publisher.openUnsynchronised("file:" + dir);
         this.directory = new ServiceDirectory(dir, config.max_bytes(), Duration.ofMillis(config.rescan_millis()), source).start();
         LOG.info("file discovery started dir={} maxBytes={}", dir, config.max_bytes());
     }

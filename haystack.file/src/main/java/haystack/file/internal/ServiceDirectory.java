@@ -133,12 +133,18 @@ final class ServiceDirectory implements AutoCloseable {
 
     private void run() {
         long nextScan = System.nanoTime();
+        boolean synchronised = false;
         while (running) {
             try {
                 long now = System.nanoTime();
                 if (now - nextScan >= 0) {
                     scan();
                     nextScan = System.nanoTime() + rescanNanos;
+                    if (!synchronised) {
+                        // every file there at start is published: the registry may say ready
+                        source.synchronised();
+                        synchronised = true;
+                    }
                     continue;
                 }
                 Set<String> changed = awaitEvents(nextScan - now);

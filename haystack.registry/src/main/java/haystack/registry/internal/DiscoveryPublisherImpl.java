@@ -30,7 +30,15 @@ public final class DiscoveryPublisherImpl implements DiscoveryPublisher {
 
     @Override
     public EndpointSource open(String id) {
-        SourceImpl source = registry.open(id, open::remove);
+        return opened(registry.open(id, open::remove, false));
+    }
+
+    @Override
+    public EndpointSource openUnsynchronised(String id) {
+        return opened(registry.open(id, open::remove, true));
+    }
+
+    private EndpointSource opened(SourceImpl source) {
         open.add(source);
         return source;
     }

@@ -7,6 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -15,11 +18,18 @@ import haystack.api.Registry;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +38,24 @@ import org.slf4j.LoggerFactory;
  * writers serialised by one lock (writes are rare: container events), and changes handed
  * in order to the {@link ChangeDispatcher}. Also registered under its own class so the
  * bundle-scoped {@link DiscoveryPublisherImpl} can reach it; that package is private.
+ * Whether it is ready (every source synchronised) is decided by {@link Readiness} and
+ * published as a snapshot like any other change.
  */
-@Component(service = { Registry.class, RegistryImpl.class })
+@Component(service = { Registry.class, RegistryImpl.class }, configurationPid = "haystack.registry",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = RegistryImpl.Config.class)
 public final class RegistryImpl implements Registry {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryImpl.class);
+    /** Seconds beyond the grace after which a framework that never finished starting no longer holds readiness back. */
+    private static final long STARTING_BACKSTOP_SECONDS = 60;
+
+    @ObjectClassDefinition(id = "haystack.registry", name = "Haystack registry", description = "The registry of endpoints")
+    public @interface Config {
+        @AttributeDefinition(description = "Seconds to wait, once every bundle has started, for every discovery source's first "
+                + "synchronisation; then ready anyway, with a warning naming the late sources (HAYSTACK_START_GRACE)")
+        int start_grace() default 30;
+    }
 
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Endpoints by id, per source id. Guarded by writeLock. */
@@ -42,7 +65,54 @@ public final class RegistryImpl implements Registry {
     /** Ids of endpoints an operator drained. Guarded by writeLock. */
     private final Set<String> drainedByOperator = new HashSet<>();
     private final ChangeDispatcher dispatcher = new ChangeDispatcher();
-    private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
+    private final Readiness readiness;
+    /** Whether published snapshots say ready. Written under writeLock. */
+    private volatile boolean ready;
+    private volatile RegistrySnapshot snapshot;
+    private FrameworkStart frameworkStart;
+    private ScheduledExecutorService grace;
+
+    /** A registry outside a framework (tests, benchmarks): ready from the start, there is nothing to wait for. */
+    public RegistryImpl() {
+        this(true);
+    }
+
+    /** @param frameworkStarted false to wait for {@link Readiness#frameworkStarted()} too */
+    RegistryImpl(boolean frameworkStarted) {
+        this.readiness = new Readiness(frameworkStarted, this::becomeReady);
+        this.ready = readiness.ready();
+        this.snapshot = new RegistrySnapshot(0, List.of(), ready);
+    }
+
+    /** The registry in a framework: not ready before every bundle has started and every source synchronised, or the grace ended. */
+    @Activate
+    public RegistryImpl(BundleContext context, Config config) {
+        this(false);
+        long graceSeconds = Math.max(0, config.start_grace());
+        grace = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "haystack-registry-grace");
+            t.setDaemon(true);
+            return t;
+        });
+        // the grace counts from when every bundle has started (a slow start does not eat it);
+        // a framework that never gets there is bounded too
+        grace.schedule(() -> readiness.graceEnded(graceSeconds + STARTING_BACKSTOP_SECONDS), graceSeconds + STARTING_BACKSTOP_SECONDS,
+                TimeUnit.SECONDS);
+        frameworkStart = new FrameworkStart(context, () -> {
+            readiness.frameworkStarted();
+            try {
+                grace.schedule(() -> readiness.graceEnded(graceSeconds), graceSeconds, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException deactivated) {
+                // stopping: nothing to wait for
+            }
+        });
+    }
+
+    /** The grace applies at start only; nothing else to change. */
+    @Modified
+    void modified(Config config) {
+        // a configuration written after activation must not restart the registry and every reader with it
+    }
 
     @Override
     public RegistrySnapshot snapshot() {
@@ -88,21 +158,47 @@ public final class RegistryImpl implements Registry {
 
     @Deactivate
     void deactivate() {
+        if (frameworkStart != null) {
+            frameworkStart.close();
+        }
+        if (grace != null) {
+            grace.shutdownNow();
+        }
         dispatcher.close();
     }
 
-    /** Opens a source; its endpoints live until it is closed. */
+    Readiness readiness() {
+        return readiness;
+    }
+
+    /** Sources still awaited before the registry is ready. */
+    Set<String> awaitedSources() {
+        return readiness.awaited();
+    }
+
+    /** Opens a source that counts as synchronised from the start; its endpoints live until it is closed. */
     SourceImpl open(String id, Consumer<SourceImpl> onClose) {
+        return open(id, onClose, false);
+    }
+
+    /**
+     * Opens a source; its endpoints live until it is closed. When {@code unsynchronised},
+     * the registry is not ready before the source says {@link SourceImpl#synchronised()}.
+     */
+    SourceImpl open(String id, Consumer<SourceImpl> onClose, boolean unsynchronised) {
         writeLock.lock();
         try {
             if (sources.containsKey(id)) {
                 throw new IllegalStateException("discovery source '" + id + "' is open already");
             }
             sources.put(id, new HashMap<>());
+            if (unsynchronised) {
+                readiness.awaiting(id);
+            }
         } finally {
             writeLock.unlock();
         }
-        LOG.info("source opened source={}", id);
+        LOG.info("source opened source={} synchronised={}", id, !unsynchronised);
         return new SourceImpl(this, id, onClose);
     }
 
@@ -120,6 +216,23 @@ public final class RegistryImpl implements Registry {
             writeLock.unlock();
         }
         LOG.info("source closed source={}", sourceId);
+        readiness.closed(sourceId);
+    }
+
+    /** The source has finished its first synchronisation. */
+    void synchronised(String sourceId) {
+        readiness.synchronised(sourceId);
+    }
+
+    /** Publishes a snapshot that says ready (called once, by {@link Readiness}). */
+    private void becomeReady() {
+        writeLock.lock();
+        try {
+            ready = true;
+            publish(List.of(), List.of(), List.of());
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /**
@@ -181,7 +294,7 @@ public final class RegistryImpl implements Registry {
     /** Swaps in a snapshot of {@code all} and hands the change to the listeners. Under writeLock. */
     private void publish(List<Endpoint> added, List<Endpoint> removed, List<Endpoint> updated) {
         RegistrySnapshot previous = snapshot;
-        RegistrySnapshot after = new RegistrySnapshot(previous.version() + 1, all.values());
+        RegistrySnapshot after = new RegistrySnapshot(previous.version() + 1, all.values(), ready);
         snapshot = after;
         dispatcher.dispatch(new RegistryChange(previous, after, added, removed, updated));
     }

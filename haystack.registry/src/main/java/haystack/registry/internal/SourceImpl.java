@@ -63,6 +63,12 @@ final class SourceImpl implements EndpointSource {
     }
 
     @Override
+    public void synchronised() {
+        checkOpen();
+        registry.synchronised(id);
+    }
+
+    @Override
     public List<Endpoint> endpoints() {
         checkOpen();
         return registry.endpointsOf(id);

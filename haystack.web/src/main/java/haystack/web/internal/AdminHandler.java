@@ -92,7 +92,7 @@ final class AdminHandler implements HttpHandler {
         long now = System.currentTimeMillis();
         Json j = new Json().object().field("version", view.version()).field("origin", view.origin())
                 .field("started", view.startedMillis()).field("uptimeSeconds", (now - view.startedMillis()) / 1000)
-                .field("registryVersion", view.snapshot().version());
+                .field("registryVersion", view.snapshot().version()).field("ready", view.snapshot().ready());
         j.name("bundles").array();
         for (Bundle b : view.bundles()) {
             j.object().field("id", b.getBundleId()).field("name", b.getSymbolicName()).field("version", b.getVersion().toString())
@@ -125,6 +125,8 @@ final class AdminHandler implements HttpHandler {
                 text.sample("haystack_docker_connected", h.connected() ? 1 : 0, "host", h.host());
             }
         }
+        text.family("haystack_ready", haystack.api.metrics.MetricsWriter.Type.GAUGE, "Whether every discovery source has been read since start (GET /ready)");
+        text.sample("haystack_ready", view.snapshot().ready() ? 1 : 0);
         text.family("haystack_uptime_seconds", haystack.api.metrics.MetricsWriter.Type.GAUGE, "Seconds since the admin bundle started");
         text.sample("haystack_uptime_seconds", (System.currentTimeMillis() - view.startedMillis()) / 1000.0);
         collect(text);

@@ -78,7 +78,8 @@ public final class AdminServer implements RegistryListener, AdminView {
             throw new IllegalArgumentException("haystack.web port (HAYSTACK_ADMIN_PORT) is " + config.port() + "; allowed: 1-65535");
         }
         this.feed = new ChangeFeed(config.changes_kept());
-        HttpHandler root = BasicAuth.wrap(config.user(), config.password(), new AdminHandler(this, new StaticFiles()));
+        HttpHandler root = new ReadinessHandler(() -> registry.snapshot().ready(),
+                BasicAuth.wrap(config.user(), config.password(), new AdminHandler(this, new StaticFiles())));
         worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, 1)
                 .set(Options.WORKER_TASK_CORE_THREADS, 1)
@@ -95,7 +96,6 @@ public final class AdminServer implements RegistryListener, AdminView {
             server.start();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            LOG.error("cannot bind listener=admin port={} bind={} reason={}", config.port(), config.bind(), cause.toString());
             worker.shutdownNow();
             throw new IllegalStateException("cannot bind admin port " + config.port() + " on " + config.bind() + ": " + cause.getMessage(), e);
         }

@@ -105,4 +105,40 @@ class AdminServerTest {
         assertThrows(IllegalArgumentException.class, () -> new AdminServer(new RegistryImpl(), context(), config(0, "ad:min", "secret")));
         assertThrows(IllegalArgumentException.class, () -> new AdminServer(new RegistryImpl(), context(), config(70000, "", "")));
     }
+
+    @Test
+    void readyIsServedWithoutAuthAndFollowsTheRegistry() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<haystack.api.RegistrySnapshot> now =
+                new java.util.concurrent.atomic.AtomicReference<>(new haystack.api.RegistrySnapshot(0, List.of(), false));
+        haystack.api.Registry registry = new haystack.api.Registry() {
+            @Override public haystack.api.RegistrySnapshot snapshot() { return now.get(); }
+            @Override public boolean drain(String endpointId, boolean draining) { return false; }
+        };
+        AdminServer server = new AdminServer(registry, context(), config(0, "admin", "pw"));
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI ready = URI.create("http://127.0.0.1:" + server.port() + "/ready");
+            HttpResponse<String> starting = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, starting.statusCode());
+            assertEquals("starting\n", starting.body());
+            assertEquals("1", starting.headers().firstValue("Retry-After").orElse(null));
+            HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/info")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, api.statusCode(), "everything else still needs the password");
+
+            now.set(new haystack.api.RegistrySnapshot(1, List.of(), true));
+            HttpResponse<String> up = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, up.statusCode());
+            assertEquals("ready\n", up.body());
+            String info = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/info"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("admin:pw".getBytes())).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(info.contains("\"ready\":true"), info);
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(ready).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, post.statusCode());
+        } finally {
+            server.close();
+        }
+    }
 }

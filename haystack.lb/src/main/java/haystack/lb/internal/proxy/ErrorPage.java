@@ -41,6 +41,11 @@ final class ErrorPage {
 
     /** A complete HTTP/1.1 response; {@code close} adds Connection: close, {@code retryAfter} a Retry-After. */
     static byte[] bytes(int status, String host, String reason, boolean retryAfter, boolean close, boolean headRequest) {
+        return bytes(status, host, reason, retryAfter ? RETRY_AFTER_SECONDS : null, close, headRequest);
+    }
+
+    /** A complete HTTP/1.1 response; {@code retryAfterSeconds}, unless null, is sent as Retry-After. */
+    static byte[] bytes(int status, String host, String reason, String retryAfterSeconds, boolean close, boolean headRequest) {
         String phrase = reasonPhrase(status);
         String body = status + " " + phrase + "\nhost: " + (host == null ? "(none)" : host) + "\nreason: "
                 + (reason == null ? phrase.toLowerCase(Locale.ROOT) : reason) + "\n";
@@ -48,7 +53,7 @@ final class ErrorPage {
         String head = "HTTP/1.1 " + status + " " + phrase + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + bodyBytes.length + "\r\n"
-                + (retryAfter ? "Retry-After: " + RETRY_AFTER_SECONDS + "\r\n" : "")
+                + (retryAfterSeconds != null ? "Retry-After: " + retryAfterSeconds + "\r\n" : "")
                 + (close ? "Connection: close\r\n" : "")
                 + "\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);

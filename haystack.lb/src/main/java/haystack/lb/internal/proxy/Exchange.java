@@ -77,7 +77,8 @@ final class Exchange {
 
     void start() {
         if (plan.failReason != null) {
-            fail(plan.failStatus, plan.failReason, plan.failStatus == 503);
+            fail(plan.failStatus, plan.failReason, plan.failStatus != 503 ? null
+                    : plan.route == null ? StartingAnswer.RETRY_AFTER_SECONDS : ErrorPage.RETRY_AFTER_SECONDS);
             return;
         }
         attempt = new Attempt();
@@ -448,11 +449,16 @@ final class Exchange {
 
     /** Answers with an error page (nothing of a response was sent yet). */
     private void fail(int failStatus, String reason, boolean withRetryAfter) {
+        fail(failStatus, reason, withRetryAfter ? ErrorPage.RETRY_AFTER_SECONDS : null);
+    }
+
+    /** Answers with an error page (nothing of a response was sent yet); {@code retryAfter} in seconds, or null. */
+    private void fail(int failStatus, String reason, String retryAfter) {
         dropBackend();
         boolean bodyRead = requestFlow.skipBuffered(client.in);
         boolean keepAlive = clientKeepAlive && bodyRead && !clientEof;
         status = failStatus;
-        byte[] page = ErrorPage.bytes(failStatus, host, reason, withRetryAfter, !keepAlive, headRequest);
+        byte[] page = ErrorPage.bytes(failStatus, host, reason, retryAfter, !keepAlive, headRequest);
         responseBytes = page.length;
         responseHeadBytes = ErrorPage.headLength(page);
         client.send(page);

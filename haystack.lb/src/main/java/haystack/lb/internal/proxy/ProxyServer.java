@@ -65,7 +65,6 @@ public final class ProxyServer implements AutoCloseable {
             server.bind(new InetSocketAddress(bind, port), 1024);
             server.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
-            LOG.error("cannot bind listener={} port={} bind={} reason={}", listener.name(), port, bind, e.toString());
             throw new IllegalStateException("cannot bind " + listener.name() + " port " + port + " on " + bind + ": " + e.getMessage(), e);
         }
         servers.add(server);
@@ -74,7 +73,9 @@ public final class ProxyServer implements AutoCloseable {
                 try {
                     new Acceptor(local, listener, server, context);
                 } catch (IOException e) {
-                    LOG.error("cannot accept listener={} port={} reason={}", listener.name(), port, e.toString());
+                    if (server.isOpen()) { // else closed before this loop got to it: a start-up that failed elsewhere
+                        LOG.error("cannot accept listener={} port={} reason={}", listener.name(), port, e.toString());
+                    }
                 }
             });
         }

@@ -61,6 +61,9 @@ final class RequestPlan {
                 target = stripPrefix(head.target(), byPath.prefix());
             }
         }
+        if (route == null && !table.ready()) {
+            return failed(null, path, body, head.length(), 503, StartingAnswer.REASON);
+        }
         if (route == null) {
             return failed(null, path, body, head.length(), 404, "no service is routed for this host or path");
         }

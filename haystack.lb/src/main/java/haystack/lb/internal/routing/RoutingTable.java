@@ -28,16 +28,24 @@ public final class RoutingTable {
         }
     }
 
-    public static final RoutingTable EMPTY = new RoutingTable(Map.of(), Map.of(), List.of());
+    /** The table before the first registry snapshot: nothing is known yet. */
+    public static final RoutingTable EMPTY = new RoutingTable(Map.of(), Map.of(), List.of(), false);
 
     private final Map<String, Route> byService;
     private final Map<String, Route> byHost;
     private final List<PathRoute> byPath;
+    private final boolean ready;
 
-    private RoutingTable(Map<String, Route> byService, Map<String, Route> byHost, List<PathRoute> byPath) {
+    private RoutingTable(Map<String, Route> byService, Map<String, Route> byHost, List<PathRoute> byPath, boolean ready) {
         this.byService = byService;
         this.byHost = byHost;
         this.byPath = byPath;
+        this.ready = ready;
+    }
+
+    /** Whether the registry had seen every discovery source: before that a missing route is not yet a 404. */
+    public boolean ready() {
+        return ready;
     }
 
     /**
@@ -85,7 +93,7 @@ public final class RoutingTable {
         List<PathRoute> byPath = new ArrayList<>();
         byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
-        return new RoutingTable(Map.copyOf(byService), Map.copyOf(byHost), List.copyOf(byPath));
+        return new RoutingTable(Map.copyOf(byService), Map.copyOf(byHost), List.copyOf(byPath), snapshot.ready());
     }
 
     /** Lower case, no port, no trailing dot: how Host headers are compared. */
