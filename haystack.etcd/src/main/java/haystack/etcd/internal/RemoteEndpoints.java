@@ -41,11 +41,17 @@ final class RemoteEndpoints implements AutoCloseable {
     /** Keys logged as garbage, with the value that was logged. */
     private final Map<String, String> garbage = new LinkedHashMap<>();
     private long ignoredLogged;
+    /**
+     * Holds the registry unready (SPEC §4: no NXDOMAIN for a name another node serves)
+     * until the first full read; closed by it. It never carries endpoints.
+     */
+    private EndpointSource firstRead;
 
     RemoteEndpoints(DiscoveryPublisher publisher, EtcdKeys keys, String ownNode) {
         this.publisher = publisher;
         this.keys = keys;
         this.ownNode = ownNode;
+        this.firstRead = publisher.openUnsynchronised("etcd");
     }
 
     /** Whether {@code sourceId} is a source of this bundle (endpoints learned from etcd). */
@@ -71,6 +77,10 @@ final class RemoteEndpoints implements AutoCloseable {
             if (!byNode.containsKey(node)) {
                 sources.remove(node).close();
             }
+        }
+        if (firstRead != null) {
+            firstRead.close();
+            firstRead = null;
         }
     }
 
@@ -188,6 +198,10 @@ final class RemoteEndpoints implements AutoCloseable {
 
     @Override
     public void close() {
+        if (firstRead != null) {
+            firstRead.close();
+            firstRead = null;
+        }
         sources.values().forEach(EndpointSource::close);
         sources.clear();
         entries.clear();

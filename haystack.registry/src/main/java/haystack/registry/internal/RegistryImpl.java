@@ -77,8 +77,11 @@ public final class RegistryImpl implements Registry {
         this(true);
     }
 
-    /** @param frameworkStarted false to wait for {@link Readiness#frameworkStarted()} too */
-    RegistryImpl(boolean frameworkStarted) {
+    /**
+     * @param frameworkStarted false to wait for {@link #frameworkStarted()} too, as in a
+     *                         framework still starting its bundles (tests of a source's readiness)
+     */
+    public RegistryImpl(boolean frameworkStarted) {
         this.readiness = new Readiness(frameworkStarted, this::becomeReady);
         this.ready = readiness.ready();
         this.snapshot = new RegistrySnapshot(0, List.of(), ready);
@@ -169,6 +172,11 @@ public final class RegistryImpl implements Registry {
 
     Readiness readiness() {
         return readiness;
+    }
+
+    /** Every bundle has started: only sources still unsynchronised keep the registry unready. */
+    public void frameworkStarted() {
+        readiness.frameworkStarted();
     }
 
     /** Sources still awaited before the registry is ready. */
