@@ -65,6 +65,8 @@ final class Settings {
             new Setting("HAYSTACK_LB_MAX_CONNECTIONS", COUNT, LB, "max.connections"),
             new Setting("HAYSTACK_LB_RETRIES", COUNT, LB, "retries"),
             new Setting("HAYSTACK_LB_IO_THREADS", COUNT, LB, "io.threads"),
+            new Setting("HAYSTACK_TCP_BIND", ADDRESSES, LB, "tcp.bind"),
+            new Setting("HAYSTACK_TCP_IDLE_TIMEOUT", MILLIS, LB, "tcp.idle.timeout"),
             new Setting("HAYSTACK_SSH_PORT", PORT, SSH, "port"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS_FILE", TEXT, SSH, "authorized.keys.file"),

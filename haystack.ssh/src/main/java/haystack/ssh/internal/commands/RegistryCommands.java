@@ -33,12 +33,20 @@ public final class RegistryCommands {
         RegistrySnapshot snapshot = registry.snapshot();
         Map<String, List<Endpoint>> byName = snapshot.endpoints().stream()
                 .collect(Collectors.groupingBy(Endpoint::qualifiedName, java.util.TreeMap::new, Collectors.toList()));
-        Table table = new Table("SERVICE", "ENDPOINTS", "AVAILABLE", "PORTS", "STRATEGY");
+        Table table = new Table("SERVICE", "ENDPOINTS", "AVAILABLE", "PORTS", "TCP", "STRATEGY");
         byName.forEach((name, endpoints) -> table.row(name, endpoints.size(),
                 endpoints.stream().filter(Endpoint::isAvailable).count(),
                 endpoints.stream().map(e -> e.portName()).distinct().sorted().collect(Collectors.joining(",")),
+                tcpListeners(endpoints),
                 endpoints.stream().map(Endpoint::strategy).filter(s -> s != null).findFirst().orElse("round-robin")));
         return table + summary(table.size(), "service", snapshot);
+    }
+
+    /** The TCP listener ports (label haystack.tcp) the service's endpoints ask for, or "-". */
+    private static String tcpListeners(List<Endpoint> endpoints) {
+        String ports = endpoints.stream().filter(e -> e.tcpPort() > 0).map(e -> ":" + e.tcpPort()).distinct().sorted()
+                .collect(Collectors.joining(","));
+        return ports.isEmpty() ? "-" : ports;
     }
 
     @Descriptor("list every endpoint")
