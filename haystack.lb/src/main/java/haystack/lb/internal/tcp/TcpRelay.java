@@ -3,12 +3,12 @@ package haystack.lb.internal.tcp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 import haystack.api.trace.TraceEvent;
 import haystack.lb.internal.io.EventLoop;
-import haystack.lb.internal.io.IoBuffer;
 import haystack.lb.internal.io.LoopConnection;
 import haystack.lb.internal.routing.Attempt;
 import haystack.lb.internal.routing.Backend;
@@ -19,8 +19,9 @@ import haystack.lb.internal.routing.ServicePool;
  * One client connection relayed to one endpoint, on one event loop. The client is not
  * read until the endpoint's connection is open, so a connect that fails (refused, timed
  * out) is retried on another endpoint before any byte is relayed, and counts against the
- * endpoint; nothing the client does ever does. Each direction copies through the
- * buffer of the side it reads (one pooled buffer each): a side is read only while its
+ * endpoint; nothing the client does ever does. Each direction passes through the
+ * buffer of the side it reads (one pooled direct buffer each, so bytes are not copied
+ * through the heap): a side is read only while its
  * buffer has room, so a slow reader stops the writer and memory stays two buffers per
  * connection. An end of stream is passed on as a shutdown of output once its buffer is
  * written; the relay closes when both directions have ended, or on an error (the other
@@ -111,7 +112,7 @@ final class TcpRelay {
     private void retry(String why, boolean timeout) {
         RelaySide failed = endpoint;
         endpoint = null;
-        failed.closeChannel();
+        failed.closeAndRelease();
         if (connectFailed(backend, why, timeout)) {
             connect();
         }
@@ -120,8 +121,8 @@ final class TcpRelay {
     private void connected() {
         connected = true;
         backend.succeeded();
-        client.in = loop.buffer();
-        endpoint.in = loop.buffer();
+        client.buffer = loop.directBuffer();
+        endpoint.buffer = loop.directBuffer();
         since = loop.now;
         interests();
     }
@@ -169,28 +170,39 @@ final class TcpRelay {
         }
     }
 
-    /** Reads what {@code from} sent into its buffer and passes it on to {@code to}. */
+    /**
+     * Reads what {@code from} sent and passes it on to {@code to}; again while a read fills
+     * the buffer and the write empties it (a bulk transfer), a few times before the loop
+     * serves other connections.
+     */
     private void read(RelaySide from, RelaySide to) throws IOException {
-        int n = from.in.readFrom(from.channel);
-        if (n < 0) {
-            from.eof = true;
-        } else if (n > 0) {
-            since = loop.now;
+        for (int i = 0; i < 4; i++) {
+            int n = from.channel.read(from.buffer);
+            if (n < 0) {
+                from.eof = true;
+            } else if (n > 0) {
+                since = loop.now;
+            }
+            flush(from, to);
+            if (n <= 0 || from.pending() || from.eof) {
+                return;
+            }
         }
-        flush(from, to);
     }
 
     /** Writes what {@code from} sent to {@code to}; once all of it is written after its end, shuts {@code to}'s output. */
     private void flush(RelaySide from, RelaySide to) throws IOException {
-        IoBuffer b = from.in;
-        if (!b.isEmpty()) {
-            int n = b.writeTo(to.channel, b.end);
+        ByteBuffer b = from.buffer;
+        if (b.position() > 0) {
+            b.flip();
+            int n = to.channel.write(b);
+            b.compact();
             if (n > 0) {
                 since = loop.now;
                 (from == client ? listener.counters.bytesIn : listener.counters.bytesOut).add(n);
             }
         }
-        if (from.eof && b.isEmpty() && !to.shut) {
+        if (from.eof && b.position() == 0 && !to.shut) {
             to.shut = true;
             to.channel.shutdownOutput();
         }
@@ -202,7 +214,7 @@ final class TcpRelay {
     }
 
     private static int ops(RelaySide side, RelaySide other) {
-        return (!side.eof && !side.in.full() ? SelectionKey.OP_READ : 0) | (!other.in.isEmpty() ? SelectionKey.OP_WRITE : 0);
+        return (!side.eof && !side.full() ? SelectionKey.OP_READ : 0) | (other.pending() ? SelectionKey.OP_WRITE : 0);
     }
 
     void tick(RelaySide side, long nowMs) {
@@ -230,9 +242,9 @@ final class TcpRelay {
             reset(client);
             reset(endpoint);
         }
-        client.closeChannel();
+        client.closeAndRelease();
         if (endpoint != null) {
-            endpoint.closeChannel();
+            endpoint.closeAndRelease();
         }
         attempt.release();
         listener.counters.active.decrement();
