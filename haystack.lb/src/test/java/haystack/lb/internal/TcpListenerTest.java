@@ -248,6 +248,60 @@ class TcpListenerTest {
     }
 
     @Test
+    void aGigabyteEachWayPassesWithBoundedMemory() throws Exception {
+        int listen = freePort();
+        long total = 1L << 30;
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        try (TcpBackend a = TcpBackend.echo("a"); LbFixture lb = new LbFixture()) {
+            lb.put(tcp("bulk", "bulk-1", a.port(), listen));
+            long rssBefore = rssKb();
+            long[] peakDirect = {0};
+            try (Socket s = connect(listen)) {
+                assertEquals("a", line(s.getInputStream()));
+                Thread writer = new Thread(() -> {
+                    byte[] chunk = new byte[65536];
+                    try {
+                        for (long left = total; left > 0; left -= chunk.length) {
+                            s.getOutputStream().write(chunk, 0, (int) Math.min(chunk.length, left));
+                            peakDirect[0] = Math.max(peakDirect[0], direct.getMemoryUsed());
+                        }
+                        s.shutdownOutput();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                writer.start();
+                byte[] buf = new byte[65536];
+                long echoed = 0;
+                for (int n; (n = s.getInputStream().read(buf)) != -1; ) {
+                    echoed += n;
+                }
+                writer.join(60_000);
+                assertEquals(total, echoed, "1 GB up and the same 1 GB back down");
+            }
+            long rssGrowthMb = (rssKb() - rssBefore) / 1024;
+            // the relay holds two 17 kB direct buffers per connection; the JDK's own socket
+            // buffers for the test's heap arrays come on top, a few hundred kB
+            assertTrue(peakDirect[0] < 16L * 1024 * 1024, "direct memory in use peaked at " + peakDirect[0]);
+            assertTrue(rssGrowthMb < 256, "the process grew by " + rssGrowthMb + " MB while relaying 2 GB");
+            MetricSamples m = MetricSamples.of(lb.lb);
+            assertEquals(total, m.value("haystack_tcp_bytes_total", "direction", "in"));
+            assertEquals(total + 2, m.value("haystack_tcp_bytes_total", "direction", "out"), "the echo and the name line");
+        }
+    }
+
+    private static long rssKb() throws IOException {
+        for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void consistentHashKeepsAClientOnOneEndpoint() throws Exception {
         int listen = freePort();
         try (TcpBackend a = TcpBackend.echo("a"); TcpBackend b = TcpBackend.echo("b"); LbFixture lb = new LbFixture()) {
