@@ -162,6 +162,38 @@ class TcpListenerTest {
     }
 
     @Test
+    void anEndpointThatNeverAnswersTheConnectIsRetriedAfterTheConnectTimeout() throws Exception {
+        int listen = freePort();
+        TestConfig config = new TestConfig();
+        config.connectTimeout = 400;
+        config.passiveFailures = 100; // keep it in the pool: every other connection meets it first
+        List<java.nio.channels.SocketChannel> queued = new ArrayList<>();
+        // a listener nobody accepts from, its accept queue full: Linux drops further SYNs, so connects hang
+        try (ServerSocket stuck = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                TcpBackend a = TcpBackend.echo("a"); LbFixture lb = new LbFixture(config)) {
+            for (int i = 0; i < 3; i++) {
+                java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open();
+                c.configureBlocking(false);
+                c.connect(stuck.getLocalSocketAddress());
+                queued.add(c);
+            }
+            lb.put(tcp("kv", "kv-a", a.port(), listen), tcp("kv", "kv-stuck", stuck.getLocalPort(), listen));
+            int waited = 0;
+            for (int i = 0; i < 6; i++) {
+                long start = System.nanoTime();
+                assertEquals("a", exchange(listen), "connection " + i);
+                waited += System.nanoTime() - start >= 350_000_000L ? 1 : 0;
+            }
+            assertTrue(waited >= 2, "every other connection met the stuck endpoint first and waited out the connect timeout: " + waited);
+            assertEquals(0, MetricSamples.of(lb.lb).value("haystack_tcp_failures_total", "listener", Integer.toString(listen)));
+        } finally {
+            for (java.nio.channels.SocketChannel c : queued) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void withNoEndpointTakingTrafficTheClientIsClosedAndCounted() throws Exception {
         int listen = freePort();
         try (LbFixture lb = new LbFixture()) {
