@@ -24,6 +24,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.BusyboxImage;
+import haystack.testing.OpenSsh;
 import haystack.testing.RequiresDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,12 @@ class TcpListenerContainersTest {
     @Test
     void connectionsAlternateAndAStoppedOrKilledContainerFailsNone() throws Exception {
         int listen = Ports.free();
+        int sshPort = Ports.free();
+        Path key = dir.resolve("operator");
+        OpenSsh.keygen(key);
         Map<String, String> env = new HashMap<>(Ports.allFree(dir));
+        env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
+        env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", java.nio.file.Files.readString(Path.of(key + ".pub")).trim());
         env.put("HAYSTACK_ADDRESS", "127.0.0.1");
         env.put("HAYSTACK_TCP_BIND", "127.0.0.1");
         env.put("HAYSTACK_LB_CONNECT_TIMEOUT", "2000");
@@ -66,6 +72,10 @@ class TcpListenerContainersTest {
         try (HaystackProcess haystack = new HaystackProcess(Path.of(System.getProperty("java.home")), dir, env)) {
             haystack.awaitLine(l -> l.contains("tcp listener opened port=" + listen), Duration.ofSeconds(60));
             awaitBoth(listen, Set.of("a", "b"));
+            haystack.awaitLine(l -> l.contains("ssh listening port=" + sshPort), Duration.ofSeconds(60));
+            String services = new OpenSsh(sshPort, dir.resolve("known_hosts")).exec(key, "haystack:services").ok();
+            assertTrue(services.lines().anyMatch(l -> l.startsWith(service + " ") && l.contains(" :" + listen + " ")),
+                    "haystack:services shows the listener:\n" + services);
 
             List<String> order = new ArrayList<>();
             for (int i = 0; i < 6; i++) {

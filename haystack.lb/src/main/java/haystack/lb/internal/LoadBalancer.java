@@ -14,6 +14,7 @@ import haystack.api.Protocol;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
+import haystack.api.lb.TcpListenerView;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
 import haystack.api.trace.Tracer;
@@ -48,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * across rebuilds, shared by HTTP and TCP when an endpoint is served by both. Requests read the tables
  * through volatile fields and never lock.
  */
-@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class})
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class})
 @Designate(ocd = LbConfig.class)
-public final class LoadBalancer implements RegistryListener, MetricsSource {
+public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
@@ -286,7 +287,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         return server.boundPort(1);
     }
 
-    /** The open TCP listeners, port to service. */
+    @Override
     public Map<Integer, String> tcpListeners() {
         return tcp.listening();
     }

@@ -41,6 +41,16 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void servicesShowTheTcpListenersAsTheLoadBalancerHasThem() {
+        commands.listeners = () -> java.util.Map.of(8081, "web.nginx");
+        assertTrue(commands.services().lines().anyMatch(l -> l.startsWith("web.nginx") && l.contains(" :8081 ")));
+        commands.listeners = () -> java.util.Map.of(8081, "other");
+        assertTrue(commands.services().contains(":8081(taken by other)"));
+        commands.listeners = java.util.Map::of;
+        assertTrue(commands.services().contains(":8081(not listening)"));
+    }
+
+    @Test
     void endpointsFilterByServiceAndShowHealth() {
         String out = commands.endpoints("web.nginx");
         assertTrue(out.contains("web-001"), out);
