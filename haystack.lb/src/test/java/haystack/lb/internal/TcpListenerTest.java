@@ -91,6 +91,29 @@ class TcpListenerTest {
     }
 
     @Test
+    void eachConnectionIsTracedWithItsRoute() throws Exception {
+        int listen = freePort();
+        List<String> traced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        haystack.api.trace.Tracer tracer = new haystack.api.trace.Tracer() {
+            @Override
+            public boolean isActive() {
+                return true;
+            }
+
+            @Override
+            public void trace(String category, String message) {
+                traced.add(category + " " + message);
+            }
+        };
+        try (TcpBackend a = TcpBackend.echo("a"); LbFixture lb = new LbFixture(new TestConfig(), tracer)) {
+            lb.put(tcp("kv", "kv-a", a.port(), listen));
+            exchange(listen);
+            assertEquals(List.of("route route tcp listener=" + listen + " client=127.0.0.1 service=kv strategy=round-robin container=kv-a endpoint=127.0.0.1:"
+                    + a.port() + " try=1"), traced.stream().filter(l -> l.startsWith("route ")).toList());
+        }
+    }
+
+    @Test
     void aBackendRemovedMidwayFailsNoneOf150Connections() throws Exception {
         int listen = freePort();
         try (TcpBackend a = TcpBackend.echo("a"); TcpBackend b = TcpBackend.echo("b"); LbFixture lb = new LbFixture()) {
