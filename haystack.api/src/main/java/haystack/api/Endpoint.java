@@ -38,6 +38,7 @@ public final class Endpoint {
     private final boolean draining;
     private final String source;
     private final String host;
+    private final int tcpPort;
 
     private Endpoint(Builder b) {
         if (!ServiceNames.isValidService(b.service)) {
@@ -53,6 +54,9 @@ public final class Endpoint {
         }
         if (b.weight < 0) {
             throw new IllegalArgumentException("weight " + b.weight + " is negative");
+        }
+        if (b.tcpPort < 0 || b.tcpPort > 65535) {
+            throw new IllegalArgumentException("tcp listen port " + b.tcpPort + " is outside 1-65535 (0: none)");
         }
         if (b.path != null && !b.path.startsWith("/")) {
             throw new IllegalArgumentException("path prefix '" + b.path + "' must start with '/'");
@@ -77,6 +81,7 @@ public final class Endpoint {
         this.draining = b.draining;
         this.source = b.source == null ? "" : b.source;
         this.host = b.host == null ? "" : b.host;
+        this.tcpPort = b.tcpPort;
         this.id = source + "/" + containerId + "/" + network + "/" + address.getHostAddress() + "/" + port + "/" + protocol.label();
     }
 
@@ -204,6 +209,17 @@ public final class Endpoint {
         return host;
     }
 
+    /**
+     * The port of the load balancer's TCP listener that relays to this endpoint (SPEC §5a,
+     * label {@code haystack.tcp}), or 0 when it has none. The source resolves which of a
+     * container's ports the label means, so published and network endpoints alike carry it.
+     *
+     * @since 1.2
+     */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -217,7 +233,7 @@ public final class Endpoint {
                 && labels.equals(e.labels) && tags.equals(e.tags) && aliases.equals(e.aliases)
                 && Objects.equals(path, e.path) && Objects.equals(strategy, e.strategy) && weight == e.weight
                 && Objects.equals(healthCheck, e.healthCheck) && health == e.health && draining == e.draining
-                && host.equals(e.host);
+                && host.equals(e.host) && tcpPort == e.tcpPort;
     }
 
     @Override
@@ -253,6 +269,7 @@ public final class Endpoint {
         private boolean draining;
         private String source;
         private String host;
+        private int tcpPort;
 
         private Builder() {
         }
@@ -278,6 +295,7 @@ public final class Endpoint {
             draining = e.draining;
             source = e.source;
             host = e.host;
+            tcpPort = e.tcpPort;
         }
 
         public Builder service(String service) { this.service = service; return this; }
@@ -300,6 +318,7 @@ public final class Endpoint {
         public Builder draining(boolean draining) { this.draining = draining; return this; }
         public Builder source(String source) { this.source = source; return this; }
         public Builder host(String host) { this.host = host; return this; }
+        public Builder tcpPort(int tcpPort) { this.tcpPort = tcpPort; return this; }
 
         public Endpoint build() {
             return new Endpoint(this);

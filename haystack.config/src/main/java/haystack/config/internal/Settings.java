@@ -81,6 +81,8 @@ final class Settings {
             new Setting("HAYSTACK_LB_PASSIVE_PROBE_INTERVAL", MILLIS, LB, "passive.probe.interval"),
             new Setting("HAYSTACK_LB_RETRIES", COUNT, LB, "retries"),
             new Setting("HAYSTACK_LB_IO_THREADS", THREADS, LB, "io.threads"),
+            new Setting("HAYSTACK_TCP_BIND", ADDRESSES, LB, "tcp.bind"),
+            new Setting("HAYSTACK_TCP_IDLE_TIMEOUT", MILLIS, LB, "tcp.idle.timeout"),
             new Setting("HAYSTACK_SSH_PORT", PORT, SSH, "port"),
             new Setting("HAYSTACK_SSH_BIND", ADDRESSES, SSH, "bind"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),

@@ -86,9 +86,10 @@ public final class ContainerEndpoints {
                     .containerId(c.id()).containerName(c.name()).labels(c.labels()).tags(meta.tags())
                     .aliases(meta.aliases()).path(meta.path()).strategy(meta.strategy()).weight(meta.weight())
                     .healthCheck(meta.healthCheck()).health(health).source(source).host(host);
-            for (Port port : ports(c, meta, sp)) {
+            List<Port> ports = ports(c, meta, sp);
+            for (Port port : ports) {
                 String portName = meta.portNames().get(port.port());
-                base.port(port.port()).protocol(port.protocol())
+                base.port(port.port()).protocol(port.protocol()).tcpPort(tcpListen(c, meta, ports, port))
                         .portName(portName != null ? portName : portNames.name(port.port(), port.protocol()));
                 List<Binding> bindings = usePublished ? port.bindings() : List.of();
                 int before = out.size();
@@ -139,6 +140,33 @@ public final class ContainerEndpoints {
                 LOG.warn("skipping endpoint container={} address={} port={} reason={}", c.name(), address.getHostAddress(), port, e.getMessage());
             }
         }
+    }
+
+    /**
+     * The TCP listener port {@code port} asks for (0: none): its own {@code haystack.tcp.<port>}
+     * label, else {@code haystack.tcp} when it is the service's only TCP port. With several
+     * ports a bare {@code haystack.tcp} would be ambiguous: logged once and ignored.
+     */
+    private int tcpListen(ContainerFacts c, ContainerMetadata meta, List<Port> ports, Port port) {
+        if (port.protocol() != Protocol.TCP) {
+            return 0;
+        }
+        Integer own = meta.tcp().byPort().get(port.port());
+        if (own != null) {
+            return own;
+        }
+        if (meta.tcp().whole() == 0) {
+            return 0;
+        }
+        long tcpPorts = ports.stream().filter(p -> p.protocol() == Protocol.TCP).count();
+        if (tcpPorts == 1) {
+            return meta.tcp().whole();
+        }
+        if (warnings.first(c.id(), "haystack.tcp", String.valueOf(meta.tcp().whole()))) {
+            LOG.warn("ignoring container metadata container={} key=haystack.tcp value={} reason=the container has {} TCP ports; use haystack.tcp.<container port>",
+                    c.name(), meta.tcp().whole(), tcpPorts);
+        }
+        return 0;
     }
 
     private static List<Port> ports(ContainerFacts c, ContainerMetadata meta, ServicePort sp) {

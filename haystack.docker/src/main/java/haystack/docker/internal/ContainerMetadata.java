@@ -28,13 +28,24 @@ import org.slf4j.LoggerFactory;
  */
 public record ContainerMetadata(boolean enabled, List<ServicePort> services, String group,
         Map<Integer, String> portNames, Set<Integer> ignoredPorts, Set<String> tags, Set<String> aliases,
-        String path, String strategy, int weight, HealthCheck healthCheck, String network, Boolean published) {
+        String path, String strategy, int weight, HealthCheck healthCheck, String network, Boolean published,
+        TcpListen tcp) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerMetadata.class);
     private static final Pattern GROUP_SUFFIX = Pattern.compile("^(.+?)[-_][0-9]+$");
     private static final Pattern PORT_LABEL = Pattern.compile("^haystack\\.port\\.([0-9]+)$");
+    private static final Pattern TCP_LABEL = Pattern.compile("^haystack\\.tcp\\.([0-9]+)$");
     private static final Pattern SERVICE_PORT = Pattern.compile("^SERVICE_([0-9]+)_(NAME|IGNORE)$");
     private static final Pattern DURATION = Pattern.compile("^([0-9]+)(ms|s|m|h)?$");
+
+    /**
+     * The load balancer's TCP listeners asked for (SPEC §5a): {@code haystack.tcp=<listen port>}
+     * for a container's only TCP port ({@code whole}, or 0), {@code haystack.tcp.<container port>=<listen port>}
+     * per port ({@code byPort}).
+     */
+    public record TcpListen(int whole, Map<Integer, Integer> byPort) {
+        static final TcpListen NONE = new TcpListen(0, Map.of());
+    }
 
     /** A service to register: at {@code port} only (DISCOVER), or at every port when null. */
     public record ServicePort(String service, Integer port) {
@@ -57,7 +68,7 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
         List<ServicePort> services = r.services();
         String path = r.path(services, tags.contains("rest"));
         return new ContainerMetadata(enabled, services, r.group(), r.portNames(), r.ignoredPorts(), tags, aliases,
-                path, r.strategy(), r.weight(), r.healthCheck(), blankToNull(r.label("haystack.network")), r.published());
+                path, r.strategy(), r.weight(), r.healthCheck(), blankToNull(r.label("haystack.network")), r.published(), r.tcp());
     }
 
     /** The group rule: {@code web-001} → {@code web}, {@code shop-web_1} → {@code shop-web}; null without a number. */
@@ -369,6 +380,26 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
                 ignored("haystack.enable", raw, "not true or false; registering");
             }
             return true;
+        }
+
+        TcpListen tcp() {
+            Integer whole = null;
+            String raw = label("haystack.tcp");
+            if (raw != null) {
+                whole = portNumber("haystack.tcp", raw);
+            }
+            Map<Integer, Integer> byPort = new HashMap<>();
+            for (var e : c.labels().entrySet()) {
+                Matcher m = TCP_LABEL.matcher(e.getKey());
+                if (m.matches()) {
+                    Integer port = portNumber(e.getKey(), m.group(1));
+                    Integer listen = portNumber(e.getKey(), e.getValue());
+                    if (port != null && listen != null) {
+                        byPort.put(port, listen);
+                    }
+                }
+            }
+            return whole == null && byPort.isEmpty() ? TcpListen.NONE : new TcpListen(whole == null ? 0 : whole, Map.copyOf(byPort));
         }
 
         Boolean published() {

@@ -199,6 +199,34 @@ class ContainerEndpointsTest {
     }
 
     @Test
+    void tcpListenerLabels() {
+        assertEquals(6379, one(facts("a1", "redis").label("haystack.tcp", "6379")).tcpPort(), "the only TCP port");
+        assertEquals(0, one(facts("a1", "redis")).tcpPort(), "no label, no listener");
+        assertEquals(0, one(facts("a1", "redis").label("haystack.tcp", "70000")).tcpPort(), "not a port: logged, ignored");
+        assertEquals(0, one(facts("a1", "redis").label("haystack.tcp", "x")).tcpPort());
+
+        Facts several = facts("a1", "pg");
+        several.ports = List.of(Port.of(5432, Protocol.TCP), Port.of(8008, Protocol.TCP), Port.of(53, Protocol.UDP));
+        Map<Integer, Integer> byPort = endpoints(several.label("haystack.tcp", "15432")).stream()
+                .collect(Collectors.toMap(Endpoint::port, Endpoint::tcpPort));
+        assertEquals(Map.of(5432, 0, 8008, 0, 53, 0), byPort, "ambiguous with several TCP ports: logged, ignored");
+        byPort = endpoints(several.label("haystack.tcp.5432", "15432").label("haystack.tcp.53", "1053")).stream()
+                .collect(Collectors.toMap(Endpoint::port, Endpoint::tcpPort));
+        assertEquals(Map.of(5432, 15432, 8008, 0, 53, 0), byPort, "per container port; never a UDP port");
+    }
+
+    @Test
+    void tcpListenerLabelNamesTheContainerPortInPublishedMode() {
+        ContainerEndpoints published = new ContainerEndpoints("docker:test", "h", IANA, true, List.of(ip("192.0.2.7")));
+        Facts f = facts("a1", "pg").label("haystack.tcp.5432", "15432");
+        f.ports = List.of(new Port(5432, Protocol.TCP, List.of(new Binding(ip("127.0.0.1"), 32768))),
+                new Port(8008, Protocol.TCP, List.of(new Binding(ip("127.0.0.1"), 32769))));
+        Map<Integer, Integer> byHostPort = published.endpoints(f.build()).stream()
+                .collect(Collectors.toMap(Endpoint::port, Endpoint::tcpPort));
+        assertEquals(Map.of(32768, 15432, 32769, 0), byHostPort);
+    }
+
+    @Test
     void healthCheckLabels() {
         assertEquals(new HealthCheck("/ping", Duration.ofSeconds(2), HealthCheck.DEFAULT_RISE, HealthCheck.DEFAULT_FALL),
                 one(facts("a1", "nginx").label("haystack.health.path", "/ping").label("haystack.health.interval", "2s")).healthCheck());

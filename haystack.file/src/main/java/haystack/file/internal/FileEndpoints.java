@@ -40,6 +40,7 @@ final class FileEndpoints {
                     .strategy(file.strategy())
                     .healthCheck(file.healthCheck())
                     .aliases(file.aliases())
+                    .tcpPort(file.tcpPort())
                     .health(Health.UNKNOWN)
                     .source(sourceId)
                     .build());

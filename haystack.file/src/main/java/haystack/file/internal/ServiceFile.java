@@ -7,11 +7,11 @@ import haystack.api.HealthCheck;
 
 /**
  * What one {@code <service>.yaml} says (SPEC §6b), checked: endpoints in file order
- * without duplicates, the port name, and the optional strategy, health check and aliases
- * (null or empty when absent).
+ * without duplicates, the port name, and the optional strategy, health check, aliases
+ * (null or empty when absent) and TCP listener port (0 when absent).
  */
 record ServiceFile(String service, List<HostPort> endpoints, String portName, String strategy, HealthCheck healthCheck,
-        Set<String> aliases) {
+        Set<String> aliases, int tcpPort) {
 
     static final String DEFAULT_PORT_NAME = "http";
 

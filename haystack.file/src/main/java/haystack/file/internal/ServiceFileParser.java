@@ -49,7 +49,7 @@ final class ServiceFileParser {
     static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     static final Duration MAX_INTERVAL = Duration.ofHours(1);
 
-    private static final Set<String> KEYS = Set.of("endpoints", "port", "strategy", "health", "aliases");
+    private static final Set<String> KEYS = Set.of("endpoints", "port", "strategy", "health", "aliases", "tcp");
     private static final Set<String> HEALTH_KEYS = Set.of("path", "interval");
     private static final Set<Tag> PLAIN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.SEQ, Tag.MAP);
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");
@@ -83,6 +83,7 @@ final class ServiceFileParser {
         String strategy = null;
         HealthCheck health = null;
         Set<String> aliases = Set.of();
+        int tcpPort = 0;
         for (NodeTuple t : entries(map)) {
             Node value = t.getValueNode();
             switch (key(t)) {
@@ -91,13 +92,14 @@ final class ServiceFileParser {
                 case "strategy" -> strategy = label(value, "strategy");
                 case "health" -> health = health(value);
                 case "aliases" -> aliases = aliases(value);
+                case "tcp" -> tcpPort = tcpPort(value);
                 default -> throw new IllegalStateException("unreachable: keys are checked in entries()");
             }
         }
         if (endpoints == null) {
             throw new RejectedFile(line(root), "no 'endpoints' list");
         }
-        return new ServiceFile(service, endpoints, portName, strategy, health, aliases);
+        return new ServiceFile(service, endpoints, portName, strategy, health, aliases, tcpPort);
     }
 
     private Node compose(String text) throws RejectedFile {
@@ -151,7 +153,7 @@ final class ServiceFileParser {
         for (NodeTuple t : map.getValue()) {
             String key = key(t);
             if (!KEYS.contains(key)) {
-                throw new RejectedFile(line(t.getKeyNode()), "unknown key '" + key + "'; known: endpoints, port, strategy, health, aliases");
+                throw new RejectedFile(line(t.getKeyNode()), "unknown key '" + key + "'; known: endpoints, port, strategy, health, aliases, tcp");
             }
             if (!seen.add(key)) {
                 throw new RejectedFile(line(t.getKeyNode()), "duplicate key '" + key + "'");
@@ -228,6 +230,18 @@ final class ServiceFileParser {
             throw new RejectedFile(line(node), "health.interval '" + raw + "' is not a duration from 100ms to 1h such as 500ms, 2s, 1m");
         }
         return d;
+    }
+
+    /** The load balancer's TCP listener port for the service (SPEC §5a): a number 1-65535. */
+    private static int tcpPort(Node node) throws RejectedFile {
+        String raw = scalar(node, "tcp");
+        if (raw.matches("[0-9]{1,5}")) {
+            int port = Integer.parseInt(raw);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        }
+        throw new RejectedFile(line(node), "tcp '" + raw + "' is not a port number 1-65535");
     }
 
     private static Set<String> aliases(Node node) throws RejectedFile {

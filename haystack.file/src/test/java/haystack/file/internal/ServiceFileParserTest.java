@@ -171,6 +171,16 @@ class ServiceFileParserTest {
     }
 
     @Test
+    void aTcpListenerPort() throws Exception {
+        assertEquals(6379, parser.parse("redis", "endpoints: [10.0.0.1:6379]\ntcp: 6379\n").tcpPort());
+        assertEquals(0, parser.parse("redis", "endpoints: [10.0.0.1:6379]\n").tcpPort(), "none unless asked");
+        RejectedFile bad = rejected("endpoints: [10.0.0.1:80]\ntcp: 70000\n");
+        assertEquals(2, bad.line());
+        assertTrue(bad.reason().contains("not a port number"), bad.reason());
+        assertTrue(rejected("endpoints: [10.0.0.1:80]\ntcp: [1]\n").line() > 0);
+    }
+
+    @Test
     void defaults() throws Exception {
         ServiceFile f = parser.parse("web", "endpoints: [127.0.0.1:9000]\n");
         assertEquals("http", f.portName());

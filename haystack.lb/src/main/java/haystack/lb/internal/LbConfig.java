@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Settings of PID {@code haystack.lb}; names map {@code _} to {@code .} (http_port → http.port). */
 @ObjectClassDefinition(id = "haystack.lb", name = "Haystack load balancer",
-        description = "HTTP listeners, backend timeouts and limits of the load balancer")
+        description = "HTTP and TCP listeners, backend timeouts and limits of the load balancer")
 public @interface LbConfig {
 
     @AttributeDefinition(description = "Port serving endpoints whose port is named http (HAYSTACK_HTTP_PORT)")
@@ -46,6 +46,12 @@ public @interface LbConfig {
 
     @AttributeDefinition(description = "Largest request head in bytes; larger is refused (HAYSTACK_LB_MAX_HEADER_SIZE)")
     int max_header_size() default 16384;
+
+    @AttributeDefinition(description = "Address the TCP listeners (label haystack.tcp) bind to (HAYSTACK_TCP_BIND)")
+    String tcp_bind() default "0.0.0.0";
+
+    @AttributeDefinition(description = "Milliseconds a relayed TCP connection may pass no byte either way before it is closed (HAYSTACK_TCP_IDLE_TIMEOUT)")
+    int tcp_idle_timeout() default 3_600_000;
 
     @AttributeDefinition(description = "Event-loop threads of the load balancer; 0 picks half the cores, at least one (HAYSTACK_LB_IO_THREADS)")
     int io_threads() default 0;

@@ -15,12 +15,16 @@ final class LbSettings {
         if (c.bind() == null || c.bind().isBlank()) {
             throw new IllegalArgumentException("bind is empty; allowed: an IPv4 or IPv6 address such as 0.0.0.0");
         }
+        if (c.tcp_bind() == null || c.tcp_bind().isBlank()) {
+            throw new IllegalArgumentException("tcp.bind is empty; allowed: an IPv4 or IPv6 address such as 0.0.0.0");
+        }
         if (c.origin() == null || c.origin().isBlank()) {
             throw new IllegalArgumentException("origin is empty; allowed: a DNS name such as haystack");
         }
         positive("connect.timeout", c.connect_timeout());
         positive("idle.timeout", c.idle_timeout());
         positive("head.timeout", c.head_timeout());
+        positive("tcp.idle.timeout", c.tcp_idle_timeout());
         positive("max.connections", c.max_connections());
         positive("passive.failures", c.passive_failures());
         positive("passive.probe.interval", c.passive_probe_interval());

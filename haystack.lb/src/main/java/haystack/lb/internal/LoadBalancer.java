@@ -14,6 +14,7 @@ import haystack.api.Protocol;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
+import haystack.api.lb.TcpListenerView;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
 import haystack.api.trace.Tracer;
@@ -28,6 +29,9 @@ import haystack.lb.internal.routing.Backend;
 import haystack.lb.internal.routing.BackendChooser;
 import haystack.lb.internal.routing.RoutingTable;
 import haystack.lb.internal.routing.StrategyCatalogImpl;
+import haystack.lb.internal.tcp.TcpContext;
+import haystack.lb.internal.tcp.TcpListeners;
+import haystack.lb.internal.tcp.TcpSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,14 +43,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The load balancer (SPEC §5): listens on the http and http-alt ports, rebuilds one
- * immutable routing table per port on every registry or health change, and keeps the
- * per-endpoint backends (pools, counters) across rebuilds. Requests read the tables
+ * The load balancer (SPEC §5, §5a): listens on the http and http-alt ports and on the TCP
+ * ports endpoints ask for, rebuilds one immutable routing table per port on every
+ * registry or health change, and keeps the per-endpoint backends (pools, counters, health)
+ * across rebuilds, shared by HTTP and TCP when an endpoint is served by both. Requests read the tables
  * through volatile fields and never lock.
  */
-@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class})
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class})
 @Designate(ocd = LbConfig.class)
-public final class LoadBalancer implements RegistryListener, MetricsSource {
+public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
@@ -70,6 +75,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
     private final Tracer tracer;
     private final ProxyServer server;
     private final RequestMetrics metrics;
+    private final TcpContext tcpContext;
+    private final TcpListeners tcp;
     private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
     private volatile RoutingTable httpTable = RoutingTable.EMPTY;
     private volatile RoutingTable httpAltTable = RoutingTable.EMPTY;
@@ -90,6 +97,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         this.chooser = chooser;
         this.context = new ProxyContext(config.max_header_size(), proxySettings(config), chooser, metrics, tracer);
         this.server = new ProxyServer(ioThreads(config), context);
+        this.tcpContext = new TcpContext(chooser, context.limit, tracer, tcpSettings(config));
+        this.tcp = new TcpListeners(server.loops(), tcpContext, config.tcp_bind());
         this.httpListener = new Listener(HTTP, () -> httpTable, metrics.connections(HTTP));
         this.httpAltListener = new Listener(HTTP_ALT, () -> httpAltTable, metrics.connections(HTTP_ALT));
         try {
@@ -131,9 +140,14 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
             return;
         }
         context.apply(proxySettings(next));
+        tcpContext.apply(tcpSettings(next));
+        tcp.bind(next.tcp_bind());
         metrics.accessLog(next.access_log());
         chooser.ejectAfter(next.passive_failures());
         config = next;
+        if (!previous.tcp_bind().equals(next.tcp_bind())) {
+            LOG.warn("configuration applies to TCP listeners opened from now on pid=haystack.lb setting=tcp.bind");
+        }
         if (next.io_threads() != previous.io_threads() || next.max_header_size() != previous.max_header_size()
                 || next.passive_probe_interval() != previous.passive_probe_interval()) {
             LOG.warn("configuration applies at the next start pid=haystack.lb settings=io.threads,max.header.size,passive.probe.interval");
@@ -146,6 +160,10 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
 
     private static ProxySettings proxySettings(LbConfig c) {
         return new ProxySettings(c.connect_timeout(), c.idle_timeout(), c.head_timeout(), c.retries(), c.max_connections());
+    }
+
+    private static TcpSettings tcpSettings(LbConfig c) {
+        return new TcpSettings(c.connect_timeout(), c.tcp_idle_timeout(), c.retries());
     }
 
     /** Whether a listener must move: a new port that is not the one bound (0 asks for any free port). */
@@ -171,6 +189,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         services.addAll(httpAltTable.services().keySet());
         metrics.retainOnly(endpoints, services);
         metrics.collect(writer);
+        tcp.collect(writer);
     }
 
     @Override
@@ -191,7 +210,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
     private void rebuildLocked() {
         Map<String, Backend> seen = new HashMap<>();
         for (Endpoint e : snapshot.endpoints()) {
-            if (e.protocol() != Protocol.TCP || !PORT_NAMES.contains(e.portName())) {
+            if (e.protocol() != Protocol.TCP || !(PORT_NAMES.contains(e.portName()) || e.tcpPort() > 0)) {
                 continue;
             }
             Backend b = backends.get(e.id());
@@ -225,6 +244,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         httpAltSequences.keySet().retainAll(httpAlt.services().keySet());
         httpTable = http;
         httpAltTable = httpAlt;
+        tcp.update(snapshot, e -> seen.get(e.id()));
         LOG.debug("routes rebuilt version={} http={} http-alt={}", snapshot.version(), httpTable.services().size(), httpAltTable.services().size());
     }
 
@@ -267,9 +287,22 @@ public final class LoadBalancer implements RegistryListener, MetricsSource {
         return server.boundPort(1);
     }
 
+    @Override
+    public Map<Integer, String> tcpListeners() {
+        return tcp.listening();
+    }
+
+    /** Relayed TCP connections open now (for tests). */
+    long tcpConnections() {
+        return tcp.activeConnections();
+    }
+
     @Deactivate
     void close() {
         health.close();
+        if (tcp != null) {
+            tcp.close();
+        }
         synchronized (lock) {
             backends.values().forEach(Backend::close);
             backends.clear();

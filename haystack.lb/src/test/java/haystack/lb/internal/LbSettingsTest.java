@@ -41,5 +41,6 @@ class LbSettingsTest {
         refused("idle.timeout", c -> c.idleTimeout = -5);
         refused("passive.failures", c -> c.passiveFailures = 0);
         refused("passive.probe.interval", c -> c.passiveProbeInterval = 0);
+        refused("tcp.idle.timeout", c -> c.tcpIdleTimeout = 0);
     }
 }

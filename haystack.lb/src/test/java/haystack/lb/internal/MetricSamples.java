@@ -32,6 +32,19 @@ final class MetricSamples implements MetricsWriter {
         lines.add(b.append("} ").append((long) value).toString());
     }
 
+    /** The sum of {@code name}'s samples that have the label {@code key=value}. */
+    long value(String name, String key, String value) {
+        long sum = 0;
+        for (String line : lines) {
+            int brace = line.indexOf('{');
+            String labels = line.substring(brace + 1, line.lastIndexOf('}'));
+            if (line.substring(0, brace).equals(name) && List.of(labels.split(",")).contains(key + "=" + value)) {
+                sum += Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     boolean has(String line) {
         return lines.contains(line);
     }

@@ -32,6 +32,7 @@ final class Api {
             Set<String> aliases = new LinkedHashSet<>();
             Set<String> paths = new LinkedHashSet<>();
             Set<String> containers = new LinkedHashSet<>();
+            Set<String> tcpPorts = new java.util.TreeSet<>();
             int available = 0;
             int draining = 0;
             for (Endpoint e : eps) {
@@ -41,6 +42,9 @@ final class Api {
                     paths.add(e.path());
                 }
                 containers.add(e.containerName());
+                if (e.tcpPort() > 0) {
+                    tcpPorts.add(Integer.toString(e.tcpPort()));
+                }
                 available += e.isAvailable() ? 1 : 0;
                 draining += e.draining() ? 1 : 0;
             }
@@ -54,6 +58,7 @@ final class Api {
             j.end();
             strings(j.name("aliases"), aliases);
             strings(j.name("paths"), paths);
+            strings(j.name("tcp"), tcpPorts);
             j.end();
         }
         return j.end().end().toString();
@@ -75,7 +80,8 @@ final class Api {
                 .field("address", e.address().getHostAddress()).field("port", e.port()).field("protocol", e.protocol().label())
                 .field("portName", e.portName()).field("network", e.network()).field("health", e.health().label())
                 .field("draining", e.draining()).field("available", e.isAvailable()).field("weight", e.weight())
-                .field("strategy", e.strategy()).field("path", e.path()).field("host", e.host()).field("source", e.source());
+                .field("strategy", e.strategy()).field("path", e.path()).field("host", e.host()).field("source", e.source())
+                .field("tcpPort", e.tcpPort());
         strings(j.name("aliases"), e.aliases());
         strings(j.name("tags"), e.tags());
         j.end();

@@ -2,6 +2,7 @@ package haystack.lb.internal.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
@@ -31,6 +32,7 @@ public final class EventLoop implements Runnable {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<IoBuffer> buffers = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> directBuffers = new ArrayDeque<>();
     private final int bufferSize;
     private volatile boolean running = true;
     /** System.nanoTime when the loop began handling what the last select returned; 0 while it waits. */
@@ -80,6 +82,22 @@ public final class EventLoop implements Runnable {
         if (b != null && buffers.size() < POOLED_BUFFERS) {
             b.clear();
             buffers.addLast(b);
+        }
+    }
+
+    /**
+     * A direct buffer of the loop's buffer size, for bytes that are only passed through
+     * (the TCP relay): the socket reads and writes it without a copy to and from the heap.
+     */
+    public ByteBuffer directBuffer() {
+        ByteBuffer b = directBuffers.pollLast();
+        return b != null ? b : ByteBuffer.allocateDirect(bufferSize);
+    }
+
+    public void release(ByteBuffer b) {
+        if (b != null && directBuffers.size() < POOLED_BUFFERS) {
+            b.clear();
+            directBuffers.addLast(b);
         }
     }
 

@@ -1,8 +1,8 @@
 package haystack.lb.internal.proxy;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 import haystack.api.trace.Tracer;
+import haystack.lb.internal.io.ConnectionLimit;
 import haystack.lb.internal.metrics.RequestMetrics;
 import haystack.lb.internal.routing.BackendChooser;
 
@@ -24,14 +24,15 @@ public final class ProxyContext {
     final Tracer tracer;
     /** This instance's name in Via (RFC 9110 §7.6.3), so a request routed back to it is seen as a loop. */
     final byte[] pseudonym;
-    private volatile int maxConnections;
-    private final AtomicInteger open = new AtomicInteger();
+    /** Client connections of every listener, HTTP and TCP. */
+    public final ConnectionLimit limit;
 
     public ProxyContext(int maxHeadSize, ProxySettings settings, BackendChooser chooser, RequestMetrics metrics, Tracer tracer) {
         this.maxHeadSize = maxHeadSize;
         this.chooser = chooser;
         this.metrics = metrics;
         this.tracer = tracer;
+        this.limit = new ConnectionLimit(settings.maxConnections());
         this.pseudonym = ("haystack-" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 16)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         apply(settings);
     }
@@ -42,7 +43,7 @@ public final class ProxyContext {
         idleTimeoutMs = settings.idleTimeoutMs();
         headTimeoutMs = settings.headTimeoutMs();
         retry = new RetryPolicy(settings.retries());
-        maxConnections = settings.maxConnections();
+        limit.max(settings.maxConnections());
     }
 
     String pseudonymText() {
@@ -50,41 +51,15 @@ public final class ProxyContext {
     }
 
     /** Buffer size of every connection: a whole request head must fit. */
-    int bufferSize() {
+    public int bufferSize() {
         return Math.max(16 * 1024, maxHeadSize + 1024);
     }
 
-    /** Counts a new client connection; false (and nothing counted) at the limit. */
-    boolean connectionOpened() {
-        while (true) {
-            int n = open.get();
-            if (n >= maxConnections) {
-                return false;
-            }
-            if (open.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** Counts a new client connection beyond the limit: one that takes an evicted idle connection's place. */
-    void connectionOpenedInPlace() {
-        open.incrementAndGet();
-    }
-
     void connectionClosed() {
-        open.decrementAndGet();
+        limit.closed();
     }
 
     public int openConnections() {
-        return open.get();
-    }
-
-    boolean belowLimit() {
-        return open.get() < maxConnections;
-    }
-
-    int maxConnections() {
-        return maxConnections;
+        return limit.open();
     }
 }

@@ -66,19 +66,7 @@ public final class RoutingTable {
         String suffix = ".services." + origin.toLowerCase(Locale.ROOT);
         for (Map.Entry<String, List<Endpoint>> s : services.entrySet()) {
             String service = s.getKey();
-            List<Backend> taking = new ArrayList<>();
-            String strategy = null;
-            for (Endpoint e : s.getValue()) {
-                Backend b = backends.apply(e);
-                if (b.takesTraffic()) {
-                    taking.add(b);
-                }
-                if (strategy == null) {
-                    strategy = e.strategy();
-                }
-            }
-            AtomicLong sequence = sequences.computeIfAbsent(service, k -> new AtomicLong());
-            Route route = new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), s.getValue().size());
+            Route route = route(service, s.getValue(), backends, sequences.computeIfAbsent(service, k -> new AtomicLong()));
             byService.put(service, route);
             byHost.put(service.toLowerCase(Locale.ROOT) + suffix, route);
             for (Endpoint e : s.getValue()) {
@@ -94,6 +82,26 @@ public final class RoutingTable {
         byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
         return new RoutingTable(Map.copyOf(byService), Map.copyOf(byHost), List.copyOf(byPath), snapshot.ready());
+    }
+
+    /**
+     * The route of {@code service} over {@code endpoints} (its endpoints on one listener):
+     * the backends taking traffic now, the strategy the first endpoint asks for, and the
+     * service's sequence counter, which outlives rebuilds so round-robin keeps cycling.
+     */
+    public static Route route(String service, List<Endpoint> endpoints, Function<Endpoint, Backend> backends, AtomicLong sequence) {
+        List<Backend> taking = new ArrayList<>();
+        String strategy = null;
+        for (Endpoint e : endpoints) {
+            Backend b = backends.apply(e);
+            if (b.takesTraffic()) {
+                taking.add(b);
+            }
+            if (strategy == null) {
+                strategy = e.strategy();
+            }
+        }
+        return new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), endpoints.size());
     }
 
     /** Lower case, no port, no trailing dot: how Host headers are compared. */

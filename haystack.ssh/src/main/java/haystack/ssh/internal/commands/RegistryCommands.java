@@ -8,10 +8,13 @@ import java.util.stream.Collectors;
 import haystack.api.Endpoint;
 import haystack.api.Registry;
 import haystack.api.RegistrySnapshot;
+import haystack.api.lb.TcpListenerView;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** The read-only {@code haystack:} commands of SPEC §6: services, endpoints, containers. */
 @Component(service = RegistryCommands.class, property = {
@@ -22,6 +25,9 @@ import org.osgi.service.component.annotations.Reference;
 public final class RegistryCommands {
 
     private final Registry registry;
+    /** The running load balancer's TCP listeners, when one is installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile TcpListenerView listeners;
 
     @Activate
     public RegistryCommands(@Reference Registry registry) {
@@ -33,12 +39,30 @@ public final class RegistryCommands {
         RegistrySnapshot snapshot = registry.snapshot();
         Map<String, List<Endpoint>> byName = snapshot.endpoints().stream()
                 .collect(Collectors.groupingBy(Endpoint::qualifiedName, java.util.TreeMap::new, Collectors.toList()));
-        Table table = new Table("SERVICE", "ENDPOINTS", "AVAILABLE", "PORTS", "STRATEGY");
+        TcpListenerView lb = listeners;
+        Map<Integer, String> open = lb == null ? null : lb.tcpListeners();
+        Table table = new Table("SERVICE", "ENDPOINTS", "AVAILABLE", "PORTS", "TCP", "STRATEGY");
         byName.forEach((name, endpoints) -> table.row(name, endpoints.size(),
                 endpoints.stream().filter(Endpoint::isAvailable).count(),
                 endpoints.stream().map(e -> e.portName()).distinct().sorted().collect(Collectors.joining(",")),
+                tcpListeners(name, endpoints, open),
                 endpoints.stream().map(Endpoint::strategy).filter(s -> s != null).findFirst().orElse("round-robin")));
         return table + summary(table.size(), "service", snapshot);
+    }
+
+    /**
+     * The TCP listener ports (label haystack.tcp) the service's endpoints ask for, each as
+     * the load balancer has it: listening, taken by another service, or not listening (it
+     * could not be bound); just the port when no load balancer runs. "-" for none.
+     */
+    private static String tcpListeners(String service, List<Endpoint> endpoints, Map<Integer, String> open) {
+        String ports = endpoints.stream().map(Endpoint::tcpPort).filter(p -> p > 0).distinct().sorted().map(p -> {
+            if (open == null || service.equals(open.get(p))) {
+                return ":" + p;
+            }
+            return ":" + p + (open.containsKey(p) ? "(taken by " + open.get(p) + ")" : "(not listening)");
+        }).collect(Collectors.joining(","));
+        return ports.isEmpty() ? "-" : ports;
     }
 
     @Descriptor("list every endpoint")

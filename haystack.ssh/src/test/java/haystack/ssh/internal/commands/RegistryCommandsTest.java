@@ -26,7 +26,7 @@ class RegistryCommandsTest {
         snapshot = new RegistrySnapshot(7, List.of(
                 endpoint("nginx-a", null, 2, Health.HEALTHY),
                 endpoint("nginx-b", null, 3, Health.UNHEALTHY),
-                endpoint("web-001", "web", 4, Health.UNKNOWN)));
+                endpoint("web-001", "web", 4, Health.UNKNOWN).toBuilder().tcpPort(8081).build()));
         commands = new RegistryCommands(new FixedRegistry(snapshot));
     }
 
@@ -34,10 +34,20 @@ class RegistryCommandsTest {
     void servicesCountsEndpointsAndAvailableOnes() {
         String out = commands.services();
         List<String> lines = out.lines().toList();
-        assertEquals("SERVICE    ENDPOINTS  AVAILABLE  PORTS  STRATEGY", lines.get(0));
-        assertEquals("nginx      2          1          http   round-robin", lines.get(1));
-        assertEquals("web.nginx  1          1          http   round-robin", lines.get(2));
+        assertEquals("SERVICE    ENDPOINTS  AVAILABLE  PORTS  TCP    STRATEGY", lines.get(0));
+        assertEquals("nginx      2          1          http   -      round-robin", lines.get(1));
+        assertEquals("web.nginx  1          1          http   :8081  round-robin", lines.get(2), "the TCP listener its endpoints ask for");
         assertEquals("2 services (registry version 7)", lines.get(3));
+    }
+
+    @Test
+    void servicesShowTheTcpListenersAsTheLoadBalancerHasThem() {
+        commands.listeners = () -> java.util.Map.of(8081, "web.nginx");
+        assertTrue(commands.services().lines().anyMatch(l -> l.startsWith("web.nginx") && l.contains(" :8081 ")));
+        commands.listeners = () -> java.util.Map.of(8081, "other");
+        assertTrue(commands.services().contains(":8081(taken by other)"));
+        commands.listeners = java.util.Map::of;
+        assertTrue(commands.services().contains(":8081(not listening)"));
     }
 
     @Test

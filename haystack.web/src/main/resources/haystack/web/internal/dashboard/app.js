@@ -46,6 +46,7 @@
       tr.dataset.service = s.name;
       tr.appendChild(text('td', s.name));
       tr.appendChild(text('td', (s.strategy || 'default') + (s.strategyOverride ? ' *' : '')));
+      tr.appendChild(text('td', (s.tcp || []).map((p) => ':' + p).join(' ') || '-', 'num'));
       const h = s.health;
       const parts = [];
       if (h.healthy) parts.push(h.healthy + ' healthy');

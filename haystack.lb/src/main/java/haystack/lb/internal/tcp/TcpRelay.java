@@ -1,0 +1,263 @@
+package haystack.lb.internal.tcp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+import haystack.api.trace.TraceEvent;
+import haystack.lb.internal.io.EventLoop;
+import haystack.lb.internal.io.LoopConnection;
+import haystack.lb.internal.routing.Attempt;
+import haystack.lb.internal.routing.Backend;
+import haystack.lb.internal.routing.Route;
+import haystack.lb.internal.routing.ServicePool;
+
+/**
+ * One client connection relayed to one endpoint, on one event loop. The client is not
+ * read until the endpoint's connection is open, so a connect that fails (refused, timed
+ * out) is retried on another endpoint before any byte is relayed, and counts against the
+ * endpoint; nothing the client does ever does. Each direction passes through the
+ * buffer of the side it reads (one pooled direct buffer each, so bytes are not copied
+ * through the heap): a side is read only while its
+ * buffer has room, so a slow reader stops the writer and memory stays two buffers per
+ * connection. An end of stream is passed on as a shutdown of output once its buffer is
+ * written; the relay closes when both directions have ended, or on an error (the other
+ * side then gets a reset), or after the idle timeout.
+ */
+final class TcpRelay {
+
+    private final EventLoop loop;
+    private final TcpListener listener;
+    private final TcpContext context;
+    private final RelaySide client;
+    private final InetSocketAddress remote;
+    private final Attempt attempt = new Attempt();
+    private RelaySide endpoint;
+    private Backend backend;
+    private boolean connected;
+    private boolean closed;
+    /** Connecting: when the connect times out. Relaying: the last time a byte moved. */
+    private long since;
+
+    TcpRelay(EventLoop loop, TcpListener listener, TcpContext context, SocketChannel channel) throws IOException {
+        this.loop = loop;
+        this.listener = listener;
+        this.context = context;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.client = new RelaySide(this, loop, channel, 0);
+        listener.counters.connections.increment();
+        listener.counters.active.increment();
+    }
+
+    void start() {
+        connect();
+    }
+
+    /** Connects to the next endpoint the service's strategy picks; gives up after the retries. */
+    private void connect() {
+        while (!closed) {
+            Route route = listener.route();
+            ServicePool pool = route.pool();
+            Backend b = context.chooser.choose(route, pool, remote.getAddress(), attempt);
+            if (b == null) {
+                fail();
+                return;
+            }
+            attempt.start(b, pool);
+            if (context.tracer.isActive()) {
+                context.tracer.trace(TraceEvent.ROUTE, "route tcp listener=" + listener.port + " client=" + remote.getAddress().getHostAddress()
+                        + " service=" + route.service() + " strategy=" + context.chooser.strategyName(route)
+                        + " container=" + b.endpoint().containerName() + " endpoint=" + b.authority() + " try=" + attempt.tries());
+            }
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                boolean done = channel.connect(b.address());
+                backend = b;
+                endpoint = new RelaySide(this, loop, channel, done ? 0 : SelectionKey.OP_CONNECT);
+                if (done) {
+                    connected();
+                } else {
+                    since = loop.now + context.settings.connectTimeoutMs();
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (channel != null) {
+                    LoopConnection.closeQuietly(channel);
+                }
+                if (!connectFailed(b, "connect failed: " + e.getMessage(), false)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Counts the failure against {@code b}; true when another endpoint may be tried. */
+    private boolean connectFailed(Backend b, String why, boolean timeout) {
+        attempt.release();
+        backend = null;
+        context.chooser.failed(attempt, b, why, timeout);
+        if (attempt.tries() > context.settings.retries()) {
+            fail();
+            return false;
+        }
+        return true;
+    }
+
+    private void retry(String why, boolean timeout) {
+        RelaySide failed = endpoint;
+        endpoint = null;
+        failed.closeAndRelease();
+        if (connectFailed(backend, why, timeout)) {
+            connect();
+        }
+    }
+
+    private void connected() {
+        connected = true;
+        backend.succeeded();
+        client.buffer = loop.directBuffer();
+        endpoint.buffer = loop.directBuffer();
+        since = loop.now;
+        interests();
+    }
+
+    /** No endpoint took the connection: the client is closed without a byte. */
+    private void fail() {
+        listener.counters.failures.increment();
+        abort(null);
+    }
+
+    void ready(RelaySide side, int ops) {
+        if (closed) {
+            return;
+        }
+        if (!connected) {
+            if (side == endpoint && (ops & SelectionKey.OP_CONNECT) != 0) {
+                try {
+                    endpoint.channel.finishConnect();
+                } catch (IOException e) {
+                    retry("connect failed: " + e.getMessage(), false);
+                    return;
+                }
+                connected();
+            }
+            return;
+        }
+        RelaySide other = side == client ? endpoint : client;
+        try {
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                flush(other, side);
+            }
+            if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
+                read(side, other);
+            }
+        } catch (IOException e) {
+            abort(e);
+            return;
+        }
+        if (!closed) {
+            if (client.eof && client.shut && endpoint.eof && endpoint.shut) {
+                abort(null);
+            } else {
+                interests();
+            }
+        }
+    }
+
+    /**
+     * Reads what {@code from} sent and passes it on to {@code to}; again while a read fills
+     * the buffer and the write empties it (a bulk transfer), a few times before the loop
+     * serves other connections.
+     */
+    private void read(RelaySide from, RelaySide to) throws IOException {
+        for (int i = 0; i < 4; i++) {
+            int n = from.channel.read(from.buffer);
+            if (n < 0) {
+                from.eof = true;
+            } else if (n > 0) {
+                since = loop.now;
+            }
+            flush(from, to);
+            if (n <= 0 || from.pending() || from.eof) {
+                return;
+            }
+        }
+    }
+
+    /** Writes what {@code from} sent to {@code to}; once all of it is written after its end, shuts {@code to}'s output. */
+    private void flush(RelaySide from, RelaySide to) throws IOException {
+        ByteBuffer b = from.buffer;
+        if (b.position() > 0) {
+            b.flip();
+            int n = to.channel.write(b);
+            b.compact();
+            if (n > 0) {
+                since = loop.now;
+                (from == client ? listener.counters.bytesIn : listener.counters.bytesOut).add(n);
+            }
+        }
+        if (from.eof && b.position() == 0 && !to.shut) {
+            to.shut = true;
+            to.channel.shutdownOutput();
+        }
+    }
+
+    private void interests() {
+        client.interestOps(ops(client, endpoint));
+        endpoint.interestOps(ops(endpoint, client));
+    }
+
+    private static int ops(RelaySide side, RelaySide other) {
+        return (!side.eof && !side.full() ? SelectionKey.OP_READ : 0) | (other.pending() ? SelectionKey.OP_WRITE : 0);
+    }
+
+    void tick(RelaySide side, long nowMs) {
+        if (closed || side != client) {
+            return;
+        }
+        if (!connected) {
+            if (endpoint != null && nowMs >= since) {
+                retry("connect timed out after " + context.settings.connectTimeoutMs() + " ms", true);
+            }
+            return;
+        }
+        if (nowMs - since >= context.settings.idleTimeoutMs()) {
+            abort(null);
+        }
+    }
+
+    /** Closes both sides (after an error, the other side with a reset so it learns the stream broke). */
+    void abort(IOException error) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (error != null) {
+            reset(client);
+            reset(endpoint);
+        }
+        client.closeAndRelease();
+        if (endpoint != null) {
+            endpoint.closeAndRelease();
+        }
+        attempt.release();
+        listener.counters.active.decrement();
+        context.limit.closed();
+    }
+
+    private static void reset(RelaySide side) {
+        if (side != null && !side.isClosed()) {
+            try {
+                side.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | RuntimeException ignored) {
+                // closed normally then
+            }
+        }
+    }
+}
