@@ -42,6 +42,33 @@ class RoutingTableTest {
     }
 
     @Test
+    void theBareServiceNameIsAHostToo() {
+        Endpoint a = LbFixture.endpoint("servicea.prod", "c1", 1001).aliases(Set.of("servicea.prod.example.com")).build();
+        Endpoint b = LbFixture.endpoint("serviceb.prod", "c2", 1002).build();
+        RoutingTable t = table("http", a, b);
+        assertEquals("serviceb.prod", t.host(RoutingTable.normalHost("serviceB.prod")).service(), "seed 003: Host: serviceB.prod");
+        assertEquals("serviceb.prod", t.host("serviceb.prod.services.haystack").service());
+        assertEquals("servicea.prod", t.host(RoutingTable.normalHost("serviceA.prod.example.com")).service());
+    }
+
+    @Test
+    void anAliasWinsOverABareName() {
+        Endpoint nginx = LbFixture.endpoint("nginx", "c1", 1001).build();
+        Endpoint claims = LbFixture.endpoint("shop", "c2", 1002).aliases(Set.of("nginx")).build();
+        assertEquals("shop", table("http", nginx, claims).host("nginx").service());
+    }
+
+    @Test
+    void theExactDottedServiceWinsOverGroupDotService() {
+        Endpoint exact = LbFixture.endpoint("web.nginx", "c1", 1001).build();
+        Endpoint grouped = LbFixture.endpoint("nginx", "c2", 1002).group("web").build();
+        Route route = table("http", exact, grouped).host("web.nginx.services.haystack");
+        assertEquals(1, route.registered(), "only the exact service's endpoint");
+        assertEquals(1001, route.pool().endpoint(0).port());
+        assertEquals(1002, table("http", grouped).host("web.nginx.services.haystack").pool().endpoint(0).port(), "alone, the group serves");
+    }
+
+    @Test
     void hostHeadersAreComparedWithoutCasePortOrTrailingDot() {
         assertEquals("nginx.services.haystack", RoutingTable.normalHost("NGINX.Services.Haystack:8080"));
         assertEquals("nginx.services.haystack", RoutingTable.normalHost("nginx.services.haystack."));

@@ -48,7 +48,8 @@ public final class RoutingTable {
             Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
         Map<String, List<Endpoint>> services = new LinkedHashMap<>();
         for (Endpoint e : snapshot.endpoints()) {
-            if (e.protocol() == Protocol.TCP && portName.equals(e.portName())) {
+            // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
+            if (e.protocol() == Protocol.TCP && portName.equals(e.portName()) && !snapshot.shadowed(e)) {
                 services.computeIfAbsent(e.qualifiedName(), s -> new ArrayList<>()).add(e);
             }
         }
@@ -82,6 +83,9 @@ public final class RoutingTable {
                 }
             }
         }
+        // The bare name as a Host (seed 003's clients ask for serviceB.prod through the proxy);
+        // full names and aliases are explicit and win.
+        byService.forEach((service, route) -> byHost.putIfAbsent(service.toLowerCase(Locale.ROOT), route));
         List<PathRoute> byPath = new ArrayList<>();
         byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
