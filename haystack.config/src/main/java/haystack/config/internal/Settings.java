@@ -57,7 +57,7 @@ final class Settings {
             new Setting("HAYSTACK_DNS_RRL", COUNT, DNS, "rrl"),
             new Setting("HAYSTACK_DNS_RRL_SLIP", COUNT, DNS, "rrl.slip"),
             new Setting("DNS_NAMESERVERS", HOST_PORTS, DNS, "nameservers"),
-            new Setting("HAYSTACK_DNS_DOMAINS", DNS_NAMES, DOMAINS, "domains"),
+            new Setting("HAYSTACK_DNS_DOMAINS", DNS_NAMES, List.of(new Target(DOMAINS, "domains"), new Target(LB, "domains"))),
             new Setting("HAYSTACK_HTTP_PORT", PORT, LB, "http.port"),
             new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),
             new Setting("HAYSTACK_HTTP_BIND", ADDRESSES, LB, "bind"),

@@ -63,6 +63,7 @@ class ConfigurationsTest {
     void serviceDomainsAreCheckedDnsNames() {
         Map<String, Hashtable<String, Object>> c = compute(Map.of("HAYSTACK_DNS_DOMAINS", "service.consul, HighHock.Local.,"), null);
         assertArrayEquals(new String[] { "service.consul", "highhock.local" }, (String[]) c.get("haystack.domains").get("domains"));
+        assertArrayEquals(new String[] { "service.consul", "highhock.local" }, (String[]) c.get("haystack.lb").get("domains"));
         assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_DOMAINS", "service.consul,bad_domain"), null));
         assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_DOMAINS", "a\u0000b.consul"), null));
         assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_DOMAINS", "x".repeat(64) + ".consul"), null));

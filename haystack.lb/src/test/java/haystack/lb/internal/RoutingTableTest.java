@@ -52,6 +52,15 @@ class RoutingTableTest {
     }
 
     @Test
+    void serviceDomainsAreHostsToo() {
+        Endpoint httpd = LbFixture.endpoint("httpd", "c1", 1001).build();
+        RoutingTable t = RoutingTable.build(new RegistrySnapshot(1, List.of(httpd)), "http", "haystack",
+                List.of("highhock.local", "service.consul"), e -> new Backend(e, () -> { }), new HashMap<>());
+        assertEquals("httpd", t.host(RoutingTable.normalHost("HTTPD.highhock.local")).service(), "seed 004: curl httpd.highhock.local");
+        assertEquals("httpd", t.host("httpd.service.consul").service());
+    }
+
+    @Test
     void anAliasWinsOverABareName() {
         Endpoint nginx = LbFixture.endpoint("nginx", "c1", 1001).build();
         Endpoint claims = LbFixture.endpoint("shop", "c2", 1002).aliases(Set.of("nginx")).build();

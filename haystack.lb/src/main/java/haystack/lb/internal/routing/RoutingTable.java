@@ -46,6 +46,15 @@ public final class RoutingTable {
      */
     public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin,
             Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
+        return build(snapshot, portName, origin, List.of(), backends, sequences);
+    }
+
+    /**
+     * As above, also routing {@code <service>.<domain>} for each service domain
+     * (HAYSTACK_DNS_DOMAINS), whose DNS answers lead HTTP clients here.
+     */
+    public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin, List<String> domains,
+            Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
         Map<String, List<Endpoint>> services = new LinkedHashMap<>();
         for (Endpoint e : snapshot.endpoints()) {
             // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
@@ -74,6 +83,9 @@ public final class RoutingTable {
             Route route = new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), s.getValue().size());
             byService.put(service, route);
             byHost.put(service.toLowerCase(Locale.ROOT) + suffix, route);
+            for (String domain : domains) {
+                byHost.putIfAbsent(service.toLowerCase(Locale.ROOT) + "." + normalHost(domain), route);
+            }
             for (Endpoint e : s.getValue()) {
                 for (String alias : e.aliases()) {
                     byHost.putIfAbsent(normalHost(alias), route);
