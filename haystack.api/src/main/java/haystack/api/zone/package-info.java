@@ -2,7 +2,7 @@
  * The zone-provider SPI: DNS zones answered from the registry.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package haystack.api.zone;
 
 import org.osgi.annotation.bundle.Export;

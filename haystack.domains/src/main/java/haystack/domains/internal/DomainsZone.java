@@ -87,6 +87,12 @@ public final class DomainsZone implements ZoneProvider {
         return domains.stream().map(d -> d + ".").toList();
     }
 
+    /** A service domain is Haystack's whole: a name it does not hold is NXDOMAIN, never forwarded. */
+    @Override
+    public boolean answersWholeZone(String apex) {
+        return domains.contains(apex);
+    }
+
     @Override
     public ZoneAnswer lookup(ZoneQuery query) {
         String name = query.name();

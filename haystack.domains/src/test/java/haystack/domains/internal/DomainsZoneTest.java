@@ -47,6 +47,8 @@ class DomainsZoneTest {
     @Test
     void zonesAreTheValidDomainsAbsolute() {
         assertEquals(Set.of("service.consul.", "highhock.local."), Set.copyOf(zone.zones()));
+        assertTrue(zone.answersWholeZone("service.consul"));
+        assertFalse(zone.answersWholeZone("in-addr.arpa"));
     }
 
     @Test
