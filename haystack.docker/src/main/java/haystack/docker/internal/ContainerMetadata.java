@@ -312,6 +312,7 @@ public record ContainerMetadata(boolean enabled, List<ServicePort> services, Str
                     }
                 }
                 if (!out.isEmpty()) {
+                    registratorPortKeys("NAME", (port, kv) -> ignored(kv[0], kv[1], discoverKey + " names the services; using " + discover));
                     return out;
                 }
             }

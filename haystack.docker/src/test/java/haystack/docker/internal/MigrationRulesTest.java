@@ -160,6 +160,16 @@ class MigrationRulesTest {
     }
 
     @Test
+    void registratorPortNamesBesideDiscoverAreLogged() {
+        env.put("DISCOVER", "httpd:80");
+        env.put("SERVICE_80_NAME", "api");
+        List<String> logged = new ArrayList<>();
+        ContainerMetadata meta = ContainerMetadata.of(facts(), new MetadataWarnings(), (k, v, why) -> logged.add(k + " " + why));
+        assertEquals(List.of(new ContainerMetadata.ServicePort("httpd", 80)), meta.services());
+        assertEquals(List.of("SERVICE_80_NAME DISCOVER names the services; using httpd:80"), logged);
+    }
+
+    @Test
     void discoverHostileValues() {
         env.put("DISCOVER", "a:0,b:65536,c:99999999999,:80,d:-1,e,f\u0000:81,g:80");
         List<String> logged = new ArrayList<>();

@@ -3,15 +3,12 @@ package haystack.domains.internal;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import haystack.api.Endpoint;
-import haystack.api.RegistrySnapshot;
 import haystack.api.ServiceNames;
 import haystack.api.zone.ResourceRecord;
 import haystack.api.zone.ZoneAnswer;
@@ -34,12 +31,12 @@ final class ConsulGrammar {
 
     private final DomainsZone.ServicesView services;
     private final ZoneQuery query;
-    private final RegistrySnapshot registry;
+    private final ServiceIndex index;
 
-    ConsulGrammar(DomainsZone.ServicesView services, ZoneQuery query) {
+    ConsulGrammar(DomainsZone.ServicesView services, ZoneQuery query, ServiceIndex index) {
         this.services = services;
         this.query = query;
-        this.registry = query.registry();
+        this.index = index;
     }
 
     ZoneAnswer lookup(String relative) {
@@ -65,22 +62,16 @@ final class ConsulGrammar {
 
     /** {@code <tag>}: every service with endpoints carrying the tag. */
     private ZoneAnswer taggedAnywhere(String tag) {
-        Map<String, List<Endpoint>> byName = new LinkedHashMap<>();
-        for (Endpoint e : registry.endpoints()) {
-            if (!registry.shadowed(e)) {
-                byName.computeIfAbsent(e.qualifiedName(), n -> new ArrayList<>()).add(e);
-            }
+        Set<String> names = index.tagged(tag);
+        if (names.isEmpty()) {
+            return ZoneAnswer.nxdomain();
         }
-        boolean exists = false;
         Set<ResourceRecord> out = new LinkedHashSet<>();
-        for (Map.Entry<String, List<Endpoint>> s : byName.entrySet()) {
-            List<Endpoint> withTag = s.getValue().stream().filter(e -> hasTag(e, tag)).toList();
-            if (!withTag.isEmpty()) {
-                exists = true;
-                out.addAll(addresses(s.getKey(), s.getValue(), withTag));
-            }
+        for (String name : names) {
+            List<Endpoint> all = index.named(name);
+            out.addAll(addresses(name, all, all.stream().filter(e -> hasTag(e, tag)).toList()));
         }
-        return exists ? ZoneAnswer.of(List.copyOf(out)) : ZoneAnswer.nxdomain();
+        return ZoneAnswer.of(List.copyOf(out));
     }
 
     /**
@@ -134,13 +125,7 @@ final class ConsulGrammar {
 
     /** The endpoints served under {@code name} (an exact service beats an equal group name). */
     private List<Endpoint> endpointsNamed(String name) {
-        List<Endpoint> out = new ArrayList<>();
-        for (Endpoint e : registry.endpoints()) {
-            if (e.qualifiedName().equals(name) && !registry.shadowed(e)) {
-                out.add(e);
-            }
-        }
-        return out;
+        return index.named(name);
     }
 
     private static boolean hasTag(Endpoint e, String label) {

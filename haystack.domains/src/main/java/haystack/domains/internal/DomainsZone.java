@@ -51,6 +51,9 @@ public final class DomainsZone implements ZoneProvider {
         String[] domains() default {};
     }
 
+    /** The last snapshot's index; racing threads may each build one, either is right. */
+    private volatile ServiceIndex lastIndex;
+
     /** Longest first, so a name is matched to the most specific domain. */
     private final List<String> domains;
 
@@ -116,7 +119,9 @@ public final class DomainsZone implements ZoneProvider {
         if (plain.exists() || !domain.equals(CONSUL)) {
             return plain;
         }
-        return new ConsulGrammar(services, query).lookup(relative);
+        ServiceIndex index = ServiceIndex.of(query.registry(), lastIndex);
+        lastIndex = index;
+        return new ConsulGrammar(services, query, index).lookup(relative);
     }
 
     private ServicesView servicesView(ZoneQuery query) {

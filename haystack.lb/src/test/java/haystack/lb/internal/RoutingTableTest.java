@@ -61,6 +61,16 @@ class RoutingTableTest {
     }
 
     @Test
+    void aServiceNamedLikeAnAddressNeverTakesRequestsToHaystacksAddress() {
+        Endpoint address = LbFixture.endpoint("127.0.0.1", "c1", 1001).build();
+        Endpoint local = LbFixture.endpoint("localhost", "c2", 1002).build();
+        RoutingTable t = table("http", address, local);
+        assertNull(t.host("127.0.0.1"));
+        assertNull(t.host("localhost"));
+        assertEquals("127.0.0.1", t.host("127.0.0.1.services.haystack").service());
+    }
+
+    @Test
     void anAliasWinsOverABareName() {
         Endpoint nginx = LbFixture.endpoint("nginx", "c1", 1001).build();
         Endpoint claims = LbFixture.endpoint("shop", "c2", 1002).aliases(Set.of("nginx")).build();

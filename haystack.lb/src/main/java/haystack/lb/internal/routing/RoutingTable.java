@@ -97,11 +97,25 @@ public final class RoutingTable {
         }
         // The bare name as a Host (seed 003's clients ask for serviceB.prod through the proxy);
         // full names and aliases are explicit and win.
-        byService.forEach((service, route) -> byHost.putIfAbsent(service.toLowerCase(Locale.ROOT), route));
+        byService.forEach((service, route) -> {
+            if (routableBareName(service)) {
+                byHost.putIfAbsent(service.toLowerCase(Locale.ROOT), route);
+            }
+        });
         List<PathRoute> byPath = new ArrayList<>();
         byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
         return new RoutingTable(Map.copyOf(byService), Map.copyOf(byHost), List.copyOf(byPath));
+    }
+
+    /**
+     * Whether a service's bare name may be a Host: not {@code localhost} and not ending in
+     * a numeric label, so a service named {@code 127.0.0.1} never takes the requests made
+     * to Haystack by its address (those are routed by path).
+     */
+    static boolean routableBareName(String service) {
+        String last = service.substring(service.lastIndexOf('.') + 1);
+        return !service.equals("localhost") && !last.chars().allMatch(Character::isDigit);
     }
 
     /** Lower case, no port, no trailing dot: how Host headers are compared. */
