@@ -2,7 +2,7 @@
 # Builds Haystack's container image, haystack:latest, with no registry: a Java runtime
 # made by jlink from this machine's JDK, the glibc libraries it links (found with ldd),
 # and haystack.jar, copied FROM scratch. Does nothing when haystack:latest was built from
-# the same jar, Dockerfile, this script and JDK (the image's label haystack.inputs.sha256),
+# the same jar, JVM options, Dockerfile, this script and JDK (the image's label haystack.inputs.sha256),
 # so tests may call it freely.
 #   image/build.sh            build when missing or stale
 #   image/build.sh --force    always build
@@ -15,7 +15,7 @@ out=image/target
 
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests install >&2
 jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}
-sha=$(cat "$jar" image/Dockerfile image/build.sh "$jdk/release" | sha256sum | cut -d' ' -f1)
+sha=$(cat "$jar" haystack.distro/jvm.options image/Dockerfile image/build.sh "$jdk/release" | sha256sum | cut -d' ' -f1)
 if [ "${1:-}" != "--force" ] && \
    [ "$(docker image inspect --format '{{index .Config.Labels "haystack.inputs.sha256"}}' "$image" 2>/dev/null)" = "$sha" ]; then
   echo "image $image is current (inputs sha256 $sha)"
@@ -47,6 +47,7 @@ printf 'root:x:0:0:root:/root:/sbin/nologin\n' > "$out/rootfs/etc/passwd"
 printf 'root:x:0:\n' > "$out/rootfs/etc/group"
 chmod 1777 "$out/rootfs/tmp"
 cp "$jar" "$out/haystack.jar"
+cp haystack.distro/jvm.options "$out/jvm.options"
 cp image/Dockerfile "$out/Dockerfile"
 
 previous=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)

@@ -3,8 +3,12 @@
 # at least as fast as nsd). Each server answers the same records (written by
 # DnsBenchServer): 10 and 10,000 endpoints in the registry (1 and 1,000 services of 10
 # containers); dnsperf asks service A, container A and SRV questions in turn.
-# Needs: dnsperf nsd dnsmasq (Debian packages), a JDK 17. Loopback only, bounded runs.
-# Usage: bench/dns/run.sh   (DURATION=seconds per run, CLIENTS=dnsperf clients)
+# Then forwarded cache hits: Haystack, dnsmasq and unbound each as a caching forwarder to
+# one local authoritative upstream (nsd with FWD_NAMES names, TTL 1 h); after a warm-up
+# pass fills the caches, dnsperf asks those names over and over.
+# Needs: dnsperf nsd dnsmasq unbound (Debian packages), a JDK 17. Loopback only, bounded runs.
+# Usage: bench/dns/run.sh   (DURATION=seconds per run, CLIENTS=dnsperf clients,
+#        RUNS="owned forwarded" to choose the parts; MAVEN_ARGS is passed to Maven)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}
@@ -12,6 +16,9 @@ WARMUP=${WARMUP:-5}
 CLIENTS=${CLIENTS:-8}
 OUTSTANDING=${OUTSTANDING:-100}
 PORT=${PORT:-15353}
+UPSTREAM_PORT=${UPSTREAM_PORT:-15354}
+FWD_NAMES=${FWD_NAMES:-1000}
+RUNS=${RUNS:-owned forwarded}
 CORES=$(nproc)
 WORK=$(mktemp -d /tmp/haystack-dns-bench.XXXXXX)
 PIDS=()
@@ -25,8 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in dnsperf nsd dnsmasq java; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y dnsperf nsd dnsmasq)" >&2; exit 1; }
+for tool in dnsperf nsd dnsmasq unbound java; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y dnsperf nsd dnsmasq unbound)" >&2; exit 1; }
 done
 
 echo "building haystack.dns (tests compiled, not run)..." >&2
@@ -34,9 +41,9 @@ echo "building haystack.dns (tests compiled, not run)..." >&2
 CP=$(cd "$ROOT/haystack.dns" && ../mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null && cat "$WORK/cp.txt")
 CP="$ROOT/haystack.dns/target/classes:$ROOT/haystack.dns/target/test-classes:$CP"
 
-wait_ready() { # port
+wait_ready() { # port [zone whose SOA must be answered]
   for _ in $(seq 1 100); do
-    if dig @127.0.0.1 -p "$1" +time=1 +tries=1 haystack SOA >/dev/null 2>&1; then return 0; fi
+    if dig @127.0.0.1 -p "$1" +time=1 +tries=1 "${2:-haystack}" SOA 2>/dev/null | grep -q 'status:'; then return 0; fi
     sleep 0.2
   done
   echo "server on port $1 did not answer" >&2; return 1
@@ -62,7 +69,35 @@ answers() { # port queryfile
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 declare -A RESULT SAME
-for size in "1 10" "1000 10"; do
+# nsd.conf for zone $2 (file $2.zone in dir $1) on port $3
+nsd_conf() {
+  cat <<CONF
+server:
+  port: $3
+  ip-address: 127.0.0.1
+  server-count: $CORES
+  username: ""
+  chroot: ""
+  zonesdir: "$1"
+  database: ""
+  pidfile: "$1/nsd.pid"
+  xfrdfile: "$1/xfrd.state"
+  zonelistfile: "$1/zone.list"
+  logfile: "$1/nsd.log"
+  verbosity: 0
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: $2
+  zonefile: $2.zone
+CONF
+}
+
+OWNED_SIZES=()
+[[ " $RUNS " == *" owned "* ]] && OWNED_SIZES=("1 10" "1000 10")
+for size in "${OWNED_SIZES[@]}"; do
   set -- $size
   services=$1; per=$2; endpoints=$((services * per))
   dir="$WORK/$endpoints"; mkdir -p "$dir"
@@ -79,28 +114,7 @@ for size in "1 10" "1000 10"; do
   stop "$pid"
 
   # nsd: one server process per core, response rate limiting off
-  cat >"$dir/nsd.conf" <<CONF
-server:
-  port: $PORT
-  ip-address: 127.0.0.1
-  server-count: $CORES
-  username: ""
-  chroot: ""
-  zonesdir: "$dir"
-  database: ""
-  pidfile: "$dir/nsd.pid"
-  xfrdfile: "$dir/xfrd.state"
-  zonelistfile: "$dir/zone.list"
-  logfile: "$dir/nsd.log"
-  verbosity: 0
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: haystack
-  zonefile: haystack.zone
-CONF
+  nsd_conf "$dir" haystack "$PORT" >"$dir/nsd.conf"
   nsd -d -c "$dir/nsd.conf" >"$dir/nsd.out" 2>&1 &
   pid=$!; PIDS+=("$pid")
   wait_ready "$PORT"
@@ -121,20 +135,108 @@ CONF
   stop "$pid"
 done
 
-printf '\n%-10s %10s %12s %14s %8s %9s %8s\n' server endpoints qps "avg-lat(ms)" lost noerror answers
-for endpoints in 10 10000; do
-  for server in haystack nsd dnsmasq; do
-    read -r qps lat lost ok <<<"${RESULT[$server,$endpoints]}"
-    printf '%-10s %10s %12s %14s %8s %9s %8s\n' "$server" "$endpoints" "$qps" "$lat" "$lost" "$ok" "${SAME[$server,$endpoints]}"
+forward_bench() {
+  local dir="$WORK/forwarded" upstream pid
+  mkdir -p "$dir"
+  {
+    echo '$ORIGIN fwd.bench.'
+    echo '$TTL 3600'
+    echo '@ IN SOA ns.fwd.bench. hostmaster.fwd.bench. 1 3600 600 86400 3600'
+    echo '@ IN NS ns'
+    echo 'ns IN A 127.0.0.1'
+    for i in $(seq 1 "$FWD_NAMES"); do echo "h$i IN A 10.200.$((i / 256)).$((i % 256))"; done
+  } >"$dir/fwd.bench.zone"
+  for i in $(seq 1 "$FWD_NAMES"); do echo "h$i.fwd.bench A"; done >"$dir/queries.txt"
+  nsd_conf "$dir" fwd.bench "$UPSTREAM_PORT" >"$dir/nsd.conf"
+  nsd -d -c "$dir/nsd.conf" >"$dir/nsd.out" 2>&1 &
+  upstream=$!; PIDS+=("$upstream")
+  wait_ready "$UPSTREAM_PORT" fwd.bench
+
+  # Haystack: no services of its own that matter here, every question forwarded
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
+    haystack.dns.internal.DnsBenchServer "$PORT" 1 1 "$dir/haystack" "$CORES" "127.0.0.1:$UPSTREAM_PORT" \
+    >"$dir/haystack.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  forward_run haystack "$pid" "$dir"
+
+  dnsmasq --no-daemon --port="$PORT" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+    --user=root --pid-file= --server="127.0.0.1#$UPSTREAM_PORT" --cache-size=10000 --dns-forward-max=1000 \
+    >"$dir/dnsmasq.out" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  forward_run dnsmasq "$pid" "$dir"
+
+  cat >"$dir/unbound.conf" <<CONF
+server:
+  interface: 127.0.0.1
+  port: $PORT
+  num-threads: $CORES
+  so-reuseport: yes
+  do-ip6: no
+  username: ""
+  chroot: ""
+  directory: "$dir"
+  pidfile: "$dir/unbound.pid"
+  use-syslog: no
+  logfile: ""
+  verbosity: 0
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  module-config: "iterator"
+  msg-cache-size: 64m
+  rrset-cache-size: 128m
+  ratelimit: 0
+  ip-ratelimit: 0
+remote-control:
+  control-enable: no
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@$UPSTREAM_PORT
+CONF
+  unbound -d -c "$dir/unbound.conf" >"$dir/unbound.out" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  forward_run unbound "$pid" "$dir"
+  stop "$upstream"
+}
+
+forward_run() { # server pid dir
+  wait_ready "$PORT" fwd.bench
+  perf "$PORT" "$3/queries.txt" "$WARMUP" >/dev/null
+  SAME[$1,forwarded]=$(answers "$PORT" "$3/queries.txt")
+  RESULT[$1,forwarded]=$(perf "$PORT" "$3/queries.txt" "$DURATION")
+  stop "$2"
+}
+
+[[ " $RUNS " == *" forwarded "* ]] && forward_bench
+
+if [ ${#OWNED_SIZES[@]} -gt 0 ]; then
+  printf '\nowned names\n%-10s %10s %12s %14s %8s %9s %8s\n' server endpoints qps "avg-lat(ms)" lost noerror answers
+  for endpoints in 10 10000; do
+    for server in haystack nsd dnsmasq; do
+      read -r qps lat lost ok <<<"${RESULT[$server,$endpoints]}"
+      printf '%-10s %10s %12s %14s %8s %9s %8s\n' "$server" "$endpoints" "$qps" "$lat" "$lost" "$ok" "${SAME[$server,$endpoints]}"
+    done
   done
-done
+  echo
+  for endpoints in 10 10000; do
+    read -r h _ <<<"${RESULT[haystack,$endpoints]}"
+    read -r n _ <<<"${RESULT[nsd,$endpoints]}"
+    read -r d _ <<<"${RESULT[dnsmasq,$endpoints]}"
+    awk -v h="$h" -v n="$n" -v d="$d" -v e="$endpoints" \
+      'BEGIN {printf "endpoints=%s haystack/nsd=%.2f haystack/dnsmasq=%.2f\n", e, h/n, h/d}'
+  done
+fi
+if [[ " $RUNS " == *" forwarded "* ]]; then
+  printf '\nforwarded cache hits (%s names, upstream nsd on loopback)\n%-10s %12s %14s %8s %9s %8s\n' \
+    "$FWD_NAMES" server qps "avg-lat(ms)" lost noerror answers
+  for server in haystack dnsmasq unbound; do
+    read -r qps lat lost ok <<<"${RESULT[$server,forwarded]}"
+    printf '%-10s %12s %14s %8s %9s %8s\n' "$server" "$qps" "$lat" "$lost" "$ok" "${SAME[$server,forwarded]}"
+  done
+  read -r h _ <<<"${RESULT[haystack,forwarded]}"
+  read -r d _ <<<"${RESULT[dnsmasq,forwarded]}"
+  read -r u _ <<<"${RESULT[unbound,forwarded]}"
+  awk -v h="$h" -v d="$d" -v u="$u" 'BEGIN {printf "forwarded haystack/dnsmasq=%.2f haystack/unbound=%.2f\n", h/d, h/u}'
+fi
 echo
-for endpoints in 10 10000; do
-  read -r h _ <<<"${RESULT[haystack,$endpoints]}"
-  read -r n _ <<<"${RESULT[nsd,$endpoints]}"
-  read -r d _ <<<"${RESULT[dnsmasq,$endpoints]}"
-  awk -v h="$h" -v n="$n" -v d="$d" -v e="$endpoints" \
-    'BEGIN {printf "endpoints=%s haystack/nsd=%.2f haystack/dnsmasq=%.2f\n", e, h/n, h/d}'
-done
 echo "answers: digest of the sorted answers to the first 9 queries; equal digests = same data served"
 echo "cores=$CORES clients=$CLIENTS outstanding=$OUTSTANDING duration=${DURATION}s (dnsperf shares the cores)"

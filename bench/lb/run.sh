@@ -6,6 +6,11 @@
 # Usage: bench/lb/run.sh [duration-seconds] [connections] [backends]
 #   env JAVA_OPTS: extra JVM flags for Haystack; HAYSTACK_LB_IO_THREADS: its event loops
 #   (default 0, the product's default: half the cores, at least one); ROUNDS (default 5).
+#   env HAYSTACK_BENCH_JAR=1: run the exported jar (haystack.distro/target/haystack.jar, built
+#   if missing) with the backends in a service file (HAYSTACK_SERVICES_DIR) instead of the
+#   BenchMain harness; EXTRA_ENDPOINTS=N adds a second service of N endpoints taking no traffic.
+#   The jar runs with haystack.distro/jvm.options as ./haystack does (JVM_OPTIONS_FILE=" "
+#   runs it with the JVM's defaults instead, to compare).
 # Prints req/s, p50 and p99 per round and their medians, and each proxy's CPU time per
 # request (user+sys of its processes, from /proc) so the cost is visible beside the speed.
 # Then memory: each proxy's RSS (all its processes) idle, at its peak under load, and while
@@ -115,20 +120,52 @@ $upstream    keepalive 256;
 CONF
 nginx -c "$WORK/nginx-lb.conf" -p "$WORK"
 
-# --- Haystack: the load balancer standalone over a real registry (test-scope main) ----
-# One reactor build, so sibling modules resolve to their target/classes (the last module
-# to write the class path file is haystack.lb).
-( cd "$ROOT" && ./mvnw -B -q test-compile dependency:build-classpath -pl haystack.lb -am \
-    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null )
-CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$(cat "$WORK/cp.txt")"
-java -Xmx512m ${JAVA_OPTS:-} -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
-PIDS+=($!)
-HAYSTACK_PID=$!
-for _ in $(seq 1 100); do
-  grep -q 'haystack lb ready' "$WORK/haystack.log" 2>/dev/null && break
-  sleep 0.2
-done
-grep -q 'haystack lb ready' "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+if [ "${HAYSTACK_BENCH_JAR:-0}" = 1 ]; then
+# --- Haystack: the exported jar as users run it, the backends in a service file --------
+# (SPEC §6b). Every other listener on a free loopback port; Docker discovery pointed at a
+# socket that does not exist, so only the file's endpoints are served.
+  JAR="$ROOT/haystack.distro/target/haystack.jar"
+  [ -f "$JAR" ] || ( cd "$ROOT" && ./mvnw -B -q -DskipTests install >/dev/null )
+  mkdir -p "$WORK/services"
+  { echo "endpoints:"; for port in "${ports[@]}"; do echo "  - 127.0.0.1:$port"; done; echo "strategy: round-robin"; } > "$WORK/services/bench.yaml"
+  EXTRA=${EXTRA_ENDPOINTS:-0}
+  if [ "$EXTRA" -gt 0 ]; then # a second service that takes no traffic: the registry, DNS and routes hold them
+    awk -v n="$EXTRA" 'BEGIN { print "endpoints:"; for (i = 0; i < n; i++) printf "  - 10.%d.%d.%d:80\n", int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' > "$WORK/services/idle.yaml"
+  fi
+  ( cd "$WORK" && exec env HAYSTACK_SERVICES_DIR="$WORK/services" HAYSTACK_HTTP_PORT="$HAYSTACK_PORT" HAYSTACK_HTTP_BIND=127.0.0.1 \
+      HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_DNS_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
+      HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 HAYSTACK_DATA="$WORK/data" HAYSTACK_CONFIG_DIR="$WORK/conf" \
+      HAYSTACK_LB_MAX_CONNECTIONS="${HAYSTACK_LB_MAX_CONNECTIONS:-8192}" DOCKER_HOST="unix://$WORK/no-docker.sock" \
+      MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${JVM_OPTIONS_FILE:-@$ROOT/haystack.distro/jvm.options} ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
+  PIDS+=($!)
+  HAYSTACK_PID=$!
+  READY="file service loaded service=bench endpoints=$BACKENDS"
+  for _ in $(seq 1 300); do
+    grep -q "$READY" "$WORK/haystack.log" 2>/dev/null && grep -q 'listening listener=http' "$WORK/haystack.log" && break
+    sleep 0.2
+  done
+  if [ "$EXTRA" -gt 0 ]; then
+    for _ in $(seq 1 300); do grep -q "service=idle endpoints=$EXTRA" "$WORK/haystack.log" && break; sleep 0.2; done
+  fi
+  grep -q "$READY" "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+  echo "haystack: the exported jar ($JAR), $BACKENDS backends from a service file$([ "$EXTRA" -gt 0 ] && echo ", $EXTRA more endpoints in another"), JAVA_OPTS='${JAVA_OPTS:-}'"
+  grep -o 'haystack started.*' "$WORK/haystack.log" | head -1
+else
+  # --- Haystack: the load balancer standalone over a real registry (test-scope main) --
+  # One reactor build, so sibling modules resolve to their target/classes (the last module
+  # to write the class path file is haystack.lb).
+  ( cd "$ROOT" && ./mvnw -B -q test-compile dependency:build-classpath -pl haystack.lb -am \
+      -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null )
+  CP="$ROOT/haystack.lb/target/test-classes:$ROOT/haystack.lb/target/classes:$(cat "$WORK/cp.txt")"
+  java -Xmx512m ${JAVA_OPTS:-} -cp "$CP" haystack.lb.internal.BenchMain "$HAYSTACK_PORT" "${ports[@]}" > "$WORK/haystack.log" 2>&1 &
+  PIDS+=($!)
+  HAYSTACK_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q 'haystack lb ready' "$WORK/haystack.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  grep -q 'haystack lb ready' "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+fi
 
 for port in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do
   curl -fsS -H "Host: $HOST" "http://127.0.0.1:$port/" >/dev/null || { echo "no answer on $port" >&2; exit 1; }

@@ -40,7 +40,7 @@ class RuntimeTest {
                 .collect(Collectors.joining(", "));
         assertEquals("", notActive);
         List<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).toList();
-        assertTrue(names.containsAll(List.of("haystack.api", "haystack.registry", "haystack.config", "haystack.docker", "haystack.dns", "haystack.lb", "haystack.ssh", "haystack.web", "org.xbill.dns",
+        assertTrue(names.containsAll(List.of("haystack.api", "haystack.registry", "haystack.config", "haystack.docker", "haystack.file", "haystack.dns", "haystack.lb", "haystack.ssh", "haystack.web", "org.xbill.dns", "org.yaml.snakeyaml",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.shell", "org.apache.sshd.osgi")), names.toString());
     }
 
@@ -58,6 +58,7 @@ class RuntimeTest {
     void everyHaystackPidIsConfiguredFromTheEnvironment(@InjectService ConfigurationAdmin admin) throws Exception {
         assertEquals(0, admin.getConfiguration("haystack.dns", "?").getProperties().get("port"));
         assertFalse(admin.getConfiguration("haystack.docker", "?").getProperties() == null);
+        assertFalse(admin.getConfiguration("haystack.file", "?").getProperties() == null);
     }
 
     @Test
@@ -88,7 +89,7 @@ class RuntimeTest {
     void theLoadBalancerDnsAndDockerPublishMetricsAndDockerItsConnectionState() throws Exception {
         ServiceReference<?>[] sources = context.getServiceReferences("haystack.api.metrics.MetricsSource", null);
         List<String> producers = sources == null ? List.of() : Arrays.stream(sources).map(r -> r.getBundle().getSymbolicName()).sorted().toList();
-        assertTrue(producers.containsAll(List.of("haystack.dns", "haystack.docker", "haystack.lb")), producers.toString());
+        assertTrue(producers.containsAll(List.of("haystack.dns", "haystack.docker", "haystack.file", "haystack.lb")), producers.toString());
         ServiceReference<?>[] statuses = context.getServiceReferences("haystack.api.discovery.SourceStatus", null);
         assertTrue(statuses != null && statuses.length == 1 && "haystack.docker".equals(statuses[0].getBundle().getSymbolicName()));
     }

@@ -62,7 +62,7 @@ class DistributionTest {
         int dnsPort = Ports.free();
         int sshPort = Ports.free();
         Path key = dir.resolve("operator");
-        OpenSsh.keygen(key);
+        OpenSsh.keygen(key, "ed25519"); // ssh-keygen's default type, on every Java the jar runs on
         Map<String, String> env = new java.util.HashMap<>(Ports.allFree(dir));
         env.put("HAYSTACK_DNS_PORT", String.valueOf(dnsPort));
         env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
@@ -83,9 +83,12 @@ class DistributionTest {
             assertTrue(bundles.contains("Haystack DNS"), bundles);
             for (String command : List.of("headers 0", "inspect capability service 0", "scr:list",
                     "scr:info haystack.registry.internal.RegistryImpl", "haystack:services", "haystack:endpoints",
-                    "haystack:containers", "haystack:strategies", "haystack:strategy nginx", "haystack:trace",
-                    "haystack:dns nosuch.services.example")) {
+                    "haystack:containers", "haystack:strategies", "haystack:trace", "haystack:dns example SOA")) {
                 ssh.exec(key, command).ok();
+            }
+            // an unknown service or name is an error the caller's exit status shows
+            for (String command : List.of("haystack:strategy nginx", "haystack:dns nosuch.services.example")) {
+                assertEquals(1, ssh.exec(key, command).status(), command);
             }
         }
     }

@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The exported distribution started as a user starts it: {@code java -jar haystack.jar}
- * with environment variables only, its stdout collected line by line.
+ * The exported distribution started as ./haystack starts it: {@code java @jvm.options -jar
+ * haystack.jar} with environment variables only, its stdout collected line by line.
  */
 public final class HaystackProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("../haystack.distro/target/haystack.jar").toAbsolutePath().normalize();
+    /** The JVM options ./haystack and the image run with. */
+    public static final Path JVM_OPTIONS = Path.of("../haystack.distro/jvm.options").toAbsolutePath().normalize();
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -30,7 +32,7 @@ public final class HaystackProcess implements AutoCloseable {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build haystack.distro first");
         }
-        ProcessBuilder builder = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-jar", JAR.toString())
+        ProcessBuilder builder = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "@" + JVM_OPTIONS, "-jar", JAR.toString())
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

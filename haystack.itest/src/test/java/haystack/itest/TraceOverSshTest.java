@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.DockerClient;
@@ -34,7 +35,8 @@ class TraceOverSshTest {
     @Test
     void aContainerStartedWhileTracingShowsUpInTheSessionAndNothingLeaksAfter() throws Exception {
         Path key = dir.resolve("operator");
-        OpenSsh.keygen(key);
+        OpenSsh.keygen(key, "ed25519"); // what ssh-keygen makes by default
+        String who = " user=operator key=" + OpenSsh.fingerprint(key);
         int sshPort = Ports.free();
         Map<String, String> env = new HashMap<>(Ports.allFree(dir));
         env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
@@ -58,6 +60,24 @@ class TraceOverSshTest {
 
                 session.type("haystack:trace false");
                 session.await(Pattern.compile("^trace off$"), Duration.ofSeconds(30));
+                haystack.awaitLine(l -> l.contains("operator action=trace on=false via=command" + who), Duration.ofSeconds(10));
+
+                // the operator's changes, each one line in Haystack's log with the key that made it
+                OpenSsh.Result drained = ssh.exec(key, "haystack:drain " + traced);
+                drained.ok();
+                assertFalse((drained.out() + drained.err()).contains("[INFO]"), "log lines stay out of the session: " + drained);
+                haystack.awaitLine(l -> l.contains("endpoint drained by operator") && l.contains(traced), Duration.ofSeconds(10));
+                String drainLine = haystack.awaitLine(l -> l.contains("operator action=drain endpoint=") && l.contains(" container=" + traced + who),
+                        Duration.ofSeconds(10));
+                Matcher serviceOf = Pattern.compile(" service=(\\S+)").matcher(drainLine);
+                assertTrue(serviceOf.find(), drainLine);
+                String service = serviceOf.group(1);
+                ssh.exec(key, "haystack:undrain " + traced).ok();
+                haystack.awaitLine(l -> l.contains("operator action=undrain endpoint=") && l.contains(who), Duration.ofSeconds(10));
+                ssh.exec(key, "haystack:strategy " + service + " round-robin").ok();
+                haystack.awaitLine(l -> l.contains("operator action=strategy service=" + service + " strategy=round-robin" + who),
+                        Duration.ofSeconds(10));
+                assertEquals(1, ssh.exec(key, "haystack:drain no-such-container").status());
                 startContainer(docker, image, untraced);
                 haystack.awaitLine(l -> l.contains("container updated") && l.contains(untraced), Duration.ofSeconds(30));
                 session.type("echo still-here");

@@ -37,7 +37,21 @@ public final class OpenSsh {
 
     /** Makes an ECDSA key pair at {@code key} and {@code key.pub}. */
     public static void keygen(Path key) throws Exception {
-        run(List.of("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", key.toString()), null);
+        keygen(key, "ecdsa");
+    }
+
+    /** Makes a key pair of {@code type} ({@code ed25519}, {@code ecdsa}, {@code rsa}) with ssh-keygen's default size. */
+    public static void keygen(Path key, String type) throws Exception {
+        Result made = run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-f", key.toString()), null);
+        if (made.status() != 0) {
+            throw new IOException("ssh-keygen -t " + type + " failed: " + made.err());
+        }
+    }
+
+    /** The key's fingerprint as OpenSSH prints it: {@code SHA256:...}. */
+    public static String fingerprint(Path key) throws Exception {
+        String line = run(List.of("ssh-keygen", "-l", "-E", "sha256", "-f", key + ".pub"), null).ok();
+        return line.split("\\s+")[1];
     }
 
     /** The ssh command line with {@code identity} (or no key at all when null) and {@code extra} arguments. */
@@ -110,8 +124,13 @@ public final class OpenSsh {
         }
 
         public void type(String line) throws IOException {
+            send((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Sends raw bytes as typed keys, e.g. {@code 0x03} for Ctrl-C. */
+        public void send(byte... keys) throws IOException {
             OutputStream in = process.getOutputStream();
-            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.write(keys);
             in.flush();
         }
 

@@ -28,6 +28,7 @@ import haystack.config.internal.Setting.Target;
 final class Settings {
 
     static final String DOCKER = "haystack.docker";
+    static final String FILE = "haystack.file";
     static final String DNS = "haystack.dns";
     static final String LB = "haystack.lb";
     static final String SSH = "haystack.ssh";
@@ -44,6 +45,8 @@ final class Settings {
             new Setting("DOCKER_KEY", PEM, DOCKER, "tls.key"),
             new Setting("HAYSTACK_DOCKER_PUBLISHED", BOOLEAN, DOCKER, "published"),
             new Setting("HAYSTACK_SELF_CONTAINER", CONTAINER, DOCKER, "self.container"),
+            new Setting("HAYSTACK_SERVICES_DIR", TEXT, FILE, "dir"),
+            new Setting("HAYSTACK_SERVICES_MAX_BYTES", POSITIVE, FILE, "max.bytes"),
             new Setting("HAYSTACK_ORIGIN", DNS_NAME, List.of(new Target(DNS, "origin"), new Target(LB, "origin"), new Target(WEB, "origin"))),
             new Setting("HAYSTACK_ADDRESS", ADDRESSES, List.of(new Target(DNS, "addresses"), new Target(DOCKER, "addresses"))),
             new Setting("HAYSTACK_DNS_PORT", PORT, DNS, "port"),

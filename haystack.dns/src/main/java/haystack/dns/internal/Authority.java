@@ -49,6 +49,16 @@ final class Authority {
     }
 
     /**
+     * Whether {@code name} (lower case, no trailing dot) is in a domain Haystack owns
+     * outright, the origin's tree: no upstream's record for such a name is relayed or
+     * cached. The reverse trees are not owned (Haystack holds only its containers' names
+     * there); domains added beside the origin belong here when they come.
+     */
+    boolean owns(String name) {
+        return name.equals(origin) || name.endsWith(originSuffix);
+    }
+
+    /**
      * Looks {@code name} (lower case, no trailing dot) up; null when Haystack does not own
      * it and it is the upstreams' to answer. The apex's SOA and NS are added by the caller.
      */

@@ -93,6 +93,7 @@ public final class DnsServer implements MetricsSource {
     private final List<ZoneProvider> providers = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> transports = new ArrayList<>();
     private volatile Authority authority;
+    private volatile Forwarder forwarder;
     private int port;
 
     @Reference
@@ -121,7 +122,8 @@ public final class DnsServer implements MetricsSource {
         authority = a;
         List<InetAddress> bind = BindAddresses.effective(settings.bind());
         Forwarder forwarder = new Forwarder(Upstreams.choose(settings.nameservers(), Path.of("/etc/resolv.conf"),
-                bind, settings.port()), settings.forwardTimeoutMillis());
+                bind, settings.port()), settings.forwardTimeoutMillis(), name -> a.owns(Names.key(name)));
+        this.forwarder = forwarder;
         Tracer t = tracer;
         QueryHandler handler = new QueryHandler(registry, a, settings.ttl(), forwarder, settings.allow(), t == null ? Tracer.OFF : t, metrics,
                 settings.limits());
@@ -163,6 +165,10 @@ public final class DnsServer implements MetricsSource {
     @Override
     public void collect(MetricsWriter writer) {
         metrics.collect(writer);
+        Forwarder f = forwarder;
+        if (f != null) {
+            f.collect(writer);
+        }
     }
 
     /** The port bound (the chosen one when configured as 0). */
@@ -180,6 +186,10 @@ public final class DnsServer implements MetricsSource {
             }
         }
         transports.clear();
+        Forwarder f = forwarder;
+        if (f != null) {
+            f.close();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

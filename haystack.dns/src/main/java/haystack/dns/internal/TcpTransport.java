@@ -3,7 +3,6 @@ package haystack.dns.internal;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): two-byte length-prefixed messages, several
  * per connection, pipelined and answered possibly out of order (forwarded ones complete
- * later). A thread per connection; {@link TcpConnections} decides which connections may
+ * later). A thread per connection reads; answers go out through its {@link TcpAnswers},
+ * so no one who answers waits on a client; {@link TcpConnections} decides which connections may
  * open and stay, a sweeper closes the idle ones. Refusals and evictions a hostile client
  * can cause at will are logged as one line per interval.
  */
@@ -122,7 +122,7 @@ final class TcpTransport implements AutoCloseable {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleMillis + 1000));
             socket.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
+            TcpAnswers answers = new TcpAnswers(c, socket.getOutputStream(), workers);
             while (true) {
                 int length;
                 try {
@@ -133,7 +133,7 @@ final class TcpTransport implements AutoCloseable {
                 byte[] message = new byte[length];
                 in.readFully(message);
                 c.progress(System.nanoTime());
-                handler.handle(ByteBuffer.wrap(message), c.client, true, response -> write(c, out, response));
+                handler.handle(ByteBuffer.wrap(message), c.client, true, answers::send);
             }
         } catch (SocketException | EOFException e) {
             LOG.debug("dns tcp connection ended client={} reason={}", c.client, e.toString());
@@ -141,22 +141,6 @@ final class TcpTransport implements AutoCloseable {
             LOG.debug("dns tcp connection failed client={} error={}", c.client, e.toString());
         } finally {
             connections.done(c);
-        }
-    }
-
-    private static void write(TcpConnections.Connection c, OutputStream out, byte[] response) {
-        byte[] framed = new byte[response.length + 2];
-        framed[0] = (byte) (response.length >>> 8);
-        framed[1] = (byte) response.length;
-        System.arraycopy(response, 0, framed, 2, response.length);
-        synchronized (out) {
-            try {
-                out.write(framed);
-                out.flush();
-                c.progress(System.nanoTime());
-            } catch (IOException e) {
-                LOG.debug("dns tcp write failed error={}", e.toString());
-            }
         }
     }
 

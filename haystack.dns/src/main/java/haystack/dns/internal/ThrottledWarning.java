@@ -7,7 +7,7 @@ import org.slf4j.Logger;
  * once, later ones are counted and logged as one line per interval with their count, so
  * a flood cannot flood the log.
  */
-final class ThrottledWarning {
+public final class ThrottledWarning {
 
     private final Logger log;
     private final String event;
@@ -17,14 +17,14 @@ final class ThrottledWarning {
     private long lastLogged;
     private boolean logged;
 
-    ThrottledWarning(Logger log, String event, long intervalMillis) {
+    public ThrottledWarning(Logger log, String event, long intervalMillis) {
         this.log = log;
         this.event = event;
         this.intervalNanos = intervalMillis * 1_000_000L;
     }
 
     /** Counts one event; {@code detail} (key=value pairs) describes the latest. */
-    synchronized void record(String detail, long nanos) {
+    public synchronized void record(String detail, long nanos) {
         count++;
         lastDetail = detail;
         flush(nanos);

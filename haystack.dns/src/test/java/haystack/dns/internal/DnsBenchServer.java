@@ -24,7 +24,10 @@ import haystack.registry.internal.RegistryImpl;
  * 127.0.0.1:{@code port}, and writes the same records as an nsd zone file, a dnsmasq
  * configuration and a dnsperf query file, so the three servers answer the same questions.
  *
- * <p>{@code DnsBenchServer <port> <services> <perService> <dir> [workers]}
+ * With an upstream given, names outside the zones are forwarded there (the bench's
+ * forwarded cache hits).
+ *
+ * <p>{@code DnsBenchServer <port> <services> <perService> <dir> [workers] [upstream host:port]}
  */
 public final class DnsBenchServer {
 
@@ -37,6 +40,7 @@ public final class DnsBenchServer {
         int perService = Integer.parseInt(args[2]);
         Path dir = Path.of(args[3]);
         int workers = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        List<java.net.InetSocketAddress> upstreams = args.length > 5 ? DnsSettings.nameservers(new String[] { args[5] }) : List.of();
         List<Endpoint> endpoints = endpoints(services, perService);
         writeFiles(dir, services, perService, endpoints);
         if (port == 0) {
@@ -50,7 +54,7 @@ public final class DnsBenchServer {
         server.addZoneProvider(new ContainersZone());
         server.addZoneProvider(new ReverseZone());
         server.start(new DnsSettings(port, List.of(InetAddress.getByName("127.0.0.1")), "haystack", 5,
-                List.of(), DnsSettings.allow(new String[] { "127.0.0.0/8" }), List.of(), workers, 2000));
+                upstreams, DnsSettings.allow(new String[] { "127.0.0.0/8" }), List.of(), workers, 2000));
         System.out.println("READY endpoints=" + endpoints.size());
         Thread.currentThread().join();
     }

@@ -23,29 +23,51 @@ final class Dnsmasq implements AutoCloseable {
 
     /** {@code records} are dnsmasq {@code --host-record} values such as {@code up.example.test,10.9.8.7}. */
     Dnsmasq(int ttl, String... records) throws IOException, InterruptedException {
+        // A port free for UDP when probed may be taken for TCP, or taken by the time dnsmasq
+        // binds it (other tests open sockets all the time): a port in use is tried again.
+        String failure = "";
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int candidate = freePort();
+            Path log = Files.createTempFile("dnsmasq", ".log");
+            List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--port=" + candidate,
+                    "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--user=root",
+                    "--pid-file=", "--local=/example.test/", "--local-ttl=" + ttl, "--neg-ttl=" + ttl));
+            for (String r : records) {
+                cmd.add("--host-record=" + r);
+            }
+            Process started = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (answers(candidate, started)) {
+                process = started;
+                port = candidate;
+                return;
+            }
+            stop(started);
+            failure = Files.readString(log);
+            if (!failure.contains("Address already in use")) {
+                break;
+            }
+        }
+        throw new IOException("dnsmasq did not start: " + failure);
+    }
+
+    private static int freePort() throws IOException {
         try (DatagramSocket probe = new DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-            port = probe.getLocalPort();
+            return probe.getLocalPort();
         }
-        Path log = Files.createTempFile("dnsmasq", ".log");
-        List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--port=" + port,
-                "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--user=root",
-                "--pid-file=", "--local=/example.test/", "--local-ttl=" + ttl, "--neg-ttl=" + ttl));
-        for (String r : records) {
-            cmd.add("--host-record=" + r);
-        }
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static boolean answers(int port, Process p) throws InterruptedException, IOException {
         SimpleResolver probe = new SimpleResolver(new java.net.InetSocketAddress("127.0.0.1", port));
         probe.setTimeout(java.time.Duration.ofMillis(200));
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 50 && p.isAlive(); i++) {
             try {
                 probe.send(Message.newQuery(Record.newRecord(Name.fromString("example.test."), Type.SOA, DClass.IN)));
-                return;
+                return true;
             } catch (IOException e) {
                 Thread.sleep(100);
             }
         }
-        close();
-        throw new IOException("dnsmasq did not start: " + Files.readString(log));
+        return false;
     }
 
     int port() {
@@ -54,9 +76,13 @@ final class Dnsmasq implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        stop(process);
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
         }
     }
 }

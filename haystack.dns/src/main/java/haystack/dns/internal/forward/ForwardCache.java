@@ -1,6 +1,8 @@
 package haystack.dns.internal.forward;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +24,24 @@ final class ForwardCache {
 
     static final long MAX_TTL = 86400;
 
-    private record Entry(Message message, long storedNanos, long expiresNanos) {
+    private static final class Entry {
+        final Message message;
+        /** Kept apart: Message.getRcode() scans the additional section for an OPT on every call. */
+        final int rcode;
+        final long storedNanos;
+        final long expiresNanos;
+        /** The records with TTLs counted down for one age in seconds: rebuilt once a second, not per hit. */
+        volatile Aged aged;
+
+        Entry(Message message, long storedNanos, long expiresNanos) {
+            this.message = message;
+            this.rcode = message.getRcode();
+            this.storedNanos = storedNanos;
+            this.expiresNanos = expiresNanos;
+        }
+    }
+
+    private record Aged(long age, List<List<Record>> sections) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -47,15 +66,32 @@ final class ForwardCache {
             return null;
         }
         long age = (nowNanos - e.storedNanos) / 1_000_000_000L;
+        Aged aged = e.aged;
+        if (aged == null || aged.age() != age) {
+            aged = aged(e.message, age);
+            e.aged = aged;
+        }
         Message copy = new Message(e.message.getHeader().getID());
-        copy.getHeader().setRcode(e.message.getRcode());
+        copy.getHeader().setRcode(e.rcode);
         for (int section = Section.ANSWER; section <= Section.ADDITIONAL; section++) {
-            for (Record r : e.message.getSection(section)) {
-                copy.addRecord(Record.newRecord(r.getName(), r.getType(), r.getDClass(), Math.max(0, r.getTTL() - age),
-                        r.rdataToWireCanonical()), section);
+            for (Record r : aged.sections().get(section - Section.ANSWER)) {
+                copy.addRecord(r, section);
             }
         }
         return copy;
+    }
+
+    private static Aged aged(Message message, long age) {
+        List<List<Record>> sections = new ArrayList<>();
+        for (int section = Section.ANSWER; section <= Section.ADDITIONAL; section++) {
+            List<Record> records = new ArrayList<>();
+            for (Record r : message.getSection(section)) {
+                records.add(Record.newRecord(r.getName(), r.getType(), r.getDClass(), Math.max(0, r.getTTL() - age),
+                        r.rdataToWireCanonical()));
+            }
+            sections.add(List.copyOf(records));
+        }
+        return new Aged(age, List.copyOf(sections));
     }
 
     void put(String key, Message response, long nowNanos) {

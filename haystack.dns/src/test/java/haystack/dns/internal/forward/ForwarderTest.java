@@ -32,7 +32,11 @@ class ForwarderTest {
         final Thread thread;
 
         SlowUpstream() throws Exception {
-            socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+            this("127.0.0.1");
+        }
+
+        SlowUpstream(String address) throws Exception {
+            socket = new DatagramSocket(0, InetAddress.getByName(address));
             socket.setSoTimeout(100);
             thread = new Thread(this::serve);
             thread.start();
@@ -84,6 +88,71 @@ class ForwarderTest {
             forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertEquals(1, upstream.questions.get());
             assertEquals(1, forwarder.cacheSize());
+        }
+    }
+
+    @Test
+    void closingFailsTheQuestionsOnTheirWayAndALaterQuestionOpensANewLoop() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", silent.getLocalPort())), 2000);
+            Record question = Record.newRecord(Name.fromString("closing.example."), Type.A, DClass.IN);
+            CompletableFuture<Message> pending = forwarder.resolve(question, false).toCompletableFuture();
+            Thread.sleep(100);
+            forwarder.close();
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> pending.get(1, TimeUnit.SECONDS));
+            assertEquals(UpstreamExchange.Failed.class, e.getCause().getClass());
+            try (SlowUpstream upstream = new SlowUpstream()) {
+                Forwarder again = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", upstream.socket.getLocalPort())), 2000);
+                again.close();
+                assertEquals("10.7.7.7", again.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                        .getSection(Section.ANSWER).get(0).rdataToString());
+                again.close();
+            }
+        }
+    }
+
+    @Test
+    void anIpv6UpstreamIsAskedFromAnIpv6Socket() throws Exception {
+        try (SlowUpstream upstream = new SlowUpstream("::1")) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("::1", upstream.socket.getLocalPort())), 2000);
+            Record question = Record.newRecord(Name.fromString("six.example."), Type.A, DClass.IN);
+            assertEquals(1, forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                    .getSection(Section.ANSWER).size());
+            forwarder.close();
+        }
+    }
+
+    @Test
+    void answersToCheckingDisabledQuestionsAreCachedApart() throws Exception {
+        try (SlowUpstream upstream = new SlowUpstream()) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", upstream.socket.getLocalPort())), 2000);
+            Record question = Record.newRecord(Name.fromString("cd.example."), Type.A, DClass.IN);
+            forwarder.resolve(question, true).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            forwarder.resolve(question, true).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            forwarder.resolve(question, false).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertEquals(2, upstream.questions.get());
+            assertEquals(2, forwarder.cacheSize());
+            forwarder.close();
+        }
+    }
+
+    @Test
+    void questionsBeyondTheInFlightBoundFailAtOnce() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            Forwarder forwarder = new Forwarder(List.of(new InetSocketAddress("127.0.0.1", silent.getLocalPort())), 2000,
+                    name -> false, 2);
+            List<CompletableFuture<Message>> pending = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                pending.add(forwarder.resolve(Record.newRecord(Name.fromString("q" + i + ".example."), Type.A, DClass.IN), false)
+                        .toCompletableFuture());
+            }
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> pending.get(2).get(100, TimeUnit.MILLISECONDS));
+            assertEquals(ForwardMetrics.Failure.OVERLOADED, ((UpstreamExchange.Failed) e.getCause()).reason);
+            org.junit.jupiter.api.Assertions.assertFalse(pending.get(0).isDone());
+            forwarder.close();
         }
     }
 }

@@ -20,8 +20,6 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=undrain" })
 public final class OperatorCommands {
 
-    private static final String TRACE = ".haystack.trace";
-
     private final BundleContext context;
     private final Registry registry;
 
@@ -34,42 +32,31 @@ public final class OperatorCommands {
     @Descriptor("show whether this session traces and how many sessions do")
     public String trace(CommandSession session) throws Exception {
         int sessions = context.getServiceReferences(TraceListener.class, null).size();
-        return "trace " + (session.get(TRACE) != null ? "on" : "off") + " in this session; " + sessions + " session"
+        return "trace " + (Traces.isOn(session) ? "on" : "off") + " in this session; " + sessions + " session"
                 + (sessions == 1 ? "" : "s") + " tracing";
     }
 
     @Descriptor("stream Docker events, registry changes, DNS queries and routing decisions to this session")
     public String trace(CommandSession session, @Descriptor("true to start, false to stop") boolean on) {
-        Object current = session.get(TRACE);
         if (on) {
-            if (current != null) {
-                return "trace is on already";
-            }
-            SessionTrace trace = new SessionTrace(context, SessionResources.output(session));
-            session.put(TRACE, trace);
-            SessionResources.register(session, trace);
-            return "trace on: docker, registry, dns and route events follow until 'haystack:trace false'";
+            return Traces.start(context, session)
+                    ? "trace on: docker, registry, dns and route events follow until 'haystack:trace false' or Ctrl-C"
+                    : "trace is on already";
         }
-        if (current instanceof SessionTrace trace) {
-            trace.close();
-            SessionResources.unregister(session, trace);
-            session.put(TRACE, null);
-            return "trace off";
-        }
-        return "trace is off already";
+        return Traces.stop(session, "command") ? "trace off" : "trace is off already";
     }
 
     @Descriptor("drain an endpoint: no new requests and no DNS answers, in-flight requests finish")
-    public String drain(@Descriptor("endpoint id, container name or short container id") String endpoint) {
-        return mark(endpoint, true);
+    public String drain(CommandSession session, @Descriptor("endpoint id, container name or short container id") String endpoint) {
+        return mark(session, endpoint, true);
     }
 
     @Descriptor("lift an operator's drain")
-    public String undrain(@Descriptor("endpoint id, container name or short container id") String endpoint) {
-        return mark(endpoint, false);
+    public String undrain(CommandSession session, @Descriptor("endpoint id, container name or short container id") String endpoint) {
+        return mark(session, endpoint, false);
     }
 
-    private String mark(String which, boolean draining) {
+    private String mark(CommandSession session, String which, boolean draining) {
         List<Endpoint> matches = registry.snapshot().endpoints().stream()
                 .filter(e -> e.id().equals(which) || e.containerName().equals(which) || e.shortContainerId().equals(which))
                 .toList();
@@ -78,7 +65,8 @@ public final class OperatorCommands {
         }
         Table table = new Table("SERVICE", "CONTAINER", "ENDPOINT", "STATE");
         for (Endpoint e : matches) {
-            registry.drain(e.id(), draining);
+            Audit.record(session, draining ? "drain" : "undrain", "endpoint=" + e.id() + " service=" + e.qualifiedName()
+                    + " container=" + e.containerName(), () -> registry.drain(e.id(), draining));
             table.row(e.qualifiedName(), e.containerName(), e.address().getHostAddress() + ":" + e.port(), draining ? "draining" : "serving");
         }
         return table.toString().stripTrailing();

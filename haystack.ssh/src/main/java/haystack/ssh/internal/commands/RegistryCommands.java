@@ -56,6 +56,9 @@ public final class RegistryCommands {
                         e.portName(), e.network().isEmpty() ? "-" : e.network(), e.health().label(), e.draining() ? "draining" : "serving");
             }
         }
+        if (service != null && table.size() == 0) {
+            throw new IllegalArgumentException("no service named '" + service + "' (see haystack:services)");
+        }
         return table + summary(table.size(), "endpoint", snapshot);
     }
 

@@ -9,6 +9,7 @@ import haystack.api.Endpoint;
 import haystack.api.Registry;
 import haystack.api.strategy.BalancingStrategy;
 import haystack.api.strategy.StrategyCatalog;
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -47,6 +48,7 @@ public final class StrategyCommands {
     @Descriptor("show the strategy a service uses and why")
     public String strategy(@Descriptor("service, e.g. nginx or web.nginx") String service) {
         Map<String, String> overrides = catalog.overrides();
+        requireKnown(service, overrides);
         if (overrides.containsKey(service)) {
             return service + ": " + overrides.get(service) + " (chosen at runtime)" + installed(overrides.get(service));
         }
@@ -58,10 +60,19 @@ public final class StrategyCommands {
     }
 
     @Descriptor("choose a service's strategy from now on ('default' goes back to its label or the default)")
-    public String strategy(@Descriptor("service, e.g. nginx or web.nginx") String service,
+    public String strategy(CommandSession session, @Descriptor("service, e.g. nginx or web.nginx") String service,
             @Descriptor("an installed strategy, or 'default'") String name) {
-        catalog.choose(service, CLEAR.equals(name) ? null : name);
+        requireKnown(service, catalog.overrides());
+        Audit.record(session, "strategy", "service=" + service + " strategy=" + name,
+                () -> catalog.choose(service, CLEAR.equals(name) ? null : name));
         return strategy(service);
+    }
+
+    /** A service is known while it has endpoints or a runtime choice (which 'default' may clear). */
+    private void requireKnown(String service, Map<String, String> overrides) {
+        if (!overrides.containsKey(service) && registry.snapshot().endpoints().stream().noneMatch(e -> e.qualifiedName().equals(service))) {
+            throw new IllegalArgumentException("no service named '" + service + "' (see haystack:services)");
+        }
     }
 
     private String installed(String name) {

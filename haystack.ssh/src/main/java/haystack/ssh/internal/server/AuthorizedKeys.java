@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
 final class AuthorizedKeys implements PublickeyAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizedKeys.class);
+
+    /** Session attribute: the SHA-256 fingerprint of the key the session logged in with. */
+    static final AttributeRepository.AttributeKey<String> FINGERPRINT = new AttributeRepository.AttributeKey<>();
 
     private final List<PublicKey> inline;
     private final Path file;
@@ -45,11 +49,16 @@ final class AuthorizedKeys implements PublickeyAuthenticator {
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
         for (PublicKey known : keys()) {
             if (KeyUtils.compareKeys(known, key)) {
-                LOG.info("ssh key accepted user={} fingerprint={} client={}", username, KeyUtils.getFingerPrint(key), session.getClientAddress());
+                // asked once without and once with the signature: the last accepted key is the one that logged in
+                String fingerprint = KeyUtils.getFingerPrint(key);
+                session.setAttribute(FINGERPRINT, fingerprint);
+                LOG.info("ssh key accepted user={} type={} fingerprint={} client={}", username, KeyUtils.getKeyType(key), fingerprint,
+                        session.getClientAddress());
                 return true;
             }
         }
-        LOG.warn("ssh key rejected user={} fingerprint={} client={}", username, KeyUtils.getFingerPrint(key), session.getClientAddress());
+        LOG.warn("ssh key rejected user={} type={} fingerprint={} client={}", username, KeyUtils.getKeyType(key), KeyUtils.getFingerPrint(key),
+                session.getClientAddress());
         return false;
     }
 

@@ -7,6 +7,7 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import haystack.ssh.internal.commands.SessionResources;
+import haystack.ssh.internal.commands.Traces;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ final class GogoExecCommand extends ChannelCommand {
                     stdout.println(session.format(result, Converter.INSPECT));
                 }
             } finally {
+                Traces.stop(session, "session-end");
                 SessionResources.closeAll(session);
             }
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import haystack.ssh.internal.commands.SessionResources;
+import haystack.ssh.internal.commands.Traces;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -75,10 +76,15 @@ final class GogoShell extends ChannelCommand {
                     .completer(new CommandCompleter(session))
                     .build();
             session.put(SessionResources.OUTPUT, (java.util.function.Consumer<String>) reader::printAbove);
-            output.println("Haystack console: Gogo shell. Tab completes commands; 'help' lists them; 'exit' leaves.");
+            // Ctrl-C while a command runs (the reader installs its own handler while it reads a line),
+            // and the SSH "signal" INT or "break" request at any time: end the trace
+            t.handle(Terminal.Signal.INT, signal -> interrupted(session, reader, "ctrl-c"));
+            env.addSignalListener((ch, signal) -> interrupted(session, reader, "signal"), Signal.INT);
+            output.println("Haystack console: Gogo shell. Tab completes commands; 'help' lists them; Ctrl-C ends a trace; 'exit' leaves.");
             try {
                 repl(reader, session, output);
             } finally {
+                Traces.stop(session, "session-end");
                 SessionResources.closeAll(session);
             }
         } catch (Exception e) {
@@ -91,13 +97,22 @@ final class GogoShell extends ChannelCommand {
         }
     }
 
-    /** Reads, runs and prints lines until exit, Ctrl-D or the connection goes. Ctrl-C drops the line. */
+    private static void interrupted(CommandSession session, LineReader reader, String via) {
+        if (Traces.stop(session, via)) {
+            reader.printAbove("trace off");
+        }
+    }
+
+    /** Reads, runs and prints lines until exit, Ctrl-D or the connection goes. Ctrl-C drops the line and ends a trace. */
     private void repl(LineReader reader, CommandSession session, PrintStream output) {
         while (!ended.get()) {
             String line;
             try {
                 line = reader.readLine(PROMPT);
             } catch (UserInterruptException ctrlC) {
+                if (Traces.stop(session, "ctrl-c")) {
+                    output.println("trace off");
+                }
                 continue;
             } catch (EndOfFileException ctrlD) {
                 return;

@@ -4,33 +4,56 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.keyprovider.MappedKeyPairProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The server's host key: generated on first start into the data directory and kept
- * there (owner-only), so clients see the same key every time.
+ * The server's host keys: an ECDSA P-256 key and, where an EdDSA provider is there, an
+ * Ed25519 key, each generated on first start into the data directory and kept there
+ * (owner-only, OpenSSH format), so clients see the same keys every time.
  */
 final class HostKeys {
 
     static final String FILE_NAME = "ssh_host_ec_key";
+    static final String ED25519_FILE_NAME = "ssh_host_ed25519_key";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostKeys.class);
 
     private HostKeys() {
     }
 
     static KeyPairProvider in(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
-        Path file = dataDir.resolve(FILE_NAME);
+        List<KeyPair> keys = new ArrayList<>(load(dataDir.resolve(FILE_NAME), KeyUtils.EC_ALGORITHM, 256));
+        if (SecurityUtils.isEDDSACurveSupported()) {
+            keys.addAll(load(dataDir.resolve(ED25519_FILE_NAME), SecurityUtils.EDDSA, 256));
+        } else {
+            LOG.warn("ssh host key ed25519 not offered: no EdDSA provider");
+        }
+        LOG.info("ssh host keys types={} dir={}", keys.stream().map(KeyUtils::getKeyType).toList(), dataDir);
+        return new MappedKeyPairProvider(keys);
+    }
+
+    private static List<KeyPair> load(Path file, String algorithm, int size) throws IOException {
         SimpleGeneratorHostKeyProvider provider = new SimpleGeneratorHostKeyProvider(file);
-        provider.setAlgorithm("EC");
-        provider.setKeySize(256);
-        provider.loadKeys(null); // generate now, not on the first connection
+        provider.setAlgorithm(algorithm);
+        provider.setKeySize(size);
+        List<KeyPair> keys = new ArrayList<>();
+        provider.loadKeys(null).forEach(keys::add); // generated now, not on the first connection
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException notPosix) {
             // permissions are the file system's
         }
-        return provider;
+        return keys;
     }
 }

@@ -1,18 +1,17 @@
 package haystack.ssh.internal.server;
 
+import haystack.ssh.internal.commands.Audit;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.sshd.server.channel.ChannelSession;
 
-/** Variables every Gogo session opened over SSH carries, for commands that care who asks. */
+/** Variables every Gogo session opened over SSH carries, for commands that care who asks (the audit trail). */
 final class SessionAttributes {
-
-    /** Session variable: the SSH user name. */
-    static final String USER = "haystack.ssh.user";
 
     private SessionAttributes() {
     }
 
     static void attach(CommandSession session, ChannelSession channel) {
-        session.put(USER, channel.getSession().getUsername());
+        session.put(Audit.USER, channel.getSession().getUsername());
+        session.put(Audit.KEY, channel.getSession().getAttribute(AuthorizedKeys.FINGERPRINT));
     }
 }

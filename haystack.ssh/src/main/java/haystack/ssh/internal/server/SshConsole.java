@@ -3,8 +3,10 @@ package haystack.ssh.internal.server;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.Set;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.osgi.service.component.annotations.Activate;
@@ -46,6 +48,9 @@ public final class SshConsole {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshConsole.class);
 
+    private static final Set<String> SHA1_SIGNATURES = Set.of(BuiltinSignatures.rsa.getName(), BuiltinSignatures.rsa_cert.getName(),
+            BuiltinSignatures.dsa.getName(), BuiltinSignatures.dsa_cert.getName());
+
     private final SshServer server;
 
     @Activate
@@ -57,6 +62,9 @@ public final class SshConsole {
             server.setHost(config.bind());
         }
         server.setKeyPairProvider(HostKeys.in(Path.of(config.data())));
+        // SHA-1 signatures (ssh-rsa, ssh-dss) neither for host keys nor for logins, as OpenSSH since 8.8:
+        // an RSA key logs in with rsa-sha2-256 or rsa-sha2-512
+        server.setSignatureFactories(server.getSignatureFactories().stream().filter(f -> !SHA1_SIGNATURES.contains(f.getName())).toList());
         server.setPublickeyAuthenticator(new AuthorizedKeys(config.authorized_keys(), keysFile));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
@@ -69,7 +77,7 @@ public final class SshConsole {
             LOG.error("ssh port cannot be bound port={} reason={}", config.port(), e.getMessage());
             throw e;
         }
-        LOG.info("ssh listening port={} hostKey={}", port(), Path.of(config.data()).resolve(HostKeys.FILE_NAME));
+        LOG.info("ssh listening port={} hostKeys={}", port(), Path.of(config.data()));
     }
 
     /** The port actually listened on (differs from the configured one when that was 0). */

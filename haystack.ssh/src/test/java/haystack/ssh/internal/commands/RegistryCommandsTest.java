@@ -49,6 +49,43 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void anUnknownServiceIsAnErrorNotAnEmptyTable() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> commands.endpoints("nosuch"));
+        assertEquals("no service named 'nosuch' (see haystack:services)", e.getMessage());
+    }
+
+    @Test
+    void strategyOfAnUnknownServiceIsAnErrorAndAKnownOneCanBeSet() {
+        java.util.Map<String, String> chosen = new java.util.HashMap<>();
+        haystack.api.strategy.StrategyCatalog catalog = new haystack.api.strategy.StrategyCatalog() {
+            @Override
+            public java.util.SortedSet<String> names() {
+                return new java.util.TreeSet<>(List.of("round-robin", "least-connections"));
+            }
+
+            @Override
+            public java.util.Map<String, String> overrides() {
+                return java.util.Map.copyOf(chosen);
+            }
+
+            @Override
+            public void choose(String service, String strategy) {
+                if (strategy == null) {
+                    chosen.remove(service);
+                } else {
+                    chosen.put(service, strategy);
+                }
+            }
+        };
+        StrategyCommands strategies = new StrategyCommands(catalog, new FixedRegistry(snapshot));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> strategies.strategy("nosuch"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> strategies.strategy(null, "nosuch", "round-robin"));
+        assertTrue(chosen.isEmpty());
+        assertTrue(strategies.strategy(null, "web.nginx", "least-connections").contains("least-connections (chosen at runtime)"));
+    }
+
+    @Test
     void containersListEachContainerOnce() {
         String out = commands.containers();
         assertTrue(out.contains("nginx-a    id2012345678  nginx"), out);

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The SSH console against the real OpenSSH client, on a real Gogo command processor. */
 class SshConsoleTest {
@@ -78,6 +80,58 @@ class SshConsoleTest {
         OpenSsh.Result missing = ssh.exec(goodKey, "no-such-command");
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("command not found: no-such-command"), missing.err());
+    }
+
+    /** Every key type OpenSSH makes: Ed25519 (its default), ECDSA, RSA (signed with rsa-sha2-256/512). */
+    @ParameterizedTest
+    @ValueSource(strings = { "ed25519", "ecdsa", "rsa" })
+    void everyKeyTypeOpenSshMakesLogsInAndItsWrongTwinIsRefused(String type) throws Exception {
+        Path key = dir.resolve(type);
+        Path wrong = dir.resolve(type + "-wrong");
+        OpenSsh.keygen(key, type);
+        OpenSsh.keygen(wrong, type);
+        OpenSsh ssh = start(publicKey(key), null);
+
+        OpenSsh.Result ok = ssh.exec(key, "echo logged-in");
+        assertEquals(0, ok.status(), ok.err());
+        assertEquals("logged-in", ok.out().strip());
+
+        OpenSsh.Result refused = ssh.exec(wrong, "echo logged-in");
+        assertEquals(255, refused.status(), refused.out());
+        assertTrue(refused.err().contains("Permission denied (publickey)"), refused.err());
+    }
+
+    @Test
+    void rsaKeysAreSignedWithSha2NeverSha1() throws Exception {
+        Path key = dir.resolve("rsa");
+        OpenSsh.keygen(key, "rsa");
+        OpenSsh ssh = start(publicKey(key), null);
+        for (String algorithm : new String[] { "rsa-sha2-256", "rsa-sha2-512" }) {
+            OpenSsh.Result ok = OpenSsh.run(ssh.command(key, "-o", "PubkeyAcceptedAlgorithms=" + algorithm, "operator@127.0.0.1", "echo ok"), null);
+            assertEquals(0, ok.status(), algorithm + ": " + ok.err());
+        }
+        OpenSsh.Result sha1 = OpenSsh.run(ssh.command(key, "-o", "PubkeyAcceptedAlgorithms=ssh-rsa", "operator@127.0.0.1", "echo ok"), null);
+        assertEquals(255, sha1.status(), "ssh-rsa (SHA-1) signatures are refused: " + sha1.out());
+    }
+
+    @Test
+    void theServerOffersAnEd25519HostKeyBesideTheEcdsaOne() throws Exception {
+        start(publicKey(goodKey), null);
+        for (String algorithm : new String[] { "ssh-ed25519", "ecdsa-sha2-nistp256" }) {
+            OpenSsh ssh = new OpenSsh(console.port(), dir.resolve("known_hosts_" + algorithm));
+            OpenSsh.Result ok = OpenSsh.run(ssh.command(goodKey, "-o", "HostKeyAlgorithms=" + algorithm, "operator@127.0.0.1", "echo ok"), null);
+            assertEquals(0, ok.status(), algorithm + ": " + ok.err());
+        }
+        assertTrue(Files.readString(dir.resolve("data").resolve(HostKeys.ED25519_FILE_NAME)).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    }
+
+    @Test
+    void anUnknownServiceExitsOne() throws Exception {
+        OpenSsh ssh = start(publicKey(goodKey), null);
+        OpenSsh.Result missing = ssh.exec(goodKey, "haystack:endpoints nosuch");
+        assertEquals(1, missing.status(), missing.out());
+        assertTrue(missing.err().contains("no service named 'nosuch'"), missing.err());
+        assertEquals(0, ssh.exec(goodKey, "haystack:endpoints").status());
     }
 
     @Test

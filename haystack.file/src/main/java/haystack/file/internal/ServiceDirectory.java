@@ -1,0 +1,390 @@
+package haystack.file.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import haystack.api.Endpoint;
+import haystack.api.discovery.EndpointSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the registry in step with one directory of service files, on one thread of its
+ * own (so all state here is that thread's). A WatchService applies an edit as soon as it
+ * is told of it; a rescan every {@code rescan} catches what it misses (some file systems
+ * and bind mounts send no events; Kubernetes swaps a symbolic link). Per file: a good
+ * version replaces the file's whole set in one step, a bad one is logged once with its
+ * line and the last good set is kept, and a file that is gone takes its service with it.
+ */
+final class ServiceDirectory implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceDirectory.class);
+
+    /** Most names looked at in one scan: a directory of millions is cut short, with a line. */
+    static final int MAX_FILES = 100_000;
+    /** Events arriving this close together are one edit (an editor's write, rename, chmod). */
+    private static final long SETTLE_MILLIS = 50;
+    private static final int MAX_SETTLE_ROUNDS = 5;
+    /** A file modified this recently is read again on a rescan even when its size and time look unchanged (coarse mtimes). */
+    private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    /** What a file looked like when last read: an edit changes one of these. */
+    private record Signature(Object fileKey, long size, long modifiedNanos) {
+        static final Signature NONE = new Signature(null, -1, -1);
+    }
+
+    /** The last good version of a file (null until one is loaded) and the last version read, good or not. */
+    private static final class FileState {
+        final String service;
+        /** Null until first read. */
+        Signature read;
+        /** The version and reason last reported, or null when the last read was good. */
+        String lastRejection;
+        byte[] goodDigest;
+        boolean loaded;
+
+        FileState(String service) {
+            this.service = service;
+        }
+    }
+
+    private final Path dir;
+    private final EndpointSource source;
+    private final ServiceFileReader reader;
+    private final ServiceFileParser parser;
+    private final long rescanNanos;
+    private final Map<String, FileState> files = new HashMap<>();
+    /** File names refused for their name, with the signature that was reported (reported once). */
+    private final Map<String, Signature> badNames = new HashMap<>();
+    private final Thread thread;
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+    private volatile int services;
+    private volatile boolean running = true;
+    private volatile WatchService watcher;
+    private boolean watchTried;
+    private boolean dirPresent = true;
+    private boolean truncatedReported;
+
+    ServiceDirectory(Path dir, int maxBytes, Duration rescan, EndpointSource source) {
+        this.dir = dir;
+        this.source = source;
+        this.reader = new ServiceFileReader(maxBytes);
+        this.parser = new ServiceFileParser(maxBytes);
+        this.rescanNanos = rescan.toNanos();
+        this.thread = new Thread(this::run, "haystack-file-watch");
+        this.thread.setDaemon(true);
+    }
+
+    /** Good versions applied since start. */
+    long loads() {
+        return loads.sum();
+    }
+
+    /** Versions refused since start (each reported once). */
+    long rejections() {
+        return rejections.sum();
+    }
+
+    /** Services served from files now. */
+    int services() {
+        return services;
+    }
+
+    ServiceDirectory start() {
+        thread.start();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        closeWatcher();
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        long nextScan = System.nanoTime();
+        while (running) {
+            try {
+                long now = System.nanoTime();
+                if (now - nextScan >= 0) {
+                    scan();
+                    nextScan = System.nanoTime() + rescanNanos;
+                    continue;
+                }
+                Set<String> changed = awaitEvents(nextScan - now);
+                if (changed == null) {
+                    scan();
+                    nextScan = System.nanoTime() + rescanNanos;
+                } else {
+                    changed.forEach(name -> refresh(name, true));
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                // closing; the loop condition ends it
+            } catch (RuntimeException e) {
+                // One bad surprise must not stop the watching: log it, go on at the next scan.
+                LOG.error("file source error dir={} reason={}", dir, e.toString());
+                sleepQuietly(rescanNanos);
+            }
+        }
+        closeWatcher();
+    }
+
+    /**
+     * Waits up to {@code nanos} for events, then a little longer while they keep coming.
+     * The names of service files that changed; null when a full scan is needed (overflow,
+     * the directory itself gone); empty when nothing happened.
+     */
+    private Set<String> awaitEvents(long nanos) throws InterruptedException {
+        WatchService w = watcher;
+        if (w == null) {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return Set.of();
+        }
+        WatchKey key = w.poll(nanos, TimeUnit.NANOSECONDS);
+        Set<String> names = new TreeSet<>();
+        for (int round = 0; key != null && round < MAX_SETTLE_ROUNDS; round++) {
+            for (WatchEvent<?> event : key.pollEvents()) {
+                if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                    key.reset();
+                    return null;
+                }
+                String name = String.valueOf(event.context());
+                if (ServiceFileName.isCandidate(name)) {
+                    names.add(name);
+                } else if (name.startsWith("..")) {
+                    // Kubernetes ConfigMap: files are links through a "..data" link that is swapped.
+                    key.reset();
+                    return null;
+                }
+            }
+            if (!key.reset()) {
+                // the directory itself went away: the scan notices and watches it again when back
+                closeWatcher();
+                watchTried = false;
+                return null;
+            }
+            key = w.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        if (key != null) {
+            key.reset();
+            return null;
+        }
+        return names;
+    }
+
+    /** Looks at every file: new and edited ones are read, vanished ones removed. */
+    private void scan() {
+        if (!Files.isDirectory(dir)) {
+            if (dirPresent) {
+                LOG.info("file services directory absent dir={}; watching for it", dir);
+                dirPresent = false;
+            }
+            closeWatcher();
+            watchTried = false;
+            List.copyOf(files.keySet()).forEach(name -> refresh(name, false));
+            return;
+        }
+        if (!dirPresent) {
+            LOG.info("file services directory present dir={}", dir);
+            dirPresent = true;
+        }
+        if (!watchTried) {
+            watchTried = true;
+            register();
+        }
+        Set<String> present = list();
+        for (String name : present) {
+            refresh(name, false);
+        }
+        for (String name : List.copyOf(files.keySet())) {
+            if (!present.contains(name)) {
+                refresh(name, false);
+            }
+        }
+        badNames.keySet().retainAll(present);
+    }
+
+    private Set<String> list() {
+        Set<String> names = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (!ServiceFileName.isCandidate(name)) {
+                    continue;
+                }
+                if (names.size() >= MAX_FILES) {
+                    if (!truncatedReported) {
+                        LOG.error("file services directory has more than {} service files dir={}; the rest are not read", MAX_FILES, dir);
+                        truncatedReported = true;
+                    }
+                    break;
+                }
+                names.add(name);
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.error("file services directory unreadable dir={} reason={}", dir, e.getMessage());
+            // Keep every service as it is rather than take them all away on a read error.
+            names.addAll(files.keySet());
+        }
+        return names;
+    }
+
+    /**
+     * Brings one file name up to date: gone → its service removed; present → read when it
+     * looks different from the last read (or always, when an event named it).
+     */
+    private void refresh(String name, boolean toldOfChange) {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            remove(name);
+            badNames.remove(name);
+            return;
+        }
+        Signature signature = signature(file);
+        Optional<String> service = ServiceFileName.service(name);
+        if (service.isEmpty()) {
+            if (!signature.equals(badNames.put(name, signature))) {
+                rejections.increment();
+                LOG.warn("file rejected file={} line=0 reason=the file name is not a service name: lower-case letters, digits "
+                        + "and hyphens, dots between segments, then .yaml", file);
+            }
+            return;
+        }
+        FileState state = files.computeIfAbsent(name, n -> new FileState(service.get()));
+        boolean recent = signature.modifiedNanos >= 0 && Math.abs(nowEpochNanos() - signature.modifiedNanos) < RECENT_NANOS;
+        if (!toldOfChange && !recent && signature.equals(state.read)) {
+            return;
+        }
+        state.read = signature;
+        load(file, state);
+    }
+
+    private void load(Path file, FileState state) {
+        List<Endpoint> endpoints;
+        byte[] digest;
+        try {
+            String text = reader.read(file);
+            digest = digest(text);
+            if (state.loaded && state.lastRejection == null && MessageDigest.isEqual(digest, state.goodDigest)) {
+                return;
+            }
+            endpoints = FileEndpoints.of(parser.parse(state.service, text), source.id());
+        } catch (RejectedFile e) {
+            if (!running) {
+                return; // interrupted by close(): not the file's fault
+            }
+            // once per version of the file and reason: a rescan does not repeat it, a new edit does
+            String rejection = state.read + " " + e.line() + " " + e.reason();
+            if (!rejection.equals(state.lastRejection)) {
+                LOG.warn("file rejected file={} line={} reason={}{}", file, e.line(), e.reason(),
+                        state.loaded ? "; keeping the last good version" : "");
+                state.lastRejection = rejection;
+                rejections.increment();
+            }
+            return;
+        }
+        source.replaceContainer(FileEndpoints.containerId(state.service), endpoints);
+        state.loaded = true;
+        state.goodDigest = digest;
+        loads.increment();
+        services = (int) files.values().stream().filter(f -> f.loaded).count();
+        state.lastRejection = null;
+        LOG.info("file service loaded service={} endpoints={} file={}", state.service, endpoints.size(), file);
+    }
+
+    private void remove(String name) {
+        FileState state = files.remove(name);
+        if (state == null) {
+            return;
+        }
+        if (state.loaded) {
+            source.replaceContainer(FileEndpoints.containerId(state.service), List.of());
+            services = (int) files.values().stream().filter(f -> f.loaded).count();
+        }
+        LOG.info("file service removed service={} file={}", state.service, dir.resolve(name));
+    }
+
+    private static Signature signature(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Signature(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        } catch (IOException e) {
+            // A link loop or dangling link: the reader says which when it tries.
+            return Signature.NONE;
+        }
+    }
+
+    private static byte[] digest(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    private static long nowEpochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private void register() {
+        try {
+            WatchService w = dir.getFileSystem().newWatchService();
+            dir.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            watcher = w;
+            LOG.info("file services directory watched dir={} rescanMillis={}", dir, TimeUnit.NANOSECONDS.toMillis(rescanNanos));
+        } catch (IOException e) {
+            LOG.warn("file services directory cannot be watched, rescanning only dir={} reason={}", dir, e.getMessage());
+        }
+    }
+
+    private void closeWatcher() {
+        WatchService w = watcher;
+        watcher = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static void sleepQuietly(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
