@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ public final class RegistrySnapshot {
     private final Map<String, Endpoint> byId;
     private final Map<String, List<Endpoint>> byService;
     private final boolean ready;
+    /** DNS names of ungrouped services: they win over an equal {@code <group>.<service>}. */
+    private final Set<String> exactNames;
 
     /** Builds a snapshot of a ready registry holding {@code endpoints}; ids must be unique. */
     public RegistrySnapshot(long version, Collection<Endpoint> endpoints) {
@@ -52,7 +55,11 @@ public final class RegistrySnapshot {
         sorted.sort(BY_ID);
         Map<String, Endpoint> ids = new HashMap<>(sorted.size() * 2);
         Map<String, List<Endpoint>> services = new LinkedHashMap<>();
+        Set<String> exact = new HashSet<>();
         for (Endpoint e : sorted) {
+            if (e.group() == null) {
+                exact.add(e.qualifiedName());
+            }
             if (ids.put(e.id(), e) != null) {
                 throw new IllegalArgumentException("duplicate endpoint id " + e.id());
             }
@@ -62,6 +69,19 @@ public final class RegistrySnapshot {
         this.endpoints = List.copyOf(sorted);
         this.byId = Collections.unmodifiableMap(ids);
         this.byService = Collections.unmodifiableMap(services);
+        this.exactNames = Set.copyOf(exact);
+    }
+
+    /**
+     * Whether {@code e}'s {@code <group>.<service>} name is also the exact name of an
+     * ungrouped service ({@code web.nginx} of group {@code web} beside a service written
+     * {@code web.nginx}): the exact service wins (SPEC §3), so {@code e} is not served
+     * under that name.
+     *
+     * @since 1.2
+     */
+    public boolean shadowed(Endpoint e) {
+        return e.group() != null && exactNames.contains(e.qualifiedName());
     }
 
     /** Increases with every change; 0 for the empty registry at start. */

@@ -13,6 +13,15 @@ public final class ServiceNames {
     /** Longest DNS label (RFC 1035 §2.3.4). */
     public static final int MAX_LABEL_LENGTH = 63;
 
+    /**
+     * Longest service name: its DNS form under a group label and a zone such as
+     * {@code services.haystack} or {@code service.consul} must stay within a DNS name's
+     * 253 characters (RFC 1035 §2.3.4).
+     *
+     * @since 1.2
+     */
+    public static final int MAX_SERVICE_LENGTH = 160;
+
     private ServiceNames() {
     }
 
@@ -84,13 +93,37 @@ public final class ServiceNames {
         return isValidLabel(label) ? Optional.of(label) : Optional.empty();
     }
 
-    /** Whether every '/'-separated segment of a service name is a valid DNS label. */
+    /**
+     * Whether every '/'-separated segment of a service name is one or more valid DNS labels
+     * joined by dots ({@code nginx}, {@code hello/v1}, and since 1.2 the dotted
+     * {@code servicea.prod} of seed 003, kept as written), within {@link #MAX_SERVICE_LENGTH}.
+     */
     public static boolean isValidService(String service) {
-        if (service == null || service.isEmpty()) {
+        if (service == null || service.isEmpty() || service.length() > MAX_SERVICE_LENGTH) {
             return false;
         }
         for (String segment : service.split("/", -1)) {
-            if (!isValidLabel(segment)) {
+            for (String label : segment.split("\\.", -1)) {
+                if (!isValidLabel(label)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code host} is a host name Haystack can route and answer: lower-case valid
+     * labels joined by dots, at most 253 characters.
+     *
+     * @since 1.2
+     */
+    public static boolean isValidHostName(String host) {
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        for (String label : host.split("\\.", -1)) {
+            if (!isValidLabel(label)) {
                 return false;
             }
         }

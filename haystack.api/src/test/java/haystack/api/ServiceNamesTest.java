@@ -28,6 +28,20 @@ class ServiceNamesTest {
     }
 
     @Test
+    void dottedServiceNamesAreValidAsWritten() {
+        assertTrue(ServiceNames.isValidService("servicea.prod"));
+        assertEquals("servicea.prod", ServiceNames.dnsName("servicea.prod"));
+        assertEquals("v1.2.hello", ServiceNames.dnsName("hello/v1.2"));
+        assertFalse(ServiceNames.isValidService("servicea..prod"));
+        assertFalse(ServiceNames.isValidService(".prod"));
+        assertFalse(ServiceNames.isValidService("serviceA.prod"), "lower case, as DNS names are compared");
+        assertFalse(ServiceNames.isValidService("a.".repeat(80) + "b"), "longer than MAX_SERVICE_LENGTH");
+        assertTrue(ServiceNames.isValidHostName("servicea.prod.example.com"));
+        assertFalse(ServiceNames.isValidHostName("bad\u0000.example.com"));
+        assertFalse(ServiceNames.isValidHostName("ab.".repeat(90) + "com"));
+    }
+
+    @Test
     void normalizingFoldsWhatDnsCannotCarry() {
         assertEquals(Optional.of("my-app"), ServiceNames.normalizeLabel("My_App"));
         assertEquals(Optional.of("a-b"), ServiceNames.normalizeLabel("--a..b--"));

@@ -31,6 +31,20 @@ public interface ZoneProvider {
         return z.endsWith(".") ? z.substring(0, z.length() - 1) : z + "." + origin;
     }
 
+    /**
+     * Whether this provider answers for every name under its absolute zone {@code apex}
+     * (a name it does not hold is NXDOMAIN, with the zone's SOA), as a service domain such
+     * as {@code service.consul} must; rather than only for the names it holds, the rest
+     * being the upstreams' (the reverse zones under {@code in-addr.arpa}). Zones under the
+     * origin are always answered whole.
+     *
+     * @param apex one of {@link #zones()} as {@link #apex(String, String)} gives it
+     * @since 1.2
+     */
+    default boolean answersWholeZone(String apex) {
+        return false;
+    }
+
     /** What the zone holds at {@code query.name()}, a name at or below one of {@link #zones()}. */
     ZoneAnswer lookup(ZoneQuery query);
 }

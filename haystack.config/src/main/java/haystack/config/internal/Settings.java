@@ -6,6 +6,7 @@ import static haystack.config.internal.ValueType.CIDRS;
 import static haystack.config.internal.ValueType.CONTAINER;
 import static haystack.config.internal.ValueType.COUNT;
 import static haystack.config.internal.ValueType.DNS_NAME;
+import static haystack.config.internal.ValueType.DNS_NAMES;
 import static haystack.config.internal.ValueType.DOCKER_HOSTS;
 import static haystack.config.internal.ValueType.ETCD_ENDPOINTS;
 import static haystack.config.internal.ValueType.HOST_PORTS;
@@ -40,6 +41,7 @@ final class Settings {
     static final String TRACE = "haystack.trace";
     static final String ETCD = "haystack.etcd";
     static final String REGISTRY = "haystack.registry";
+    static final String DOMAINS = "haystack.domains";
 
     static final List<Setting> ALL = List.of(
             new Setting("DOCKER_HOST", DOCKER_HOSTS, DOCKER, "hosts"),
@@ -68,6 +70,7 @@ final class Settings {
             new Setting("HAYSTACK_DNS_RRL", COUNT, DNS, "rrl"),
             new Setting("HAYSTACK_DNS_RRL_SLIP", COUNT, DNS, "rrl.slip"),
             new Setting("DNS_NAMESERVERS", HOST_PORTS, DNS, "nameservers"),
+            new Setting("HAYSTACK_DNS_DOMAINS", DNS_NAMES, List.of(new Target(DOMAINS, "domains"), new Target(LB, "domains"))),
             new Setting("HAYSTACK_HTTP_PORT", PORT, LB, "http.port"),
             new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),
             new Setting("HAYSTACK_HTTP_BIND", ADDRESSES, LB, "bind"),

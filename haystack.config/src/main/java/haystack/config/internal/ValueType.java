@@ -136,6 +136,16 @@ enum ValueType {
             return name;
         }
     },
+    DNS_NAMES("comma-separated DNS names of letters, digits and hyphens, labels separated by dots") {
+        @Override
+        Object parse(String text) {
+            List<String> names = new ArrayList<>();
+            for (String item : list(text, item -> DNS_NAME.parse(item))) {
+                names.add((String) DNS_NAME.parse(item));
+            }
+            return names.toArray(String[]::new);
+        }
+    },
     ADDRESSES("comma-separated IPv4 or IPv6 addresses") {
         @Override
         Object parse(String text) {

@@ -81,6 +81,16 @@ class ConfigurationsTest {
     }
 
     @Test
+    void serviceDomainsAreCheckedDnsNames() {
+        Map<String, Hashtable<String, Object>> c = compute(Map.of("HAYSTACK_DNS_DOMAINS", "service.consul, HighHock.Local.,"), null);
+        assertArrayEquals(new String[] { "service.consul", "highhock.local" }, (String[]) c.get("haystack.domains").get("domains"));
+        assertArrayEquals(new String[] { "service.consul", "highhock.local" }, (String[]) c.get("haystack.lb").get("domains"));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_DOMAINS", "service.consul,bad_domain"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_DOMAINS", "a\u0000b.consul"), null));
+        assertThrows(ConfigurationError.class, () -> compute(Map.of("HAYSTACK_DNS_DOMAINS", "x".repeat(64) + ".consul"), null));
+    }
+
+    @Test
     void dnsClientLimitsAreReachableFromTheEnvironment() {
         Map<String, Hashtable<String, Object>> c = compute(Map.of("HAYSTACK_DNS_TCP_MAX_CONNECTIONS", "256",
                 "HAYSTACK_DNS_TCP_MAX_PER_CLIENT", "0", "HAYSTACK_DNS_TCP_IDLE_TIMEOUT", "5000",

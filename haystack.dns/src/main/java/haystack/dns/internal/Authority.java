@@ -78,11 +78,24 @@ final class Authority {
             LOG.warn("zone provider failed zone={} name={} error={}", zone.apex(), name, e.toString());
             return new Lookup(ZoneAnswer.nxdomain(), zone.apex(), true);
         }
+        if (!zone.underOrigin() && wholeZone(zone)) {
+            // a service domain (service.consul): every name under it is Haystack's, its SOA at the apex
+            return new Lookup(answer == null ? ZoneAnswer.nxdomain() : answer, zone.apex(), false);
+        }
         if (answer == null || (!answer.exists() && !zone.underOrigin())) {
             return zone.underOrigin() ? new Lookup(ZoneAnswer.nxdomain(), origin, false) : null;
         }
         // A zone outside the origin claims only the names it holds, so each is the apex of its
         // own zone: its NODATA cites an SOA Haystack serves (RFC 2308 §3), not in-addr.arpa's.
         return new Lookup(answer, zone.underOrigin() ? origin : name, false);
+    }
+
+    private static boolean wholeZone(ZoneTable.Zone zone) {
+        try {
+            return zone.provider().answersWholeZone(zone.apex());
+        } catch (RuntimeException e) {
+            LOG.warn("zone provider failed zone={} error={}", zone.apex(), e.toString());
+            return false;
+        }
     }
 }

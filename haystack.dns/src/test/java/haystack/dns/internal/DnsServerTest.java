@@ -233,6 +233,38 @@ class DnsServerTest {
     }
 
     @Test
+    void aProviderAnsweringItsWholeAbsoluteZoneGivesNxdomainWithItsOwnSoa() throws IOException {
+        ZoneProvider domain = new ZoneProvider() {
+            @Override
+            public List<String> zones() {
+                return List.of("service.consul.");
+            }
+
+            @Override
+            public boolean answersWholeZone(String apex) {
+                return apex.equals("service.consul");
+            }
+
+            @Override
+            public ZoneAnswer lookup(ZoneQuery q) {
+                return q.name().equals("service.consul") ? ZoneAnswer.emptyNonTerminal()
+                        : q.name().equals("rest.service.consul") ? ZoneAnswer.of(List.of(new ResourceRecord.Text(q.name(), List.of("x"))))
+                        : ZoneAnswer.nxdomain();
+            }
+        };
+        dns.server.addZoneProvider(domain);
+        Message nx = dns.query("nosuch.service.consul.", Type.A);
+        assertEquals(Rcode.NXDOMAIN, nx.getRcode(), "never forwarded upstream");
+        assertTrue(nx.getHeader().getFlag(Flags.AA));
+        assertEquals("service.consul.", nx.getSection(Section.AUTHORITY).get(0).getName().toString());
+        Message nodata = dns.query("rest.service.consul.", Type.A);
+        assertEquals(Rcode.NOERROR, nodata.getRcode());
+        assertEquals("service.consul.", nodata.getSection(Section.AUTHORITY).get(0).getName().toString());
+        Message apex = dns.query("service.consul.", Type.SOA);
+        assertEquals(Type.SOA, apex.getSection(Section.ANSWER).get(0).getType());
+    }
+
+    @Test
     void ttlIsConfigurable() throws IOException {
         try (DnsFixture thirty = new DnsFixture(List.of(), List.of("127.0.0.0/8"), 30)) {
             thirty.put(DnsFixture.endpoint("redis", "redis-1", "172.17.0.4", 6379, "redis"));

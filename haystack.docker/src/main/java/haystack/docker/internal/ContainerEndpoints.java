@@ -81,16 +81,17 @@ public final class ContainerEndpoints {
         boolean usePublished = meta.published() != null ? meta.published() : published;
         List<Attachment> attachments = attachments(c, meta);
         Map<String, Endpoint> out = new LinkedHashMap<>();
+        Integer routed = routedPort(c, meta);
         for (ServicePort sp : meta.services()) {
-            Endpoint.Builder base = Endpoint.builder().service(sp.service()).group(meta.group())
-                    .containerId(c.id()).containerName(c.name()).labels(c.labels()).tags(meta.tags())
-                    .aliases(meta.aliases()).path(meta.path()).strategy(meta.strategy()).weight(meta.weight())
-                    .healthCheck(meta.healthCheck()).health(health).source(source).host(host);
             List<Port> ports = ports(c, meta, sp);
             for (Port port : ports) {
-                String portName = meta.portNames().get(port.port());
+                Endpoint.Builder base = Endpoint.builder().service(sp.service()).group(meta.group())
+                        .containerId(c.id()).containerName(c.name()).labels(c.labels()).tags(meta.tagsOf(port.port()))
+                        .aliases(meta.aliasesOf(port.port())).path(meta.pathOf(port.port(), sp.service()))
+                        .strategy(meta.strategy()).weight(meta.weight())
+                        .healthCheck(meta.healthCheckOf(port.port())).health(health).source(source).host(host);
                 base.port(port.port()).protocol(port.protocol()).tcpPort(tcpListen(c, meta, ports, port))
-                        .portName(portName != null ? portName : portNames.name(port.port(), port.protocol()));
+                        .portName(portName(meta, port, routed));
                 List<Binding> bindings = usePublished ? port.bindings() : List.of();
                 int before = out.size();
                 if (!bindings.isEmpty()) {
@@ -105,6 +106,42 @@ public final class ContainerEndpoints {
             }
         }
         return List.copyOf(out.values());
+    }
+
+    /** haystack.port.<port>, else {@code http} for the port another proxy's labels route to, else the IANA name. */
+    private String portName(ContainerMetadata meta, Port port, Integer routed) {
+        String explicit = meta.portNames().get(port.port());
+        if (explicit != null) {
+            return explicit;
+        }
+        if (routed != null && routed == port.port() && port.protocol() == Protocol.TCP) {
+            return "http";
+        }
+        return portNames.name(port.port(), port.protocol());
+    }
+
+    /**
+     * The port nginx-proxy's or Traefik's settings route to, as they choose it: the one
+     * given (VIRTUAL_PORT, loadbalancer.server.port), else the only exposed port, else 80.
+     * Null when the container asks for no such routing.
+     */
+    private Integer routedPort(ContainerFacts c, ContainerMetadata meta) {
+        RouteHints hints = meta.routing();
+        if (!hints.routes() && hints.port() == null) {
+            return null;
+        }
+        List<Integer> tcp = c.ports().stream().filter(p -> p.protocol() == Protocol.TCP).map(Port::port).distinct().toList();
+        Integer port = hints.port() != null ? hints.port() : tcp.size() == 1 ? tcp.get(0) : tcp.contains(80) ? Integer.valueOf(80) : null;
+        if (port == null || !tcp.contains(port)) {
+            String why = port == null ? "several exposed ports and none is 80: set VIRTUAL_PORT or loadbalancer.server.port"
+                    : "port " + port + " is not exposed";
+            if (warnings.first(c.id(), "routed-port", String.valueOf(port))) {
+                LOG.warn("ignoring container metadata container={} key=routed-port value={} reason={}; routing by port name only",
+                        c.name(), port, why);
+            }
+            return null;
+        }
+        return port;
     }
 
     private void addPublished(ContainerFacts c, Endpoint.Builder base, int containerPort, List<Binding> bindings, Map<String, Endpoint> out) {
@@ -142,6 +179,7 @@ public final class ContainerEndpoints {
         }
     }
 
+    /** The ports of {@code sp}: its own (DISCOVER, SERVICE_<port>_NAME), or every port no other entry claims; never an ignored one. */
     /**
      * The TCP listener port {@code port} asks for (0: none): its own {@code haystack.tcp.<port>}
      * label, else {@code haystack.tcp} when it is the service's only TCP port. With several
@@ -171,6 +209,9 @@ public final class ContainerEndpoints {
 
     private static List<Port> ports(ContainerFacts c, ContainerMetadata meta, ServicePort sp) {
         if (sp.port() != null) {
+            if (meta.ignoredPorts().contains(sp.port())) {
+                return List.of();
+            }
             for (Port p : c.ports()) {
                 if (p.port() == sp.port() && p.protocol() == Protocol.TCP) {
                     return List.of(p);
@@ -178,9 +219,11 @@ public final class ContainerEndpoints {
             }
             return List.of(Port.of(sp.port(), Protocol.TCP));
         }
+        Set<Integer> claimed = new java.util.HashSet<>(meta.ignoredPorts());
+        meta.services().stream().map(ServicePort::port).filter(java.util.Objects::nonNull).forEach(claimed::add);
         List<Port> out = new ArrayList<>();
         for (Port p : c.ports()) {
-            if (!meta.ignoredPorts().contains(p.port())) {
+            if (!claimed.contains(p.port())) {
                 out.add(p);
             }
         }

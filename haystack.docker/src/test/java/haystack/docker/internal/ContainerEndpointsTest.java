@@ -157,8 +157,10 @@ class ContainerEndpointsTest {
         assertEquals(Map.of(80, "http", 8080, "http-alt", 6379, "redis", 53, "domain", 60999, "port-60999"), names);
         assertEquals(Protocol.UDP, endpoints(f).stream().filter(e -> e.port() == 53).findFirst().orElseThrow().protocol());
 
-        assertEquals("web", one(facts("a1", "nginx").label("haystack.port.80", "web").env("SERVICE_80_NAME", "www")).portName());
-        assertEquals("www", one(facts("a1", "nginx").env("SERVICE_80_NAME", "www")).portName());
+        Endpoint named = one(facts("a1", "nginx").label("haystack.port.80", "web").env("SERVICE_80_NAME", "www"));
+        assertEquals("web", named.portName());
+        assertEquals("www", named.service(), "Registrator: SERVICE_<port>_NAME is the service name of that port");
+        assertEquals("http", one(facts("a1", "nginx").env("SERVICE_80_NAME", "www")).portName());
         assertEquals("http", one(facts("a1", "nginx").label("haystack.port.80", "%%%")).portName(), "bad name ignored");
     }
 

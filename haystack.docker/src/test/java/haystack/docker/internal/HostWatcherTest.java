@@ -147,10 +147,10 @@ class HostWatcherTest {
         assertEquals("least-conn", labelled.strategy());
 
         Endpoint reg = probe.of(engine.name("registrator")).get(0);
-        assertEquals("shop", reg.service());
-        assertEquals("/shop", reg.path());
+        assertEquals("www", reg.service(), "Registrator: SERVICE_80_NAME is the service name of port 80");
+        assertEquals("/www", reg.path());
         assertEquals(Set.of("shop.example.com"), reg.aliases());
-        assertEquals("www", reg.portName());
+        assertEquals("http", reg.portName());
 
         List<Endpoint> hh = probe.of(engine.name("highhock"));
         assertEquals(Set.of("api:8080:http-alt", "admin:9000:cslistener"),

@@ -20,6 +20,9 @@ public @interface LbConfig {
     @AttributeDefinition(description = "DNS origin: hosts <service>.services.<origin> are routed (HAYSTACK_ORIGIN)")
     String origin() default "haystack";
 
+    @AttributeDefinition(description = "Service domains: hosts <service>.<domain> are routed as the DNS answers them (HAYSTACK_DNS_DOMAINS)")
+    String[] domains() default {};
+
     @AttributeDefinition(description = "Milliseconds to wait for a backend connection (HAYSTACK_LB_CONNECT_TIMEOUT)")
     int connect_timeout() default 5000;
 

@@ -3,6 +3,7 @@ package haystack.lb.internal;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -152,7 +153,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
                 || next.passive_probe_interval() != previous.passive_probe_interval()) {
             LOG.warn("configuration applies at the next start pid=haystack.lb settings=io.threads,max.header.size,passive.probe.interval");
         }
-        if (!previous.origin().equals(next.origin())) {
+        if (!previous.origin().equals(next.origin()) || !java.util.Arrays.equals(previous.domains(), next.domains())) {
             rebuild();
         }
         LOG.info("configuration applied pid=haystack.lb http={} http-alt={}", httpMoves ? "moved" : "kept", altMoves ? "moved" : "kept");
@@ -238,8 +239,9 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
             return true;
         });
         String origin = config.origin();
-        RoutingTable http = RoutingTable.build(snapshot, HTTP, origin, e -> seen.get(e.id()), httpSequences);
-        RoutingTable httpAlt = RoutingTable.build(snapshot, HTTP_ALT, origin, e -> seen.get(e.id()), httpAltSequences);
+        List<String> domains = List.of(config.domains());
+        RoutingTable http = RoutingTable.build(snapshot, HTTP, origin, domains, e -> seen.get(e.id()), httpSequences);
+        RoutingTable httpAlt = RoutingTable.build(snapshot, HTTP_ALT, origin, domains, e -> seen.get(e.id()), httpAltSequences);
         httpSequences.keySet().retainAll(http.services().keySet());
         httpAltSequences.keySet().retainAll(httpAlt.services().keySet());
         httpTable = http;

@@ -42,6 +42,52 @@ class RoutingTableTest {
     }
 
     @Test
+    void theBareServiceNameIsAHostToo() {
+        Endpoint a = LbFixture.endpoint("servicea.prod", "c1", 1001).aliases(Set.of("servicea.prod.example.com")).build();
+        Endpoint b = LbFixture.endpoint("serviceb.prod", "c2", 1002).build();
+        RoutingTable t = table("http", a, b);
+        assertEquals("serviceb.prod", t.host(RoutingTable.normalHost("serviceB.prod")).service(), "seed 003: Host: serviceB.prod");
+        assertEquals("serviceb.prod", t.host("serviceb.prod.services.haystack").service());
+        assertEquals("servicea.prod", t.host(RoutingTable.normalHost("serviceA.prod.example.com")).service());
+    }
+
+    @Test
+    void serviceDomainsAreHostsToo() {
+        Endpoint httpd = LbFixture.endpoint("httpd", "c1", 1001).build();
+        RoutingTable t = RoutingTable.build(new RegistrySnapshot(1, List.of(httpd)), "http", "haystack",
+                List.of("highhock.local", "service.consul"), e -> new Backend(e, () -> { }), new HashMap<>());
+        assertEquals("httpd", t.host(RoutingTable.normalHost("HTTPD.highhock.local")).service(), "seed 004: curl httpd.highhock.local");
+        assertEquals("httpd", t.host("httpd.service.consul").service());
+    }
+
+    @Test
+    void aServiceNamedLikeAnAddressNeverTakesRequestsToHaystacksAddress() {
+        Endpoint address = LbFixture.endpoint("127.0.0.1", "c1", 1001).build();
+        Endpoint local = LbFixture.endpoint("localhost", "c2", 1002).build();
+        RoutingTable t = table("http", address, local);
+        assertNull(t.host("127.0.0.1"));
+        assertNull(t.host("localhost"));
+        assertEquals("127.0.0.1", t.host("127.0.0.1.services.haystack").service());
+    }
+
+    @Test
+    void anAliasWinsOverABareName() {
+        Endpoint nginx = LbFixture.endpoint("nginx", "c1", 1001).build();
+        Endpoint claims = LbFixture.endpoint("shop", "c2", 1002).aliases(Set.of("nginx")).build();
+        assertEquals("shop", table("http", nginx, claims).host("nginx").service());
+    }
+
+    @Test
+    void theExactDottedServiceWinsOverGroupDotService() {
+        Endpoint exact = LbFixture.endpoint("web.nginx", "c1", 1001).build();
+        Endpoint grouped = LbFixture.endpoint("nginx", "c2", 1002).group("web").build();
+        Route route = table("http", exact, grouped).host("web.nginx.services.haystack");
+        assertEquals(1, route.registered(), "only the exact service's endpoint");
+        assertEquals(1001, route.pool().endpoint(0).port());
+        assertEquals(1002, table("http", grouped).host("web.nginx.services.haystack").pool().endpoint(0).port(), "alone, the group serves");
+    }
+
+    @Test
     void hostHeadersAreComparedWithoutCasePortOrTrailingDot() {
         assertEquals("nginx.services.haystack", RoutingTable.normalHost("NGINX.Services.Haystack:8080"));
         assertEquals("nginx.services.haystack", RoutingTable.normalHost("nginx.services.haystack."));

@@ -17,6 +17,7 @@ final class TestConfig implements LbConfig {
     @Override public int http_alt_port() { return httpAltPort; }
     @Override public String bind() { return "127.0.0.1"; }
     @Override public String origin() { return "haystack"; }
+    @Override public String[] domains() { return new String[0]; }
     @Override public int connect_timeout() { return connectTimeout; }
     @Override public int idle_timeout() { return idleTimeout; }
     int headTimeout = 3000;

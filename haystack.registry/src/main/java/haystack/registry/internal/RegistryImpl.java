@@ -304,7 +304,22 @@ public final class RegistryImpl implements Registry {
         RegistrySnapshot previous = snapshot;
         RegistrySnapshot after = new RegistrySnapshot(previous.version() + 1, all.values(), ready);
         snapshot = after;
+        logNewlyShadowed(previous, after);
         dispatcher.dispatch(new RegistryChange(previous, after, added, removed, updated));
+    }
+
+    /**
+     * Says once, when it starts, that a grouped endpoint's {@code <group>.<service>} name
+     * is served by the service of that exact name instead (SPEC §3): nothing is dropped
+     * silently. One pass over the endpoints per change; changes are container events.
+     */
+    private static void logNewlyShadowed(RegistrySnapshot previous, RegistrySnapshot after) {
+        for (Endpoint e : after.endpoints()) {
+            if (after.shadowed(e) && !previous.endpoint(e.id()).map(previous::shadowed).orElse(false)) {
+                LOG.warn("name taken by the exact service name={} container={} group={} service={} reason=a service is named {} as written; "
+                        + "this container is not served under it", e.qualifiedName(), e.containerName(), e.group(), e.service(), e.qualifiedName());
+            }
+        }
     }
 
     /** The endpoint as readers see it: drained when an operator said so. */

@@ -71,7 +71,11 @@ public final class ServicesZone implements ZoneProvider {
         Map<String, Service> services = new HashMap<>();
         // A grouped container serves its group's name only (SPEC §3: <group>.<service>),
         // as the balancer routes it: web-001 is not one of the plain nginx pool.
+        // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
         for (Endpoint e : query.registry().endpoints()) {
+            if (query.registry().shadowed(e)) {
+                continue;
+            }
             collect(services.computeIfAbsent(e.qualifiedName() + "." + apex, n -> new Service()), e);
         }
         services.forEach((name, s) -> {

@@ -59,6 +59,20 @@ class ZonesTest {
     }
 
     @Test
+    void dottedServiceNamesAndTheExactNameWinning() throws Exception {
+        Endpoint exact = endpoint("web.nginx", "exact", "10.0.0.1", "redis", "n");
+        Endpoint grouped = Endpoint.builder().service("nginx").group("web").containerId(String.format("%064x", 7))
+                .containerName("web-1").address(InetAddress.getByName("10.0.0.2")).port(8000).portName("redis")
+                .health(Health.HEALTHY).build();
+        ServicesZone zone = new ServicesZone(List.of());
+        assertEquals(Set.of("10.0.0.1"), names(zone.lookup(query("web.nginx.services.haystack", new RegistrySnapshot(1, List.of(exact, grouped))))));
+        assertEquals(Set.of("10.0.0.2"), names(zone.lookup(query("web.nginx.services.haystack", new RegistrySnapshot(2, List.of(grouped))))));
+        RegistrySnapshot dotted = new RegistrySnapshot(3, List.of(endpoint("servicea.prod", "a", "10.0.0.3", "redis", "n")));
+        assertEquals(Set.of("10.0.0.3"), names(zone.lookup(query("servicea.prod.services.haystack", dotted))));
+        assertTrue(zone.lookup(query("prod.services.haystack", dotted)).exists(), "an empty non-terminal");
+    }
+
+    @Test
     void serviceNamesWithPathsAndTheirEmptyNonTerminals() throws Exception {
         RegistrySnapshot s = new RegistrySnapshot(1, List.of(endpoint("hello/v1", "hello-1", "10.0.0.1", "redis", "n")));
         ServicesZone zone = new ServicesZone(List.of());

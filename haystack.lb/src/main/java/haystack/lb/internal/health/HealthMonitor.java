@@ -106,6 +106,10 @@ public final class HealthMonitor implements AutoCloseable {
                 return;
             }
             int timeout = (int) Math.min(connectTimeoutMs, hc == null ? passiveProbeMs : Math.max(100, hc.interval().toMillis()));
+            if (hc != null && hc.timeout() != null) {
+                // the endpoint's own bound (Registrator's SERVICE_CHECK_TIMEOUT), 100 ms to a minute
+                timeout = (int) Math.max(100, Math.min(60_000, hc.timeout().toMillis()));
+            }
             String failure = probe(e, hc, timeout);
             boolean ok = failure == null;
             boolean changed = false;

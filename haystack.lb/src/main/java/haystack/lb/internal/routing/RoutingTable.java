@@ -54,9 +54,19 @@ public final class RoutingTable {
      */
     public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin,
             Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
+        return build(snapshot, portName, origin, List.of(), backends, sequences);
+    }
+
+    /**
+     * As above, also routing {@code <service>.<domain>} for each service domain
+     * (HAYSTACK_DNS_DOMAINS), whose DNS answers lead HTTP clients here.
+     */
+    public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin, List<String> domains,
+            Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
         Map<String, List<Endpoint>> services = new LinkedHashMap<>();
         for (Endpoint e : snapshot.endpoints()) {
-            if (e.protocol() == Protocol.TCP && portName.equals(e.portName())) {
+            // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
+            if (e.protocol() == Protocol.TCP && portName.equals(e.portName()) && !snapshot.shadowed(e)) {
                 services.computeIfAbsent(e.qualifiedName(), s -> new ArrayList<>()).add(e);
             }
         }
@@ -69,6 +79,9 @@ public final class RoutingTable {
             Route route = route(service, s.getValue(), backends, sequences.computeIfAbsent(service, k -> new AtomicLong()));
             byService.put(service, route);
             byHost.put(service.toLowerCase(Locale.ROOT) + suffix, route);
+            for (String domain : domains) {
+                byHost.putIfAbsent(service.toLowerCase(Locale.ROOT) + "." + normalHost(domain), route);
+            }
             for (Endpoint e : s.getValue()) {
                 for (String alias : e.aliases()) {
                     byHost.putIfAbsent(normalHost(alias), route);
@@ -78,6 +91,13 @@ public final class RoutingTable {
                 }
             }
         }
+        // The bare name as a Host (seed 003's clients ask for serviceB.prod through the proxy);
+        // full names and aliases are explicit and win.
+        byService.forEach((service, route) -> {
+            if (routableBareName(service)) {
+                byHost.putIfAbsent(service.toLowerCase(Locale.ROOT), route);
+            }
+        });
         List<PathRoute> byPath = new ArrayList<>();
         byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
@@ -102,6 +122,16 @@ public final class RoutingTable {
             }
         }
         return new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), endpoints.size());
+    }
+
+    /**
+     * Whether a service's bare name may be a Host: not {@code localhost} and not ending in
+     * a numeric label, so a service named {@code 127.0.0.1} never takes the requests made
+     * to Haystack by its address (those are routed by path).
+     */
+    static boolean routableBareName(String service) {
+        String last = service.substring(service.lastIndexOf('.') + 1);
+        return !service.equals("localhost") && !last.chars().allMatch(Character::isDigit);
     }
 
     /** Lower case, no port, no trailing dot: how Host headers are compared. */
