@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -65,6 +66,8 @@ final class ServiceDirectory implements AutoCloseable {
         String lastRejection;
         byte[] goodDigest;
         boolean loaded;
+        /** What the last good version published. */
+        List<Endpoint> endpoints = List.of();
 
         FileState(String service) {
             this.service = service;
@@ -72,6 +75,9 @@ final class ServiceDirectory implements AutoCloseable {
     }
 
     private final Path dir;
+    /** Touched only by the watching thread. */
+    private boolean inScan;
+    private boolean changedInScan;
     private final EndpointSource source;
     private final ServiceFileReader reader;
     private final ServiceFileParser parser;
@@ -209,7 +215,31 @@ final class ServiceDirectory implements AutoCloseable {
     }
 
     /** Looks at every file: new and edited ones are read, vanished ones removed. */
+    /**
+     * Reads the whole directory and publishes what changed as one registry change: a
+     * directory of 10,000 files is one snapshot, not 10,000 (each a copy of the registry).
+     */
     private void scan() {
+        inScan = true;
+        try {
+            scanFiles();
+        } finally {
+            inScan = false;
+            if (changedInScan) {
+                changedInScan = false;
+                List<Endpoint> all = new ArrayList<>();
+                for (FileState f : files.values()) {
+                    if (f.loaded) {
+                        all.addAll(f.endpoints);
+                    }
+                }
+                source.replaceAll(all);
+                countServices();
+            }
+        }
+    }
+
+    private void scanFiles() {
         if (!Files.isDirectory(dir)) {
             if (dirPresent) {
                 LOG.info("file services directory absent dir={}; watching for it", dir);
@@ -319,13 +349,27 @@ final class ServiceDirectory implements AutoCloseable {
             }
             return;
         }
-        source.replaceContainer(FileEndpoints.containerId(state.service), endpoints);
+        state.endpoints = endpoints;
         state.loaded = true;
         state.goodDigest = digest;
         loads.increment();
-        services = (int) files.values().stream().filter(f -> f.loaded).count();
+        publish(state.service, endpoints);
         state.lastRejection = null;
         LOG.info("file service loaded service={} endpoints={} file={}", state.service, endpoints.size(), file);
+    }
+
+    /** One file's endpoints: at once when a watch event told of it, with the rest at the end of a scan. */
+    private void publish(String service, List<Endpoint> endpoints) {
+        if (inScan) {
+            changedInScan = true;
+            return;
+        }
+        source.replaceContainer(FileEndpoints.containerId(service), endpoints);
+        countServices();
+    }
+
+    private void countServices() {
+        services = (int) files.values().stream().filter(f -> f.loaded).count();
     }
 
     private void remove(String name) {
@@ -334,8 +378,7 @@ final class ServiceDirectory implements AutoCloseable {
             return;
         }
         if (state.loaded) {
-            source.replaceContainer(FileEndpoints.containerId(state.service), List.of());
-            services = (int) files.values().stream().filter(f -> f.loaded).count();
+            publish(state.service, List.of());
         }
         LOG.info("file service removed service={} file={}", state.service, dir.resolve(name));
     }

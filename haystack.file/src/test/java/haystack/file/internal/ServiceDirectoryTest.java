@@ -113,6 +113,19 @@ class ServiceDirectoryTest {
     }
 
     @Test
+    void aDirectoryOfManyFilesIsPublishedAsOneChange() throws Exception {
+        for (int i = 0; i < 2000; i++) {
+            write("s" + i + ".yaml", "endpoints: [10.0." + (i / 256) + "." + (i % 256) + ":80]\n");
+        }
+        long before = registry.snapshot().version();
+        watch();
+        await("s1999", Duration.ofSeconds(60), l -> l.size() == 1, "the last file");
+        assertEquals(2000, registry.snapshot().endpoints().size());
+        // one change for the first scan (and one for becoming synchronised at most), not one per file
+        assertTrue(registry.snapshot().version() - before <= 2, "versions: " + (registry.snapshot().version() - before));
+    }
+
+    @Test
     void aBrokenEditIsLoggedWithItsLineAndTheLastGoodVersionKept() throws Exception {
         write("web.yaml", "endpoints:\n  - 127.0.0.1:9001\n  - 127.0.0.1:9002\n");
         watch();
