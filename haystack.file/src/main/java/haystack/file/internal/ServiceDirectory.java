@@ -78,6 +78,7 @@ final class ServiceDirectory implements AutoCloseable {
     /** Touched only by the watching thread. */
     private boolean inScan;
     private boolean changedInScan;
+    private final List<String> announced = new ArrayList<>();
     private final EndpointSource source;
     private final ServiceFileReader reader;
     private final ServiceFileParser parser;
@@ -236,6 +237,9 @@ final class ServiceDirectory implements AutoCloseable {
                 source.replaceAll(all);
                 countServices();
             }
+            // told once served, so a line saying "loaded" means the service answers
+            announced.forEach(LOG::info);
+            announced.clear();
         }
     }
 
@@ -355,7 +359,7 @@ final class ServiceDirectory implements AutoCloseable {
         loads.increment();
         publish(state.service, endpoints);
         state.lastRejection = null;
-        LOG.info("file service loaded service={} endpoints={} file={}", state.service, endpoints.size(), file);
+        announce("file service loaded service=" + state.service + " endpoints=" + endpoints.size() + " file=" + file);
     }
 
     /** One file's endpoints: at once when a watch event told of it, with the rest at the end of a scan. */
@@ -366,6 +370,14 @@ final class ServiceDirectory implements AutoCloseable {
         }
         source.replaceContainer(FileEndpoints.containerId(service), endpoints);
         countServices();
+    }
+
+    private void announce(String line) {
+        if (inScan) {
+            announced.add(line);
+        } else {
+            LOG.info(line);
+        }
     }
 
     private void countServices() {
@@ -380,7 +392,7 @@ final class ServiceDirectory implements AutoCloseable {
         if (state.loaded) {
             publish(state.service, List.of());
         }
-        LOG.info("file service removed service={} file={}", state.service, dir.resolve(name));
+        announce("file service removed service=" + state.service + " file=" + dir.resolve(name));
     }
 
     private static Signature signature(Path file) {
