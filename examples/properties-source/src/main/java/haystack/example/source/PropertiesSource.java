@@ -18,6 +18,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A discovery source: the services of one Java properties file, {@code <service>=<address>:<port>,...}
@@ -36,13 +38,14 @@ public final class PropertiesSource {
     static final String FILE_PROPERTY = "haystack.example.source.file";
     /** A larger file is not read: every number checked. */
     private static final long MAX_BYTES = 1024 * 1024;
-    private static final System.Logger LOG = System.getLogger(PropertiesSource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PropertiesSource.class);
 
     private final Path file;
     private final EndpointSource source;
     private final ScheduledExecutorService reader;
-    /** The text last published; touched only by the reader thread. */
+    /** The text last published, and why the last read failed; touched only by the reader thread. */
     private String published;
+    private String problem;
 
     @Activate
     public PropertiesSource(@Reference DiscoveryPublisher publisher) {
@@ -61,17 +64,21 @@ public final class PropertiesSource {
     private void read() {
         try {
             String text = readText();
+            problem = null;
             if (!text.equals(published)) {
                 Properties services = new Properties();
                 services.load(new StringReader(text));
                 List<haystack.api.Endpoint> endpoints = ServiceLines.endpoints(services, LOG);
                 source.replaceAll(endpoints);
                 published = text;
-                LOG.log(System.Logger.Level.INFO, "example source read file={0} endpoints={1}", file, endpoints.size());
+                LOG.info("example source read file={} endpoints={}", file, endpoints.size());
             }
         } catch (IOException | RuntimeException e) {
-            // keep what was published and try again in a second
-            LOG.log(System.Logger.Level.WARNING, "example source not read file={0} reason={1}", file, e.toString());
+            // keep what was published and try again in a second; say so once, not every second
+            if (!e.toString().equals(problem)) {
+                problem = e.toString();
+                LOG.warn("example source not read file={} reason={}; keeping the last good version", file, problem);
+            }
         } finally {
             source.synchronised();
         }

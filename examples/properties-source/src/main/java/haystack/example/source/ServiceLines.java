@@ -13,6 +13,7 @@ import haystack.api.Endpoint;
 import haystack.api.Health;
 import haystack.api.Protocol;
 import haystack.api.ServiceNames;
+import org.slf4j.Logger;
 
 /** The endpoints of {@code <service>=<address>:<port>,...} lines; a bad entry is logged and left out, the rest kept. */
 final class ServiceLines {
@@ -23,11 +24,11 @@ final class ServiceLines {
     private ServiceLines() {
     }
 
-    static List<Endpoint> endpoints(Properties services, System.Logger log) {
+    static List<Endpoint> endpoints(Properties services, Logger log) {
         List<Endpoint> endpoints = new ArrayList<>();
         for (String service : new TreeSet<>(services.stringPropertyNames())) {
             if (!ServiceNames.isValidService(service)) {
-                log.log(System.Logger.Level.WARNING, "example source entry ignored service={0} reason=not a service name", service);
+                log.warn("example source entry ignored service={} reason=not a service name", service);
                 continue;
             }
             for (String entry : services.getProperty(service).split(",")) {
@@ -35,7 +36,7 @@ final class ServiceLines {
                 try {
                     endpoints.add(endpoint(service, addressPort));
                 } catch (IllegalArgumentException | UnknownHostException e) {
-                    log.log(System.Logger.Level.WARNING, "example source entry ignored service={0} endpoint={1} reason={2}",
+                    log.warn("example source entry ignored service={} endpoint={} reason={}",
                             service, addressPort, e.getMessage());
                 }
             }
