@@ -17,7 +17,8 @@
 # Usage: bench/tcp/run.sh
 #   env ROUNDS (default 3); HAYSTACK_LB_IO_THREADS: Haystack's event loops (default 0, the
 #   product's default: half the cores, at least one); HAPROXY_THREADS (default: the cores);
-#   JAVA_OPTS: extra JVM flags for Haystack; JVM_OPTIONS_FILE=" " runs the JVM's defaults.
+#   JAVA_OPTS: extra JVM flags for Haystack; JVM_OPTIONS_FILE=" " runs the JVM's defaults;
+#   HAYSTACK_JAR: another build of the jar (to compare before and after a change).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,7 +35,7 @@ ROUNDS=${ROUNDS:-3}
 SYSCALLS=${SYSCALLS:-1}
 STRACE_SECONDS=${STRACE_SECONDS:-3}
 HAPROXY_THREADS=${HAPROXY_THREADS:-$(nproc)}
-JAR="$ROOT/haystack.distro/target/haystack.jar"
+JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
 CLK_TCK=$(getconf CLK_TCK)
 PIDS=()
 

@@ -109,7 +109,8 @@ public final class EventLoop implements Runnable {
      * Closes {@code channel}, whose key this loop's selector holds cancelled, right after
      * the next select has dropped that key. The JDK closes a socket that is still
      * registered only at that point anyway, and on the way adds a getsockopt(SO_LINGER)
-     * and a shutdown; closed once deregistered it is one close(2).
+     * and a shutdown; closed once deregistered it is one close(2). Called on this loop's
+     * thread; a loop with sockets to close selects without waiting, so they close at once.
      */
     public void closeDeregistered(SocketChannel channel) {
         deregistering.add(channel);
@@ -126,8 +127,11 @@ public final class EventLoop implements Runnable {
                     ArrayList<SocketChannel> deregistered = deregistering;
                     deregistering = closing;
                     closing = deregistered;
-                    selector.selectNow(this::dispatch); // deregisters the cancelled keys first, then takes what is ready
-                    closeAll(deregistered);
+                    try {
+                        selector.selectNow(this::dispatch); // deregisters the cancelled keys first, then takes what is ready
+                    } finally {
+                        closeAll(deregistered);
+                    }
                 }
                 busySince = System.nanoTime();
                 now = busySince / 1_000_000;
