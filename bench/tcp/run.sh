@@ -23,10 +23,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/haystack-bench-tcp.XXXXXX)
-BACKEND_BASE=18380
 BACKENDS=${BACKENDS:-2}
-HAPROXY_PORT=18481
-HAYSTACK_PORT=18483
 TRANSFER_MB=${TRANSFER_MB:-1024}
 STREAMS=${STREAMS:-4}
 CONN_SECONDS=${CONN_SECONDS:-5}
@@ -46,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in haproxy java javac; do
+for tool in haproxy java javac python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y haproxy strace openjdk-17-jdk-headless" >&2; exit 1; }
 done
 if [ "$SYSCALLS" = 1 ] && ! command -v strace >/dev/null; then
@@ -63,10 +60,19 @@ wait_for() { # file pattern
   echo "not ready: $1" >&2; cat "$1" >&2; exit 1
 }
 
+# Ports the kernel hands out as free, so that other benchmarks running on the machine
+# (several sessions share it) cannot take them: backends, then HAProxy, then Haystack.
+read -r -a free < <(python3 -c 'import socket, sys
+n = int(sys.argv[1]); socks = [socket.socket() for _ in range(n)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' $((BACKENDS + 2)))
+HAPROXY_PORT=${free[$BACKENDS]}
+HAYSTACK_PORT=${free[$((BACKENDS + 1))]}
+
 # --- backends -------------------------------------------------------------------------
 ports=(); haproxy_servers=""
 for i in $(seq 1 "$BACKENDS"); do
-  port=$((BACKEND_BASE + i)); ports+=("$port")
+  port=${free[$((i - 1))]}; ports+=("$port")
   haproxy_servers+="  server b$i 127.0.0.1:$port"$'\n'
 done
 java -Xmx256m -cp "$WORK/tool" haystack.lb.internal.TcpBenchTool serve "${ports[@]}" > "$WORK/backends.log" 2>&1 &
@@ -95,6 +101,8 @@ CONF
 haproxy -f "$WORK/haproxy.cfg" -q &
 PIDS+=($!)
 HAPROXY_PID=$!
+sleep 0.5
+kill -0 "$HAPROXY_PID" 2>/dev/null || { echo "haproxy did not start (port $HAPROXY_PORT)" >&2; exit 1; }
 
 # --- Haystack: the exported jar, the backends in a service file asking for the listener
 mkdir -p "$WORK/services"
