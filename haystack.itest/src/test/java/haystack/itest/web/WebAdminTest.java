@@ -122,6 +122,10 @@ class WebAdminTest {
         try (HaystackProcess p = h.process()) {
             assertTrue(body(h.admin(), "/api/info").contains("\"connected\":true"), "docker host connected");
             assertTrue(body(h.admin(), "/api/info").contains("{\"kind\":\"docker\",\"host\":\"unix:///var/run/docker.sock\",\"connected\":true}"));
+            // a stream read with curl until it is cut; what follows is read again from its last id
+            String before = curlEvents(h.admin(), null);
+            assertTrue(hasEvent(before, "state"), before);
+            String lastId = lastId(before);
             web.start();
             String services = await(h.admin(), "/api/services", b -> b.contains("\"name\":\"admintest\""), "service admintest");
             String endpoints = body(h.admin(), "/api/endpoints?service=admintest");
@@ -167,6 +171,18 @@ class WebAdminTest {
             web.stop();
             await(h.admin(), "/api/services", b -> !b.contains("\"name\":\"admintest\""), "service admintest gone");
             assertTrue(body(h.admin(), "/api/changes?since=0").contains("\"kind\":\"removed\",\"service\":\"admintest\""));
+            // resumed with Last-Event-ID: the container's coming and going, numbered on from the last id, no full state
+            String resumed = curlEvents(h.admin(), lastId);
+            assertFalse(hasEvent(resumed, "state"), resumed);
+            assertFalse(hasEvent(resumed, "resync"), resumed);
+            List<Long> ids = Pattern.compile("(?m)^id: ?\\S+-(\\d+)$").matcher(resumed).results().map(r -> Long.parseLong(r.group(1))).toList();
+            assertFalse(ids.isEmpty(), resumed);
+            long from = Long.parseLong(lastId.substring(lastId.lastIndexOf('-') + 1));
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(from + 1 + i, ids.get(i), "no event lost or repeated: " + ids);
+            }
+            assertTrue(resumed.contains("\"kind\":\"added\",\"service\":\"admintest\""), resumed);
+            assertTrue(resumed.contains("\"kind\":\"removed\",\"service\":\"admintest\""), resumed);
         } finally {
             web.stop();
         }
@@ -310,6 +326,34 @@ class WebAdminTest {
             }
             h.process().close();
         }
+    }
+
+    /** What curl reads of /api/events in two seconds (it then cuts the stream, as a lost connection would). */
+    private static String curlEvents(int port, String lastEventId) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-N", "--max-time", "2"));
+        if (lastEventId != null) {
+            cmd.addAll(List.of("-H", "Last-Event-ID: " + lastEventId));
+        }
+        cmd.add("http://127.0.0.1:" + port + "/api/events");
+        Process curl = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(28, curl.exitValue(), "curl ends at --max-time: " + out); // 28: operation timed out
+        return out;
+    }
+
+    private static boolean hasEvent(String events, String name) {
+        return Pattern.compile("(?m)^event: ?" + name + "$").matcher(events).find();
+    }
+
+    private static String lastId(String events) {
+        Matcher m = Pattern.compile("(?m)^id: ?(\\S+)$").matcher(events);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        assertTrue(last != null, events);
+        return last;
     }
 
     private static final String SEL = "#services .svc[data-service=\"%s\"]";
