@@ -6,8 +6,9 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The dashboard's live events, numbered, the last {@code capacity} kept so a client that
- * lost its stream resumes from the last id it saw. An id is {@code <run>-<seq>}: the run
+ * The dashboard's live events, numbered, the last {@code capacity} kept (and no more than
+ * {@link #MAX_CHARS} of data: a change event may carry a thousand endpoints) so a client
+ * that lost its stream resumes from the last id it saw. An id is {@code <run>-<seq>}: the run
  * (this server's start) tells an id from before a restart, which cannot be resumed.
  */
 final class EventRing {
@@ -16,8 +17,12 @@ final class EventRing {
     record LiveEvent(String id, long seq, String type, String data) {
     }
 
+    /** Data kept at most, in characters, whatever the count. */
+    static final long MAX_CHARS = 4L << 20;
+
     private final int capacity;
     private final String run;
+    private long chars;
     private final Deque<LiveEvent> events = new ArrayDeque<>();
     private long seq;
 
@@ -33,8 +38,9 @@ final class EventRing {
         seq++;
         LiveEvent e = new LiveEvent(run + "-" + seq, seq, type, data);
         events.addLast(e);
-        while (events.size() > capacity) {
-            events.removeFirst();
+        chars += data.length();
+        while (events.size() > capacity || (chars > MAX_CHARS && events.size() > 1)) {
+            chars -= events.removeFirst().data().length();
         }
         return e;
     }
