@@ -15,6 +15,7 @@ import haystack.api.Protocol;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
+import haystack.api.lb.EndpointVerdicts;
 import haystack.api.lb.TcpListenerView;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
@@ -50,9 +51,9 @@ import org.slf4j.LoggerFactory;
  * across rebuilds, shared by HTTP and TCP when an endpoint is served by both. Requests read the tables
  * through volatile fields and never lock.
  */
-@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class})
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class, EndpointVerdicts.class})
 @Designate(ocd = LbConfig.class)
-public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView {
+public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView, EndpointVerdicts {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
@@ -292,6 +293,20 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     @Override
     public Map<Integer, String> tcpListeners() {
         return tcp.listening();
+    }
+
+    @Override
+    public Map<String, String> outOfRotation() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        synchronized (lock) {
+            backends.values().forEach(b -> {
+                String why = b.outOfRotation();
+                if (why != null) {
+                    out.put(b.id(), why);
+                }
+            });
+        }
+        return out;
     }
 
     /** Relayed TCP connections open now (for tests). */

@@ -126,7 +126,7 @@ public final class HealthMonitor implements AutoCloseable {
                     changed = true;
                     LOG.info("endpoint healthy service={} container={} endpoint={}", e.qualifiedName(), e.containerName(), address(e));
                 } else if (!backend.checkDown() && !ok && failures >= hc.fall()) {
-                    backend.checkDown(true);
+                    backend.checkDown(true, failure);
                     changed = true;
                     LOG.warn("endpoint unhealthy service={} container={} endpoint={} reason={}", e.qualifiedName(), e.containerName(), address(e), failure);
                 }

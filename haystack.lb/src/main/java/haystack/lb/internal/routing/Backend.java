@@ -23,6 +23,9 @@ public final class Backend {
     private volatile boolean ejected;
     /** The endpoint's active check says it is down. */
     private volatile boolean checkDown;
+    /** Why, for pages: the last failure that ejected it, the probe failure that took it down. */
+    private volatile String ejectReason;
+    private volatile String checkFailure;
 
     public Backend(Endpoint endpoint, ConnectionPool connections) {
         this.id = endpoint.id();
@@ -77,8 +80,9 @@ public final class Backend {
     }
 
     /** Counts a failure; returns true when this one ejects the endpoint ({@code mayEject}: another serves). */
-    public boolean failed(int threshold, boolean mayEject) {
+    public boolean failed(int threshold, boolean mayEject, String why) {
         if (failures.incrementAndGet() >= threshold && mayEject && !ejected) {
+            ejectReason = "ejected after " + threshold + " failed request" + (threshold == 1 ? "" : "s") + ": " + why;
             ejected = true;
             return true;
         }
@@ -108,7 +112,21 @@ public final class Backend {
     }
 
     public void checkDown(boolean down) {
+        checkDown(down, null);
+    }
+
+    /** Records the active check's verdict and, when down, the probe failure that made it. */
+    public void checkDown(boolean down, String failure) {
+        checkFailure = down ? "active check failing: " + (failure == null ? "no answer" : failure) : null;
         checkDown = down;
+    }
+
+    /** Why the balancer sends no new requests here though the registry would, or null. */
+    public String outOfRotation() {
+        if (checkDown) {
+            return checkFailure;
+        }
+        return ejected ? ejectReason : null;
     }
 
     /** The endpoint left the routing table: its kept connections close. */
