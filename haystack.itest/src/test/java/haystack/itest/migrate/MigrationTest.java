@@ -122,7 +122,10 @@ class MigrationTest {
 
         assertEquals("A", awaitBody(http, "serviceA.prod.example.com", "/", 200));
         assertEquals("A", awaitBody(http, "serviceA.prod", "/", 200), "the bare name as Host");
-        assertEquals("B", awaitBody(httpAlt, "serviceB.prod", "/", 200), "the bare name; port 8080 is http-alt, served on the alt listener");
+        assertEquals("B", awaitBody(http, "serviceB.prod", "/", 200), "SERVICE_B=http://serviceB.prod:80: port 80 serves a service with only http-alt");
+        assertEquals("B", awaitBody(httpAlt, "serviceB.prod", "/", 200), "and the alt listener still does");
+        assertEquals("B", awaitBody(http, "serviceB.prod.services.haystack", "/", 200));
+        assertEquals(404, status(httpAlt, "serviceA.prod", "/"), "serviceA has an http port: 8080 does not serve it");
         assertEquals(List.of("127.0.0.1"), dig("serviceA.prod.services.haystack", "A").answers(), "kept as written, case-insensitive");
         assertEquals(List.of("127.0.0.1"), dig("SERVICEB.PROD.services.haystack", "A").answers());
         assertTrue(haystack.output().lines().noneMatch(l -> l.contains("servicea-prod")), "never renamed servicea-prod");

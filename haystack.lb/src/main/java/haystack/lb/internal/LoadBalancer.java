@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import haystack.api.Endpoint;
 import haystack.api.Protocol;
+import haystack.api.Registry;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
@@ -86,12 +87,23 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         this(strategies, config, Tracer.OFF);
     }
 
+    /** A balancer whose active checks tell no registry (unit tests of the balancer alone). */
+    public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer) throws IOException {
+        this(strategies, config, tracer, HealthMonitor.Verdicts.NONE);
+    }
+
+    /** Active checks' verdicts go to {@code registry}, whose snapshots then bring them back here and to DNS. */
     @Activate
-    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer) throws IOException {
+    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer, @Reference Registry registry)
+            throws IOException {
+        this(strategies, config, tracer, registry::checkFailing);
+    }
+
+    LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, HealthMonitor.Verdicts verdicts) throws IOException {
         this.tracer = tracer;
         LbSettings.validate(config);
         this.config = config;
-        this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild);
+        this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild, verdicts);
         this.health.every(1000, this::closeRetired);
         this.metrics = new RequestMetrics(config.access_log());
         BackendChooser chooser = new BackendChooser(strategies, config.passive_failures(), ejected -> health.submit(this::rebuild));
@@ -197,6 +209,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     public void registryChanged(RegistryChange change) {
         synchronized (lock) {
             snapshot = change.current();
+            health.checks(snapshot.endpoints());
             rebuildLocked();
         }
     }
@@ -219,12 +232,6 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
                 b = new Backend(e, new BackendConnections(server.loops()));
                 backends.put(e.id(), b);
             } else {
-                if (!java.util.Objects.equals(b.endpoint().healthCheck(), e.healthCheck())) {
-                    health.untrack(b.id()); // re-tracked below with the new interval
-                    if (e.healthCheck() == null) {
-                        b.checkDown(false);
-                    }
-                }
                 b.update(e);
             }
             health.track(b);

@@ -21,8 +21,6 @@ public final class Backend {
     private volatile Endpoint endpoint;
     /** Ejected after too many consecutive failures; a successful probe re-admits. */
     private volatile boolean ejected;
-    /** The endpoint's active check says it is down. */
-    private volatile boolean checkDown;
 
     public Backend(Endpoint endpoint, ConnectionPool connections) {
         this.id = endpoint.id();
@@ -59,9 +57,9 @@ public final class Backend {
         return connections;
     }
 
-    /** Whether new requests may go here: the registry allows it, no ejection, no failing check. */
+    /** Whether new requests may go here: the registry allows it (its health includes active checks) and no ejection. */
     public boolean takesTraffic() {
-        return endpoint.isAvailable() && !ejected && !checkDown;
+        return endpoint.isAvailable() && !ejected;
     }
 
     public int active() {
@@ -101,14 +99,6 @@ public final class Backend {
         boolean was = ejected;
         ejected = false;
         return was;
-    }
-
-    public boolean checkDown() {
-        return checkDown;
-    }
-
-    public void checkDown(boolean down) {
-        checkDown = down;
     }
 
     /** The endpoint left the routing table: its kept connections close. */
