@@ -79,7 +79,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     private final RequestMetrics metrics;
     private final TcpContext tcpContext;
     private final TcpListeners tcp;
-    private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
+    /** Not ready until the registry's first change: a rebuild before it (a configuration change) must not turn misses into 404s. */
+    private RegistrySnapshot snapshot = new RegistrySnapshot(0, List.of(), false);
     private volatile RoutingTable httpTable = RoutingTable.EMPTY;
     private volatile RoutingTable httpAltTable = RoutingTable.EMPTY;
 
