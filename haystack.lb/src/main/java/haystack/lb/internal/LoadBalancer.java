@@ -39,7 +39,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +54,16 @@ import org.slf4j.LoggerFactory;
  * across rebuilds, shared by HTTP and TCP when an endpoint is served by both. Requests read the tables
  * through volatile fields and never lock.
  */
-@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class})
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class},
+        reference = @Reference(name = LoadBalancer.REGISTRY, service = Registry.class, cardinality = ReferenceCardinality.OPTIONAL,
+                policy = ReferencePolicy.DYNAMIC))
 @Designate(ocd = LbConfig.class)
 public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
+    /** The registry, looked up (DS lookup strategy) when an active check's verdict is told. */
+    static final String REGISTRY = "registry";
     static final String HTTP = "http";
     static final String HTTP_ALT = "http-alt";
     private static final Set<String> PORT_NAMES = Set.of(HTTP, HTTP_ALT);
@@ -93,10 +100,23 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         this(strategies, config, tracer, HealthMonitor.Verdicts.NONE);
     }
 
-    /** Active checks' verdicts go to {@code registry}, whose snapshots then bring them back here and to DNS. */
+    /**
+     * Active checks' verdicts go to the registry, whose snapshots then bring them back here
+     * and to DNS. The registry is looked up when a verdict is told, never at activation: the
+     * registry binds this balancer as a listener while it activates, and a balancer that
+     * needed the registry to activate would be a cycle DS cannot start.
+     */
     @Activate
-    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer, @Reference Registry registry)
+    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer, ComponentContext context)
             throws IOException {
+        this(strategies, config, tracer, (id, failing) -> {
+            Registry registry = (Registry) context.locateService(REGISTRY);
+            return registry != null && registry.checkFailing(id, failing);
+        });
+    }
+
+    /** A balancer telling {@code registry} its active checks' verdicts (tests). */
+    public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, Registry registry) throws IOException {
         this(strategies, config, tracer, registry::checkFailing);
     }
 

@@ -71,6 +71,39 @@ class ActiveCheckTest {
         }
     }
 
+    @Test
+    void aVerdictThatCouldNotBeToldIsToldAfterTheNextProbe() throws Exception {
+        // no registry yet (DS binds it after the balancer activates): the verdict waits, it is not lost
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean registryBound = new java.util.concurrent.atomic.AtomicBoolean();
+        haystack.lb.internal.health.HealthMonitor.Verdicts verdicts = (id, failing) -> {
+            if (!registryBound.get()) {
+                return false;
+            }
+            told.add(failing + " " + id);
+            return true;
+        };
+        LoadBalancer lb = new LoadBalancer(new haystack.lb.internal.routing.StrategyCatalogImpl(), new TestConfig(),
+                haystack.api.trace.Tracer.OFF, verdicts);
+        try {
+            Endpoint failing = LbFixture.endpoint("cache", "cache-1", TestBackends.closedPort()).portName("redis").healthCheck(TCP).build();
+            lb.registryChanged(new haystack.api.RegistryChange(haystack.api.RegistrySnapshot.EMPTY,
+                    new haystack.api.RegistrySnapshot(1, java.util.List.of(failing)), java.util.List.of(failing), java.util.List.of(), java.util.List.of()));
+            Thread.sleep(TCP.interval().toMillis() * (TCP.fall() + 2));
+            assertTrue(told.isEmpty(), told.toString());
+            registryBound.set(true);
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (told.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(java.util.List.of("true " + failing.id()), told, "told once, when it could be");
+            Thread.sleep(TCP.interval().toMillis() * 3);
+            assertEquals(1, told.size(), "and not again: " + told);
+        } finally {
+            lb.close();
+        }
+    }
+
     private static void await(LbFixture lb, String unstamped, Predicate<Endpoint> test, String what) throws InterruptedException {
         String id = stamped(lb, unstamped);
         long deadline = System.currentTimeMillis() + WAIT_MS;

@@ -43,9 +43,10 @@ public final class HealthMonitor implements AutoCloseable {
     @FunctionalInterface
     public interface Verdicts {
         /** No registry to tell (unit tests of the balancer alone): active checks change nothing. */
-        Verdicts NONE = (id, failing) -> { };
+        Verdicts NONE = (id, failing) -> false;
 
-        void failing(String endpointId, boolean failing);
+        /** Tells the verdict; false when it could not be told (no registry yet, unknown endpoint): it is told again after the next probe. */
+        boolean failing(String endpointId, boolean failing);
     }
 
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -144,7 +145,7 @@ public final class HealthMonitor implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         for (ActiveCheck c : active.values()) {
-            if (c.reportedFailing == Boolean.TRUE) {
+            if (c.told == Boolean.TRUE) {
                 verdicts.failing(c.endpoint.id(), false);
             }
         }
@@ -156,8 +157,10 @@ public final class HealthMonitor implements AutoCloseable {
         final HealthCheck check;
         volatile Endpoint endpoint;
         volatile ScheduledFuture<?> task;
+        /** This check's verdict (failing or not); null before rise or fall consecutive outcomes. */
+        private Boolean failing;
         /** The verdict last told to the registry; null before the first (a restarted balancer tells it again). */
-        volatile Boolean reportedFailing;
+        volatile Boolean told;
         private int successes;
         private int failures;
 
@@ -193,16 +196,17 @@ public final class HealthMonitor implements AutoCloseable {
             if (active.get(e.id()) != this) {
                 return; // replaced or withdrawn while probing: this verdict is nobody's
             }
-            if (failure == null && successes >= check.rise() && reportedFailing != Boolean.FALSE) {
-                if (reportedFailing == Boolean.TRUE) {
+            if (failure == null && successes >= check.rise() && failing != Boolean.FALSE) {
+                if (failing == Boolean.TRUE) {
                     LOG.info("endpoint healthy service={} container={} endpoint={}", e.qualifiedName(), e.containerName(), address(e));
                 }
-                reportedFailing = Boolean.FALSE;
-                verdicts.failing(e.id(), false);
-            } else if (failure != null && failures >= check.fall() && reportedFailing != Boolean.TRUE) {
+                failing = Boolean.FALSE;
+            } else if (failure != null && failures >= check.fall() && failing != Boolean.TRUE) {
                 LOG.warn("endpoint unhealthy service={} container={} endpoint={} reason={}", e.qualifiedName(), e.containerName(), address(e), failure);
-                reportedFailing = Boolean.TRUE;
-                verdicts.failing(e.id(), true);
+                failing = Boolean.TRUE;
+            }
+            if (failing != null && failing != told && verdicts.failing(e.id(), failing)) {
+                told = failing;
             }
         }
     }
