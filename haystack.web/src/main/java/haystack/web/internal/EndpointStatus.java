@@ -23,11 +23,13 @@ final class EndpointStatus {
         if (e.draining()) {
             reasons.add("draining: no new requests");
         }
-        if (e.health() == Health.UNHEALTHY || e.health() == Health.STARTING) {
+        String verdict = verdicts.get(e.id());
+        // a failing active check reaches the registry as UNHEALTHY: name the check, not the source
+        boolean byCheck = verdict != null && verdict.startsWith("active check failing");
+        if (e.health() == Health.STARTING || e.health() == Health.UNHEALTHY && !byCheck) {
             String by = e.source().startsWith("docker:") ? "Docker health check" : "health reported by " + e.source();
             reasons.add(by + ": " + e.health().label());
         }
-        String verdict = verdicts.get(e.id());
         if (verdict != null) {
             reasons.add(verdict);
         }

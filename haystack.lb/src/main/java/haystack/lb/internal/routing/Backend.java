@@ -21,11 +21,8 @@ public final class Backend {
     private volatile Endpoint endpoint;
     /** Ejected after too many consecutive failures; a successful probe re-admits. */
     private volatile boolean ejected;
-    /** The endpoint's active check says it is down. */
-    private volatile boolean checkDown;
-    /** Why, for pages: the last failure that ejected it, the probe failure that took it down. */
+    /** Why, for pages: the last failure that ejected it. */
     private volatile String ejectReason;
-    private volatile String checkFailure;
 
     public Backend(Endpoint endpoint, ConnectionPool connections) {
         this.id = endpoint.id();
@@ -62,9 +59,9 @@ public final class Backend {
         return connections;
     }
 
-    /** Whether new requests may go here: the registry allows it, no ejection, no failing check. */
+    /** Whether new requests may go here: the registry allows it (its health includes active checks) and no ejection. */
     public boolean takesTraffic() {
-        return endpoint.isAvailable() && !ejected && !checkDown;
+        return endpoint.isAvailable() && !ejected;
     }
 
     public int active() {
@@ -107,25 +104,8 @@ public final class Backend {
         return was;
     }
 
-    public boolean checkDown() {
-        return checkDown;
-    }
-
-    public void checkDown(boolean down) {
-        checkDown(down, null);
-    }
-
-    /** Records the active check's verdict and, when down, the probe failure that made it. */
-    public void checkDown(boolean down, String failure) {
-        checkFailure = down ? "active check failing: " + (failure == null ? "no answer" : failure) : null;
-        checkDown = down;
-    }
-
-    /** Why the balancer sends no new requests here though the registry would, or null. */
+    /** Why the balancer itself sends no new requests here though the registry would, or null. */
     public String outOfRotation() {
-        if (checkDown) {
-            return checkFailure;
-        }
         return ejected ? ejectReason : null;
     }
 
