@@ -3,6 +3,7 @@ package haystack.acme.internal;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +20,7 @@ final class WildcardDns implements AutoCloseable {
     private final int port;
 
     WildcardDns(Path dir) throws IOException, InterruptedException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = freeUdpAndTcpPort();
         Files.createDirectories(dir);
         process = new ProcessBuilder(List.of("dnsmasq", "--keep-in-foreground", "--port=" + port, "--listen-address=127.0.0.1",
                 "--bind-interfaces", "--no-resolv", "--no-hosts", "--address=/#/127.0.0.1", "--conf-file=/dev/null", "--pid-file="))
@@ -30,6 +29,21 @@ final class WildcardDns implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IOException("dnsmasq exited " + process.exitValue() + ": " + Files.readString(dir.resolve("dnsmasq.log")));
         }
+    }
+
+    /** dnsmasq listens on UDP and TCP: a port free for both. */
+    private static int freeUdpAndTcpPort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int candidate = udp.getLocalPort();
+                try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                    return candidate;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP");
     }
 
     String address() {
