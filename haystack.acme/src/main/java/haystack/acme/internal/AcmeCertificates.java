@@ -119,7 +119,8 @@ public final class AcmeCertificates implements HttpChallenges, MetricsSource {
             return t;
         });
         worker.execute(keeper::load);
-        worker.scheduleWithFixedDelay(this::tick, 0, CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        // the first look waits one interval: DS binds the optional references after the constructor
+        worker.scheduleWithFixedDelay(this::tick, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("acme started directory={} dir={} email={} renewBefore={} ordersPerHour={}", directory, dir,
                 config.email().isBlank() ? "-" : config.email(), config.renew_before() == 0 ? "third-of-lifetime" : config.renew_before() + "s",
                 config.orders_per_hour());
