@@ -140,8 +140,8 @@ final class CertificateKeeper {
             return false;
         }
         ServedCertificate mine = held.get(host);
-        if (mine != null) {
-            return !now.isBefore(window.renewAt(mine));
+        if (mine != null && now.isBefore(window.renewAt(mine))) {
+            return false;
         }
         Optional<ServedCertificate> served;
         try {
@@ -150,6 +150,7 @@ final class CertificateKeeper {
             LOG.warn("acme certificate store failed host={} reason=\"{}\"", host, AcmeIssuer.oneLine(String.valueOf(e)));
             return false;
         }
+        // what clients get for the name decides: a certificate of another source (the TLS directory) wins
         return served.isEmpty() || CertificateFiles.SOURCE.equals(served.get().source());
     }
 

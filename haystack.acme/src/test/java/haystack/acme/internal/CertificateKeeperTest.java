@@ -239,4 +239,30 @@ class CertificateKeeperTest {
         assertEquals(1, log.containing("acme certificate loaded", "host=a.haystack").size());
         assertFalse(later.of("acme").isEmpty());
     }
+
+    @Test
+    void anAcmeCertificateDueForRenewalIsLeftWhenTheDirectoryNowServesTheName() throws Exception {
+        CertificateKeeper keeper = keeper(20);
+        routed.hosts.add("covered.haystack");
+        keeper.tick();
+        assertEquals(1, issuer.calls.size());
+        Issuer.Issued own = CERTIFICATES.get("covered.haystack");
+        store.replace("dir", List.of(new ServedCertificate("covered", "dir", List.of("covered.haystack"), own.key(), own.chain())));
+        clock.advance(Duration.ofDays(89));
+        keeper.tick();
+        assertEquals(1, issuer.calls.size(), "the directory's certificate is what clients get: no renewal");
+    }
+
+    @Test
+    void aCorruptStoredCertificateIsLoggedAndOrderedAgain() throws Exception {
+        routed.hosts.add("a.haystack");
+        keeper(20).tick();
+        java.nio.file.Files.writeString(dir.resolve("a.haystack.pem"), "-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n");
+        CertificateKeeper restarted = keeper(20);
+        restarted.load();
+        restarted.tick();
+        assertEquals(2, issuer.calls.size(), "ordered again");
+        assertEquals(1, log.containing("acme stored certificate unusable", "host=a.haystack").size());
+        assertEquals(1, new CertificateFiles(dir).load().size(), "the file is whole again");
+    }
 }
