@@ -81,8 +81,10 @@ class AcmeTest {
             env.put("HAYSTACK_ACME_EMAIL", "ops@example.com");
             env.put("HAYSTACK_ACME_RETRY_MIN", "1000");
             X509Certificate root = pebble.root();
+            long started = System.nanoTime();
             try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
                 haystack.awaitLine(l -> l.contains("acme certificate issued host=" + HOST + " kind=new"), WITHIN);
+                System.out.println("AcmeTest: first certificate issued " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms after the jar was started");
                 X509Certificate first = servedChainingTo(https, root);
 
                 // the renewal window covers the whole lifetime now: the stored certificate is due at once
