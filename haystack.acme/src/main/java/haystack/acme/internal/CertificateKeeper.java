@@ -114,7 +114,7 @@ final class CertificateKeeper {
             return;
         }
         budgetSpent = false;
-        order(s, next.get(), now);
+        order(s, next.get());
     }
 
     private Optional<String> nextDue(CertificateStore s, Set<String> hosts, Instant now) {
@@ -124,8 +124,14 @@ final class CertificateKeeper {
                 due.add(host);
             }
         }
-        // hosts with no certificate at all before renewals, then by name for a stable order
-        return due.stream().min(Comparator.comparing((String h) -> held.containsKey(h)).thenComparing(h -> h));
+        // hosts with no certificate at all before renewals; full names (more labels) before the
+        // short forms a CA cannot reach; then by name for a stable order
+        return due.stream().min(Comparator.comparing((String h) -> held.containsKey(h))
+                .thenComparing(h -> -labels(h)).thenComparing(h -> h));
+    }
+
+    private static int labels(String host) {
+        return (int) host.chars().filter(c -> c == '.').count() + 1;
     }
 
     private boolean isDue(CertificateStore s, String host, Instant now) {
@@ -154,7 +160,7 @@ final class CertificateKeeper {
         return served.isEmpty() || CertificateFiles.SOURCE.equals(served.get().source());
     }
 
-    private void order(CertificateStore s, String host, Instant now) throws InterruptedException {
+    private void order(CertificateStore s, String host) throws InterruptedException {
         ServedCertificate before = held.get(host);
         Attempts previous = attempts.get(host);
         int attempt = previous == null ? 1 : previous.failures() + 1;
@@ -162,14 +168,14 @@ final class CertificateKeeper {
         try {
             issued = issuer.issue(host);
         } catch (IssueFailure f) {
-            failed(host, attempt, previous, f, now);
+            failed(host, attempt, previous, f);
             return;
         }
         ServedCertificate served;
         try {
             served = CertificateFiles.served(host, issued.key(), issued.chain());
         } catch (GeneralSecurityException e) {
-            failed(host, attempt, previous, new IssueFailure("issued certificate unreadable: " + e.getMessage()), now);
+            failed(host, attempt, previous, new IssueFailure("issued certificate unreadable: " + e.getMessage()));
             return;
         }
         try {
@@ -185,8 +191,10 @@ final class CertificateKeeper {
         publish(s);
     }
 
-    private void failed(String host, int attempt, Attempts previous, IssueFailure f, Instant now) {
+    private void failed(String host, int attempt, Attempts previous, IssueFailure f) {
         failedCount.incrementAndGet();
+        // the order took its time: the backoff counts from its end
+        Instant now = clock.instant();
         Duration wait = f.refused() ? backoff.max() : backoff.after(attempt);
         Instant next = now.plus(wait);
         if (f.retryAfter().isPresent() && f.retryAfter().get().isAfter(next)) {

@@ -79,7 +79,7 @@ class CertificateKeeperTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        for (String host : List.of("a.haystack", "b.haystack", "c.haystack", "covered.haystack")) {
+        for (String host : List.of("a.haystack", "b.haystack", "c.haystack", "covered.haystack", "web", "web.services.haystack")) {
             CERTIFICATES.put(host, OpensslCertificates.selfSigned(made, host, 90));
         }
     }
@@ -264,5 +264,29 @@ class CertificateKeeperTest {
         assertEquals(2, issuer.calls.size(), "ordered again");
         assertEquals(1, log.containing("acme stored certificate unusable", "host=a.haystack").size());
         assertEquals(1, new CertificateFiles(dir).load().size(), "the file is whole again");
+    }
+
+    @Test
+    void fullNamesAreOrderedBeforeTheShortFormsACaCannotReach() throws Exception {
+        CertificateKeeper keeper = keeper(20);
+        routed.hosts.addAll(List.of("web", "web.services.haystack"));
+        keeper.tick();
+        keeper.tick();
+        assertEquals(List.of("web.services.haystack", "web"), issuer.calls);
+    }
+
+    @Test
+    void theBackoffCountsFromTheEndOfTheFailedOrder() throws Exception {
+        routed.hosts.add("a.haystack");
+        issuer.failure = new IssueFailure("slow and failed");
+        Issuer slow = host -> {
+            clock.advance(Duration.ofSeconds(30));
+            return issuer.issue(host);
+        };
+        CertificateKeeper keeper = new CertificateKeeper(slow, new CertificateFiles(dir), () -> store, () -> routed, RenewalWindow.THIRD_OF_LIFETIME,
+                new OrderBudget(20), new Backoff(Duration.ofSeconds(10), Duration.ofHours(6)), clock);
+        Instant started = clock.now;
+        keeper.tick();
+        assertEquals(1, log.containing("acme order failed", "retryAt=" + started.plusSeconds(40)).size(), String.join("\n", log.lines()));
     }
 }

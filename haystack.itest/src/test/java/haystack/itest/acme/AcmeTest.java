@@ -46,6 +46,7 @@ class AcmeTest {
 
     private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
     private static final Duration WITHIN = Duration.ofSeconds(60);
+    private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final String HOST = "acme.services.haystack";
 
     @Test
@@ -81,10 +82,13 @@ class AcmeTest {
             env.put("HAYSTACK_ACME_EMAIL", "ops@example.com");
             env.put("HAYSTACK_ACME_RETRY_MIN", "1000");
             X509Certificate root = pebble.root();
-            long started = System.nanoTime();
             try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
+                // a minute from start-up: the JVM's own start on a busy machine is not ACME's
+                haystack.awaitLine(l -> l.contains("haystack started"), STARTUP);
+                long started = System.nanoTime();
                 haystack.awaitLine(l -> l.contains("acme certificate issued host=" + HOST + " kind=new"), WITHIN);
-                System.out.println("AcmeTest: first certificate issued " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms after the jar was started");
+                System.out.println("AcmeTest: first certificate issued " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms after 'haystack started'");
+                haystack.lines().stream().filter(l -> l.contains("haystack started") || l.contains(" acme ")).forEach(l -> System.out.println("AcmeTest: " + l));
                 X509Certificate first = servedChainingTo(https, root);
 
                 // the renewal window covers the whole lifetime now: the stored certificate is due at once
