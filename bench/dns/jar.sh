@@ -4,7 +4,9 @@
 # service, 10, 10,000 and 100,000 endpoints by default. dnsperf asks each service's A and
 # SRV records in turn. nsd serves exactly what Haystack answered: its zone is written from
 # Haystack's own answers (dig, answer and additional sections), so both serve the same data.
-# Prints queries/s, average latency and each server's RSS at the end of its run.
+# Prints queries/s, average latency, each server's CPU time per query (user + system; the
+# figure that holds when other work shares the machine) and its memory at the end of its run
+# (Haystack's RSS; nsd's PSS summed over its processes, which share most pages).
 # Needs: dnsperf nsd dig (Debian), a JDK 17. Loopback only; every run bounded by DURATION.
 # Usage: bench/dns/jar.sh [endpoints...]   (DURATION, WARMUP seconds; CLIENTS; PORT;
 #        JAVA_EXTRA: more JVM options for Haystack, e.g. a flight recording)
@@ -25,22 +27,23 @@ PIDS=()
 trap cleanup EXIT
 need dnsperf nsd dig java curl
 
-printf '%-10s %-9s %10s %12s %8s %9s %9s\n' endpoints server qps "avg-lat(ms)" lost noerror rss-MB
+row() { printf '%-10s %-9s %10s %12s %8s %9s %9s %9s\n' "$@"; }
+row endpoints server qps "avg-lat(ms)" lost noerror cpu-us/q mem-MB
 for endpoints in "${SIZES[@]}"; do
   services=$(( (endpoints + PER - 1) / PER ))
   dir="$WORK/$endpoints"
   write_services "$dir" "$services" "$PER"
   start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up, as for a server that has been running
-  read -r qps lat lost ok < <(perf "$PORT" "$dir/queries.txt" "$DURATION")
-  printf '%-10s %-9s %10s %12s %8s %9s %9s\n' "$endpoints" haystack "$qps" "$lat" "$lost" "$ok" "$(rss_mb "$HAYSTACK_PID")"
+  read -r qps lat lost ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
+  row "$endpoints" haystack "$qps" "$lat" "$lost" "$ok" "$cpu" "$(rss_mb "$HAYSTACK_PID")"
   haystack_zone "$PORT" "$dir/queries.txt" > "$dir/haystack.zone"
   stop "$HAYSTACK_PID"
 
   start_nsd "$dir" haystack "$PORT"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
-  read -r qps lat lost ok < <(perf "$PORT" "$dir/queries.txt" "$DURATION")
-  printf '%-10s %-9s %10s %12s %8s %9s %9s\n' "$endpoints" nsd "$qps" "$lat" "$lost" "$ok" "$(nsd_rss "$NSD_PID")"
+  read -r qps lat lost ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" $(tree_pids "$NSD_PID"))
+  row "$endpoints" nsd "$qps" "$lat" "$lost" "$ok" "$cpu" "$(pss_mb $(tree_pids "$NSD_PID"))"
   stop "$NSD_PID"
 done
 echo "cores=$CORES clients=$CLIENTS outstanding=$OUTSTANDING duration=${DURATION}s (dnsperf shares the cores); nsd serves the records Haystack answered"

@@ -35,6 +35,28 @@ rss_mb() { # pids...
   awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'
 }
 
+# CPU time (user + system) some processes have used, in clock ticks
+cpu_ticks() { # pids...
+  local total=0 pid t
+  for pid in "$@"; do
+    # fields after the command name, which may hold spaces ("nsd: server 1"): utime and stime are 12th and 13th
+    t=$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    total=$(( total + t ))
+  done
+  echo "$total"
+}
+
+# A measured run: perf plus the servers' CPU per query → "qps avg-latency-ms lost noerror% cpu-us-per-query"
+perf_cpu() { # port queryfile seconds pids...
+  local port=$1 file=$2 seconds=$3 before after result
+  shift 3
+  before=$(cpu_ticks "$@")
+  result=$(perf "$port" "$file" "$seconds")
+  after=$(cpu_ticks "$@")
+  awk -v r="$result" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$seconds" 'BEGIN {
+    split(r, f, " "); q = f[1] * s; printf "%s %.1f\n", r, (q > 0 ? t * 1e6 / hz / q : 0) }'
+}
+
 # nsd.conf serving zone $2 from $1/$2.zone on port $3: one server per core, rate limiting off
 # (Debian's default would answer ~200 queries/s per /24)
 nsd_conf() { # dir zone port
@@ -74,8 +96,20 @@ start_nsd() { # dir zone port
   echo "nsd on port $3 did not answer" >&2; return 1
 }
 
-# nsd's RSS: the main process and its server children
-nsd_rss() { rss_mb "$1" $(pgrep -P "$1" | tr '\n' ' '); }
+# A process and all its descendants (nsd: xfrd, its main process and one server per core)
+tree_pids() { # pid
+  local child
+  echo "$1"
+  for child in $(pgrep -P "$1" || true); do tree_pids "$child"; done
+}
+
+# Proportional memory of some processes together, MB: forked servers share most pages,
+# which a sum of their RSS would count once per process
+pss_mb() { # pids...
+  local total=0 pid
+  for pid in "$@"; do total=$(( total + $(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0) )); done
+  awk -v k="$total" 'BEGIN { printf "%.1f", k / 1024 }'
+}
 
 # Service files for the file source: s<i>.yaml, PER endpoints each on distinct addresses
 # (10.x.y.z:6379, port name redis); and dnsperf's questions, each service's A and SRV in turn
@@ -93,7 +127,7 @@ write_services() { # dir services per
 # The exported jar with haystack.distro/jvm.options (and JAVA_EXTRA), serving $1/services on
 # DNS port $2, admin on $3; waits until the last service answers; sets HAYSTACK_PID
 start_haystack() { # dir port admin-port last-name
-  local jar="$ROOT/haystack.distro/target/haystack.jar"
+  local jar="${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}"
   [ -f "$jar" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests install >&2)
   # shellcheck disable=SC2086
   ( cd "$1" && exec env HAYSTACK_SERVICES_DIR="$1/services" HAYSTACK_DNS_PORT="$2" HAYSTACK_DNS_BIND=127.0.0.1 \

@@ -60,8 +60,10 @@ final class IncrementalIndex {
     private final Map<String, List<Endpoint>> members = new HashMap<>();
     /** The names each group adds. Under the write lock. */
     private final Map<String, List<Owned>> contributions = new HashMap<>();
-    /** The groups adding each name. Under the write lock. */
-    private final Map<String, List<String>> contributors = new HashMap<>();
+    /** How many groups make each name exist: a name every group shares (the apex) costs one count, not a list. Under the write lock. */
+    private final Map<String, Integer> holders = new HashMap<>();
+    /** The groups with records at each name (nearly always one). Under the write lock. */
+    private final Map<String, List<String>> owners = new HashMap<>();
     /** The snapshot and origin {@link #answers} hold; written under the write lock, read under a stamp. */
     private RegistrySnapshot at = NOTHING;
     private String origin;
@@ -108,7 +110,8 @@ final class IncrementalIndex {
             answers.clear();
             members.clear();
             contributions.clear();
-            contributors.clear();
+            holders.clear();
+            owners.clear();
             at = NOTHING;
             origin = newOrigin;
             ZoneNames fixed = new ZoneNames();
@@ -135,14 +138,15 @@ final class IncrementalIndex {
             if (before != null) {
                 for (Owned o : before) {
                     touched.add(o.name());
-                    List<String> keys = contributors.get(o.name());
-                    if (keys != null) {
+                    holders.computeIfPresent(o.name(), (n, count) -> count == 1 ? null : count - 1);
+                    if (!o.records().isEmpty()) {
+                        List<String> keys = owners.getOrDefault(o.name(), List.of());
                         List<String> rest = new ArrayList<>(keys);
                         rest.remove(key);
                         if (rest.isEmpty()) {
-                            contributors.remove(o.name());
+                            owners.remove(o.name());
                         } else {
-                            contributors.put(o.name(), List.copyOf(rest));
+                            owners.put(o.name(), List.copyOf(rest));
                         }
                     }
                 }
@@ -164,13 +168,16 @@ final class IncrementalIndex {
         names.forEach((name, records) -> {
             owned.add(new Owned(name, records));
             touched.add(name);
-            List<String> keys = contributors.get(name);
-            if (keys == null) {
-                contributors.put(name, List.of(key));
-            } else if (!keys.contains(key)) {
-                List<String> more = new ArrayList<>(keys);
-                more.add(key);
-                contributors.put(name, List.copyOf(more));
+            holders.merge(name, 1, Integer::sum);
+            if (!records.isEmpty()) {
+                List<String> keys = owners.get(name);
+                if (keys == null) {
+                    owners.put(name, List.of(key));
+                } else if (!keys.contains(key)) {
+                    List<String> more = new ArrayList<>(keys);
+                    more.add(key);
+                    owners.put(name, List.copyOf(more));
+                }
             }
         });
         contributions.put(key, List.copyOf(owned));
@@ -178,14 +185,14 @@ final class IncrementalIndex {
 
     /** Sets what readers see at {@code name} from its groups; an unchanged answer keeps its instance. */
     private void publish(String name) {
-        List<String> keys = contributors.get(name);
-        if (keys == null) {
+        if (!holders.containsKey(name)) {
             answers.remove(name);
             return;
         }
+        List<String> keys = owners.getOrDefault(name, List.of());
         List<ResourceRecord> records;
-        if (keys.size() == 1) {
-            records = recordsOf(keys.get(0), name);
+        if (keys.size() <= 1) {
+            records = keys.isEmpty() ? List.of() : recordsOf(keys.get(0), name);
         } else {
             Set<ResourceRecord> union = new LinkedHashSet<>();
             keys.forEach(k -> union.addAll(recordsOf(k, name)));

@@ -89,6 +89,34 @@ class ZonesTest {
         assertEquals(10, services.lookup(query("s4.services.haystack", first)).records().size(), "back to an older snapshot");
     }
 
+    @Test
+    void aHundredThousandEndpointsAndTwentyChangesStayFarFromQuadratic() throws Exception {
+        List<Endpoint> many = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            many.add(endpoint("s" + (i / 10), "s" + (i / 10) + "-" + (i % 10),
+                    "10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff), "redis", "bench"));
+        }
+        ServicesZone services = new ServicesZone(List.of());
+        ContainersZone containers = new ContainersZone();
+        ReverseZone reverse = new ReverseZone();
+        // an upper bound with ample slack: every name the apex holds costing a pass over the others took minutes
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+            List<Endpoint> now = new ArrayList<>(many);
+            for (int change = 0; change <= 20; change++) {
+                if (change > 0) {
+                    int i = (change * 7919) % now.size();
+                    Endpoint e = now.get(i);
+                    now.set(i, e.toBuilder().health(e.health() == Health.HEALTHY ? Health.UNHEALTHY : Health.HEALTHY).build());
+                }
+                RegistrySnapshot s = new RegistrySnapshot(change + 1, now);
+                assertTrue(services.lookup(query("s" + change + ".services.haystack", s)).records().size() >= 9);
+                assertTrue(containers.lookup(query("s" + change + "-1.containers.haystack", s)).exists());
+                assertTrue(services.lookup(query("services.haystack", s)).exists());
+                assertTrue(reverse.lookup(query("1.0.0.10.in-addr.arpa", s)).exists());
+            }
+        });
+    }
+
     /** Every name an endpoint can make, in the three zones, and their ancestors. */
     private static Set<String> namesOf(List<Endpoint> endpoints) {
         Set<String> out = new java.util.TreeSet<>();
