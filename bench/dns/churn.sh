@@ -3,9 +3,9 @@
 # the file source (10 per service) answers dnsperf idle, then while a writer rewrites CHURN
 # service files a second (each rewrite moves one endpoint of that service to another
 # address and back: one registry change each), beside nsd idle on the same records.
-# Prints queries/s, latency and CPU per query for each, the registry changes Haystack
-# applied per second during the run (from the SOA serial, which is the registry version)
-# and the ratio churn/idle. Needs: dnsperf nsd dig curl python3, a JDK 17. Loopback only,
+# Prints queries/s, latency and CPU per query for each, the file rewrites Haystack loaded
+# and the registry changes it made per second during the run (the file source folds the
+# rewrites it finds in one scan into one change), and the ratio churn/idle. Needs: dnsperf nsd dig curl python3, a JDK 17. Loopback only,
 # every run bounded by DURATION.
 # Usage: bench/dns/churn.sh [endpoints...]   (CHURN changes/s, default 100; DURATION, WARMUP
 #        seconds; CLIENTS; PORT; JAVA_EXTRA)
@@ -27,13 +27,9 @@ PIDS=()
 trap cleanup EXIT
 need dnsperf nsd dig java curl python3
 
-serial() { # the registry version, as the apex SOA's serial says it
-  local s
-  for _ in 1 2 3 4 5; do
-    s=$(dig @127.0.0.1 -p "$PORT" +time=2 +tries=1 +short haystack SOA 2>/dev/null | awk 'NF >= 7 { print $3; exit }' || true)
-    [ -n "$s" ] && { echo "$s"; return 0; }
-  done
-  echo 0
+counters() { # → "file-loads registry-version", from /metrics
+  curl -fs --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '
+    /^haystack_file_loads_total / { l = $2 } /^haystack_registry_version / { v = $2 } END { printf "%d %d\n", l, v }' || echo "0 0"
 }
 
 # Rewrites service files round-robin, CHURN a second, for at most $3 seconds: the last
@@ -67,8 +63,8 @@ PY
   CHURN_PID=$!; PIDS+=("$CHURN_PID")
 }
 
-row() { printf '%-10s %-16s %10s %12s %8s %9s %10s\n' "$@"; }
-row endpoints run qps "avg-lat(ms)" noerror cpu-us/q changes/s
+row() { printf '%-10s %-16s %10s %12s %8s %9s %9s %10s\n' "$@"; }
+row endpoints run qps "avg-lat(ms)" noerror cpu-us/q loads/s changes/s
 for endpoints in "${SIZES[@]}"; do
   services=$(( (endpoints + PER - 1) / PER ))
   dir="$WORK/$endpoints"
@@ -76,13 +72,13 @@ for endpoints in "${SIZES[@]}"; do
   start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up
   read -r idle lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
-  row "$endpoints" haystack-idle "$idle" "$lat" "$ok" "$cpu" 0
+  row "$endpoints" haystack-idle "$idle" "$lat" "$ok" "$cpu" 0 0
   churn "$dir" "$services" $((DURATION + 3))
   sleep 1
-  first=$(serial)
+  read -r loads0 version0 < <(counters)
   read -r busy lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
-  last=$(serial)
-  row "$endpoints" haystack-churn "$busy" "$lat" "$ok" "$cpu" "$(( (last - first) / DURATION ))"
+  read -r loads1 version1 < <(counters)
+  row "$endpoints" haystack-churn "$busy" "$lat" "$ok" "$cpu" "$(( (loads1 - loads0) / DURATION ))" "$(( (version1 - version0) / DURATION ))"
   stop "$CHURN_PID"
   haystack_zone "$PORT" "$dir/queries.txt" > "$dir/haystack.zone"
   stop "$HAYSTACK_PID"
@@ -90,7 +86,7 @@ for endpoints in "${SIZES[@]}"; do
   start_nsd "$dir" haystack "$PORT"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
   read -r qps lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" $(tree_pids "$NSD_PID"))
-  row "$endpoints" nsd-idle "$qps" "$lat" "$ok" "$cpu" 0
+  row "$endpoints" nsd-idle "$qps" "$lat" "$ok" "$cpu" - -
   stop "$NSD_PID"
   awk -v i="$idle" -v b="$busy" -v n="$qps" -v e="$endpoints" 'BEGIN {
     printf "endpoints=%s churn/idle=%.2f haystack-churn/nsd=%.2f haystack-idle/nsd=%.2f\n", e, b / i, b / n, i / n }'

@@ -153,7 +153,7 @@ class ZonesTest {
         ContainersZone containers1 = new ContainersZone();
         ReverseZone reverse1 = new ReverseZone();
         Set<String> asked = new java.util.TreeSet<>();
-        for (int step = 0; step < 300; step++) {
+        for (int step = 0; step < 120; step++) {
             int changes = 1 + random.nextInt(4);
             for (int c = 0; c < changes; c++) {
                 if (!live.isEmpty() && random.nextInt(3) == 0) {
