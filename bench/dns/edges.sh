@@ -11,11 +11,7 @@ PORT=${PORT:-15354}
 HELD=${HELD:-130}
 WORK=$(mktemp -d /tmp/haystack-dns-edges.XXXXXX)
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
+. "$ROOT/bench/dns/lib.sh"
 trap cleanup EXIT
 ulimit -n 20000 || true
 
@@ -84,26 +80,7 @@ echo "haystack tcp bystander under $HELD held connections: $(bystander)"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
 if command -v nsd >/dev/null; then
-  cat >"$dir/nsd.conf" <<CONF
-server:
-  port: $PORT
-  ip-address: 127.0.0.1
-  username: ""
-  chroot: ""
-  zonesdir: "$dir"
-  database: ""
-  pidfile: "$dir/nsd.pid"
-  xfrdfile: "$dir/xfrd.state"
-  zonelistfile: "$dir/zone.list"
-  logfile: "$dir/nsd.log"
-  verbosity: 0
-  rrl-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: haystack
-  zonefile: haystack.zone
-CONF
+  nsd_conf "$dir" haystack "$PORT" >"$dir/nsd.conf"
   nsd -d -c "$dir/nsd.conf" >"$dir/nsd.out" 2>&1 &
   pid=$!; PIDS+=("$pid"); wait_ready
   echo "nsd udp 30-endpoint SRV: $(udp_srv)"

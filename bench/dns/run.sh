@@ -19,22 +19,11 @@ PORT=${PORT:-15353}
 UPSTREAM_PORT=${UPSTREAM_PORT:-15354}
 FWD_NAMES=${FWD_NAMES:-1000}
 RUNS=${RUNS:-owned forwarded}
-CORES=$(nproc)
 WORK=$(mktemp -d /tmp/haystack-dns-bench.XXXXXX)
 PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]:-}"; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
+. "$ROOT/bench/dns/lib.sh"
 trap cleanup EXIT
-
-for tool in dnsperf nsd dnsmasq unbound java; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y dnsperf nsd dnsmasq unbound)" >&2; exit 1; }
-done
+need dnsperf nsd dnsmasq unbound java
 
 echo "building haystack.dns (tests compiled, not run)..." >&2
 (cd "$ROOT" && ./mvnw -B -q install -pl haystack.dns -am -DskipTests)
@@ -49,16 +38,6 @@ wait_ready() { # port [zone whose SOA must be answered]
   echo "server on port $1 did not answer" >&2; return 1
 }
 
-# dnsperf run → "qps avg_latency_ms lost noerror%"
-perf() { # port queryfile seconds
-  dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$3" -c "$CLIENTS" -q "$OUTSTANDING" 2>&1 | awk '
-    /Queries lost:/ {lost=$3}
-    /Queries per second:/ {qps=$4}
-    /Average Latency \(s\):/ {lat=$4*1000}
-    /Response codes:/ {ok="0%"; for (i = 3; i <= NF; i++) if ($i == "NOERROR") ok=$(i+2)}
-    END {gsub(/[(),]/, "", ok); printf "%.0f %.3f %s %s\n", qps, lat, lost, ok}'
-}
-
 # Digest of the answers to the first queries: the servers must agree before speed counts.
 answers() { # port queryfile
   head -n 9 "$2" | while read -r name type; do
@@ -66,34 +45,7 @@ answers() { # port queryfile
   done | md5sum | cut -c1-8
 }
 
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-
 declare -A RESULT SAME
-# nsd.conf for zone $2 (file $2.zone in dir $1) on port $3
-nsd_conf() {
-  cat <<CONF
-server:
-  port: $3
-  ip-address: 127.0.0.1
-  server-count: $CORES
-  username: ""
-  chroot: ""
-  zonesdir: "$1"
-  database: ""
-  pidfile: "$1/nsd.pid"
-  xfrdfile: "$1/xfrd.state"
-  zonelistfile: "$1/zone.list"
-  logfile: "$1/nsd.log"
-  verbosity: 0
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: $2
-  zonefile: $2.zone
-CONF
-}
 
 OWNED_SIZES=()
 [[ " $RUNS " == *" owned "* ]] && OWNED_SIZES=("1 10" "1000 10")

@@ -6,40 +6,61 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import haystack.api.RegistrySnapshot;
+import haystack.api.zone.ZoneAnswer;
 
 /**
- * Encoded authoritative responses, valid for one registry snapshot and one zone table
- * (providers answer from the snapshot alone, so the same question then has the same
- * answer). The key is the whole query except its id, plus what else shapes the response
- * (transport, whether the client may recurse); a hit is a copy with the client's id. A
- * new snapshot or zone table starts an empty generation; a full generation takes no more
- * entries, so random names cannot grow it without bound.
+ * Encoded authoritative responses, kept across registry changes. The key is the whole
+ * query except its id, plus what else shapes the response (transport, whether the client
+ * may recurse); a hit is a copy with the client's id. An entry holds for the snapshot it
+ * was made or last checked at; for a later snapshot it is checked once: it still holds
+ * when every name it was made from (the question's and the additional section's targets)
+ * has the same {@link ZoneAnswer} instance as then, which the zones keep while a name's
+ * records do not change. An answer carrying the zone's SOA (its serial is the registry
+ * version) or a failure holds for its own snapshot only. A full cache starts over, so
+ * random names cannot grow it without bound.
  */
 final class AnswerCache {
 
-    private static final int CAPACITY = 20_000;
+    static final int CAPACITY = 32_768;
     private static final int MAX_QUERY = 512;
-
-    private record Generation(RegistrySnapshot snapshot, ZoneTable zones, Map<Key, byte[]> answers) {
-    }
 
     /** The query bytes after the id, with the flags that shape the response. */
     static final class Key {
-        private final byte[] bytes;
-        private final int hash;
+        private byte[] bytes;
+        private int length;
+        private int hash;
 
-        Key(ByteBuffer query, boolean tcp, boolean allowed) {
+        private Key(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        /** Fills this key from {@code query}; a probe is filled again for every query of its thread. */
+        private Key fill(ByteBuffer query, boolean tcp, boolean allowed) {
             int start = query.position() + 2;
-            int length = query.limit() - start;
-            bytes = new byte[length + 1];
-            query.get(start, bytes, 0, length);
-            bytes[length] = (byte) ((tcp ? 1 : 0) | (allowed ? 2 : 0));
-            hash = Arrays.hashCode(bytes);
+            int n = query.limit() - start;
+            query.get(start, bytes, 0, n);
+            bytes[n] = (byte) ((tcp ? 1 : 0) | (allowed ? 2 : 0));
+            length = n + 1;
+            int h = 1;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + bytes[i];
+            }
+            hash = h;
+            return this;
+        }
+
+        /** A key of its own, for storing: the probe's bytes are overwritten by the next query. */
+        Key copy() {
+            Key k = new Key(0);
+            k.bytes = Arrays.copyOf(bytes, length);
+            k.length = length;
+            k.hash = hash;
+            return k;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, 0, k.length, bytes, 0, length);
         }
 
         @Override
@@ -48,37 +69,90 @@ final class AnswerCache {
         }
     }
 
-    private volatile Generation generation = new Generation(null, null, new ConcurrentHashMap<>());
-
-    /** A key for {@code query}, or null when it is too large to be worth caching. */
-    static Key key(ByteBuffer query, boolean tcp, boolean allowed) {
-        return query.remaining() > MAX_QUERY ? null : new Key(query, tcp, allowed);
+    /**
+     * What an encoded response was made from: the names looked up (the question's first)
+     * and the answers they had, or null for a name that had none; {@code ownSnapshotOnly}
+     * when it holds for one snapshot only.
+     */
+    record Basis(String[] names, ZoneAnswer[] answers, boolean ownSnapshotOnly) {
     }
 
-    /** The cached response for {@code key} with {@code id}, or null. */
+    /** Checks whether the names of a basis still have the answers it records. */
+    interface Check {
+        ZoneAnswer answer(String name, RegistrySnapshot snapshot, ZoneTable zones);
+    }
+
+    private static final class Entry {
+        final byte[] wire;
+        final ZoneTable zones;
+        final Basis basis;
+        /** The last snapshot this entry was found to hold for. */
+        volatile RegistrySnapshot validAt;
+
+        Entry(byte[] wire, ZoneTable zones, Basis basis, RegistrySnapshot validAt) {
+            this.wire = wire;
+            this.zones = zones;
+            this.basis = basis;
+            this.validAt = validAt;
+        }
+    }
+
+    private static final ThreadLocal<Key> PROBES = ThreadLocal.withInitial(() -> new Key(MAX_QUERY + 1));
+
+    private final Map<Key, Entry> answers = new ConcurrentHashMap<>();
+    private final Check check;
+
+    AnswerCache(Check check) {
+        this.check = check;
+    }
+
+    /**
+     * The key of {@code query} in this thread's probe (valid until the thread's next
+     * query), or null when the query is too large to be worth caching.
+     */
+    static Key key(ByteBuffer query, boolean tcp, boolean allowed) {
+        int remaining = query.remaining();
+        return remaining > MAX_QUERY || remaining < 2 ? null : PROBES.get().fill(query, tcp, allowed);
+    }
+
+    /** The cached response for {@code key} with {@code id}, or null when there is none that holds. */
     byte[] get(Key key, RegistrySnapshot snapshot, ZoneTable zones, byte id0, byte id1) {
-        Generation g = generation;
-        if (g.snapshot != snapshot || g.zones != zones) {
+        Entry e = answers.get(key);
+        if (e == null || e.zones != zones || !holds(e, snapshot, zones)) {
             return null;
         }
-        byte[] cached = g.answers.get(key);
-        if (cached == null) {
-            return null;
-        }
-        byte[] out = cached.clone();
+        byte[] out = e.wire.clone();
         out[0] = id0;
         out[1] = id1;
         return out;
     }
 
-    void put(Key key, RegistrySnapshot snapshot, ZoneTable zones, byte[] response) {
-        Generation g = generation;
-        if (g.snapshot != snapshot || g.zones != zones) {
-            g = new Generation(snapshot, zones, new ConcurrentHashMap<>());
-            generation = g;
+    private boolean holds(Entry e, RegistrySnapshot snapshot, ZoneTable zones) {
+        if (e.validAt == snapshot) {
+            return true;
         }
-        if (g.answers.size() < CAPACITY) {
-            g.answers.put(key, response.clone());
+        if (e.basis.ownSnapshotOnly()) {
+            return false;
         }
+        String[] names = e.basis.names();
+        ZoneAnswer[] was = e.basis.answers();
+        for (int i = 0; i < names.length; i++) {
+            if (check.answer(names[i], snapshot, zones) != was[i]) {
+                return false;
+            }
+        }
+        e.validAt = snapshot;
+        return true;
+    }
+
+    void put(Key key, RegistrySnapshot snapshot, ZoneTable zones, byte[] response, Basis basis) {
+        if (answers.size() >= CAPACITY) {
+            answers.clear();
+        }
+        answers.put(key.copy(), new Entry(response.clone(), zones, basis, snapshot));
+    }
+
+    int size() {
+        return answers.size();
     }
 }

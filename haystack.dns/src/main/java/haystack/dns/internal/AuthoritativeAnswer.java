@@ -54,29 +54,32 @@ final class AuthoritativeAnswer {
         this.hostmaster = name("hostmaster." + authority.origin());
     }
 
-    /** Fills {@code response} (header, question and OPT already set) for {@code question}. */
-    void fill(Message response, Record question, Authority.Lookup lookup, RegistrySnapshot snapshot, ZoneTable zones) {
+    /**
+     * Fills {@code response} (header, question and OPT already set) for {@code question};
+     * returns what the response was made from, for {@link AnswerCache}.
+     */
+    AnswerCache.Basis fill(Message response, Record question, Authority.Lookup lookup, RegistrySnapshot snapshot, ZoneTable zones) {
+        String qname = Names.key(question.getName());
         if (lookup.failed()) {
             response.getHeader().setRcode(Rcode.SERVFAIL);
-            return;
+            return ownSnapshotOnly(qname, null);
         }
         response.getHeader().setFlag(Flags.AA);
         ZoneAnswer answer = lookup.answer();
-        Record soa = soa(lookup.zoneApex(), snapshot);
         if (!answer.exists() && !snapshot.ready()) {
             notReady(response);
-            return;
+            return ownSnapshotOnly(qname, answer);
         }
         if (!answer.exists()) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
-            response.addRecord(soa, Section.AUTHORITY);
-            return;
+            response.addRecord(soa(lookup.zoneApex(), snapshot), Section.AUTHORITY);
+            return ownSnapshotOnly(qname, answer);
         }
         Name owner = question.getName();
-        boolean atApex = Names.key(owner).equals(lookup.zoneApex());
+        boolean atApex = qname.equals(lookup.zoneApex());
         List<Record> records = new ArrayList<>();
         if (atApex) {
-            records.add(soa.withName(owner));
+            records.add(soa(lookup.zoneApex(), snapshot).withName(owner));
             records.add(new NSRecord(owner, DClass.IN, ttl, origin));
         }
         for (ResourceRecord r : answer.records()) {
@@ -100,14 +103,33 @@ final class AuthoritativeAnswer {
         if (response.getSection(Section.ANSWER).isEmpty()) {
             if (!snapshot.ready()) {
                 notReady(response);
-                return;
+                return ownSnapshotOnly(qname, answer);
             }
-            response.addRecord(soa, Section.AUTHORITY);
-            return;
+            response.addRecord(soa(lookup.zoneApex(), snapshot), Section.AUTHORITY);
+            return ownSnapshotOnly(qname, answer);
         }
+        String[] names = new String[targets.size() + 1];
+        ZoneAnswer[] answers = new ZoneAnswer[names.length];
+        names[0] = qname;
+        answers[0] = answer;
+        int i = 1;
         for (Name target : targets) {
-            additional(response, target, snapshot, zones);
+            names[i] = Names.key(target);
+            answers[i] = additional(response, target, names[i], snapshot, zones);
+            i++;
         }
+        // the apex's SOA carries the registry version as its serial
+        return new AnswerCache.Basis(names, answers, atApex);
+    }
+
+    private static AnswerCache.Basis ownSnapshotOnly(String qname, ZoneAnswer answer) {
+        return new AnswerCache.Basis(new String[] { qname }, new ZoneAnswer[] { answer }, true);
+    }
+
+    /** What {@link #fill} and the additional section see at {@code name}: null when Haystack has no answer there. */
+    ZoneAnswer answerAt(String name, RegistrySnapshot snapshot, ZoneTable zones) {
+        Authority.Lookup l = authority.lookup(name, snapshot, zones);
+        return l == null || l.failed() ? null : l.answer();
     }
 
     /** SERVFAIL without AA or records: the registry has not seen every source yet. */
@@ -116,17 +138,18 @@ final class AuthoritativeAnswer {
         response.getHeader().setRcode(Rcode.SERVFAIL);
     }
 
-    private void additional(Message response, Name target, RegistrySnapshot snapshot, ZoneTable zones) {
-        String lower = Names.key(target);
-        Authority.Lookup l = authority.lookup(lower, snapshot, zones);
-        if (l == null || l.failed()) {
-            return;
+    /** Adds the addresses Haystack holds at {@code target} (lower case: {@code lower}); returns the answer they came from. */
+    private ZoneAnswer additional(Message response, Name target, String lower, RegistrySnapshot snapshot, ZoneTable zones) {
+        ZoneAnswer at = answerAt(lower, snapshot, zones);
+        if (at == null) {
+            return null;
         }
-        for (ResourceRecord r : l.answer().records()) {
+        for (ResourceRecord r : at.records()) {
             if (r.type() == RecordTypes.A || r.type() == RecordTypes.AAAA) {
                 response.addRecord(toRecord(r, target), Section.ADDITIONAL);
             }
         }
+        return at;
     }
 
     /** The SOA of {@code zoneApex}; its serial is the registry version, its minimum the TTL. */

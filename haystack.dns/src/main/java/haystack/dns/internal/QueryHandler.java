@@ -46,7 +46,7 @@ public final class QueryHandler {
     private final AuthoritativeAnswer answers;
     private final Forwarder forwarder;
     private final List<AddressRange> allow;
-    private final AnswerCache cache = new AnswerCache();
+    private final AnswerCache cache;
     private final ClientLimits limits;
 
     QueryHandler(Registry registry, Authority authority, long ttl, Forwarder forwarder, List<AddressRange> allow) {
@@ -70,6 +70,7 @@ public final class QueryHandler {
         this.registry = registry;
         this.authority = authority;
         this.answers = new AuthoritativeAnswer(authority, ttl);
+        this.cache = new AnswerCache(answers::answerAt);
         this.forwarder = forwarder;
         this.allow = List.copyOf(allow);
     }
@@ -160,10 +161,10 @@ public final class QueryHandler {
                 reply.accept(finish(response, Rcode.REFUSED, limit));
                 return;
             }
-            answers.fill(response, question, lookup, snapshot, ctx.zones());
+            AnswerCache.Basis basis = answers.fill(response, question, lookup, snapshot, ctx.zones());
             byte[] wire = finish(response, response.getHeader().getRcode(), limit);
             if (ctx.key() != null && !lookup.failed()) {
-                cache.put(ctx.key(), snapshot, ctx.zones(), wire);
+                cache.put(ctx.key(), snapshot, ctx.zones(), wire, basis);
             }
             reply.accept(wire);
             return;

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +62,12 @@ public final class RegistryImpl implements Registry {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Endpoints by id, per source id. Guarded by writeLock. */
     private final Map<String, Map<String, Endpoint>> sources = new HashMap<>();
-    /** Every endpoint by id, as readers see it (operator drains applied). Guarded by writeLock. */
-    private final Map<String, Endpoint> all = new HashMap<>();
+    /**
+     * Every endpoint by id, as readers see it (operator drains applied). Guarded by writeLock.
+     * Kept in id order, the order a snapshot lists them in: sorting values already in order
+     * is one pass, where sorting a hash map's values cost most of a change at 100,000 endpoints.
+     */
+    private final Map<String, Endpoint> all = new TreeMap<>();
     /** Ids of endpoints an operator drained. Guarded by writeLock. */
     private final Set<String> drainedByOperator = new HashSet<>();
     /** Ids of endpoints whose active health check fails (the load balancer's verdict). Guarded by writeLock. */

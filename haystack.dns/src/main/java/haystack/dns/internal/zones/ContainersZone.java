@@ -1,6 +1,7 @@
 package haystack.dns.internal.zones;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
 import haystack.api.zone.ResourceRecord;
@@ -19,7 +20,33 @@ public final class ContainersZone implements ZoneProvider {
 
     public static final String ZONE = "containers";
 
-    private final SnapshotIndex index = new SnapshotIndex(ContainersZone::build);
+    private final IncrementalIndex index = new IncrementalIndex(new IncrementalIndex.Grouping() {
+        @Override
+        public void groups(Endpoint e, String origin, Consumer<String> out) {
+            String apex = ZONE + "." + origin;
+            ContainerNames.label(e).ifPresent(label -> out.accept(label + "." + apex));
+            ContainerNames.shortId(e).ifPresent(label -> out.accept(label + "." + apex));
+        }
+
+        @Override
+        public void build(String name, List<Endpoint> members, String origin, ZoneNames names) {
+            String apex = ZONE + "." + origin;
+            // every member has this name, as its container's name or as its short id
+            for (Endpoint e : members) {
+                if (e.isAvailable()) {
+                    names.add(new ResourceRecord.Address(name, e.address()), apex);
+                } else {
+                    names.addName(name, apex);
+                }
+            }
+        }
+
+        @Override
+        public void fixed(String origin, ZoneNames names) {
+            String apex = ZONE + "." + origin;
+            names.addName(apex, apex);
+        }
+    });
 
     @Override
     public List<String> zones() {
@@ -29,23 +56,5 @@ public final class ContainersZone implements ZoneProvider {
     @Override
     public ZoneAnswer lookup(ZoneQuery query) {
         return index.lookup(query);
-    }
-
-    private static void build(ZoneQuery query, ZoneNames names) {
-        String apex = ZONE + "." + query.origin();
-        for (Endpoint e : query.registry().endpoints()) {
-            for (String label : List.of(ContainerNames.label(e).orElse(""), ContainerNames.shortId(e).orElse(""))) {
-                if (label.isEmpty()) {
-                    continue;
-                }
-                String name = label + "." + apex;
-                if (e.isAvailable()) {
-                    names.add(new ResourceRecord.Address(name, e.address()), apex);
-                } else {
-                    names.addName(name, apex);
-                }
-            }
-        }
-        names.addName(apex, apex);
     }
 }

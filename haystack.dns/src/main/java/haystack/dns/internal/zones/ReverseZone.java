@@ -2,7 +2,7 @@ package haystack.dns.internal.zones;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
 import haystack.api.zone.ResourceRecord;
@@ -24,7 +24,27 @@ public final class ReverseZone implements ZoneProvider {
     static final String IPV4 = "in-addr.arpa";
     static final String IPV6 = "ip6.arpa";
 
-    private final SnapshotIndex index = new SnapshotIndex(ReverseZone::build);
+    private final IncrementalIndex index = new IncrementalIndex(new IncrementalIndex.Grouping() {
+        @Override
+        public void groups(Endpoint e, String origin, Consumer<String> out) {
+            if (!e.network().isEmpty() && ContainerNames.label(e).isPresent()) {
+                out.accept(ReverseMap.fromAddress(e.address()).toString(true).toLowerCase(Locale.ROOT));
+            }
+        }
+
+        @Override
+        public void build(String owner, List<Endpoint> members, String origin, ZoneNames names) {
+            for (Endpoint e : members) {
+                // Only the exact names: every other reverse name stays the upstreams' to answer.
+                ContainerNames.fqdn(e, origin).ifPresent(target -> names.add(new ResourceRecord.Pointer(owner, target), owner));
+            }
+        }
+
+        @Override
+        public void fixed(String origin, ZoneNames names) {
+            // no name of its own: only the containers' addresses
+        }
+    });
 
     @Override
     public List<String> zones() {
@@ -34,17 +54,5 @@ public final class ReverseZone implements ZoneProvider {
     @Override
     public ZoneAnswer lookup(ZoneQuery query) {
         return index.lookup(query);
-    }
-
-    private static void build(ZoneQuery query, ZoneNames names) {
-        for (Endpoint e : query.registry().endpoints()) {
-            Optional<String> target = ContainerNames.fqdn(e, query.origin());
-            if (e.network().isEmpty() || target.isEmpty()) {
-                continue;
-            }
-            String owner = ReverseMap.fromAddress(e.address()).toString(true).toLowerCase(Locale.ROOT);
-            // Only the exact names: every other reverse name stays the upstreams' to answer.
-            names.add(new ResourceRecord.Pointer(owner, target.get()), owner);
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
 import haystack.api.ServiceNames;
@@ -36,7 +37,7 @@ public final class ServicesZone implements ZoneProvider {
     public static final String ZONE = "services";
     private static final Set<String> HTTP_PORTS = Set.of("http", "http-alt");
 
-    private final SnapshotIndex index = new SnapshotIndex(this::build);
+    private final IncrementalIndex index = new IncrementalIndex(grouping());
     private final List<InetAddress> advertised;
 
     @Activate
@@ -59,47 +60,62 @@ public final class ServicesZone implements ZoneProvider {
         return index.lookup(query);
     }
 
-    /** What one owner name collects while the index is built. */
-    private static final class Service {
-        boolean http;
-        final Set<InetAddress> addresses = new LinkedHashSet<>();
-        final List<Endpoint> available = new ArrayList<>();
+    /** One group per service name: every endpoint served under {@code <name>.services.<origin>}. */
+    private IncrementalIndex.Grouping grouping() {
+        return new IncrementalIndex.Grouping() {
+            @Override
+            public void groups(Endpoint e, String origin, Consumer<String> out) {
+                out.accept(e.qualifiedName());
+            }
+
+            @Override
+            public void build(String qualifiedName, List<Endpoint> members, String origin, ZoneNames names) {
+                ServicesZone.this.build(qualifiedName, members, origin, names);
+            }
+
+            @Override
+            public void fixed(String origin, ZoneNames names) {
+                String apex = ZONE + "." + origin;
+                names.addName(apex, apex);
+            }
+        };
     }
 
-    private void build(ZoneQuery query, ZoneNames names) {
-        String apex = ZONE + "." + query.origin();
-        Map<String, Service> services = new HashMap<>();
+    private void build(String qualifiedName, List<Endpoint> members, String origin, ZoneNames names) {
+        String apex = ZONE + "." + origin;
+        String name = qualifiedName + "." + apex;
         // A grouped container serves its group's name only (SPEC §3: <group>.<service>),
-        // as the balancer routes it: web-001 is not one of the plain nginx pool.
-        // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
-        for (Endpoint e : query.registry().endpoints()) {
-            if (query.registry().shadowed(e)) {
+        // as the balancer routes it: web-001 is not one of the plain nginx pool. A name that
+        // is both an exact (dotted) service and <group>.<service> is the exact service's.
+        boolean exact = false;
+        for (Endpoint e : members) {
+            exact |= e.group() == null;
+        }
+        boolean http = false;
+        Set<InetAddress> addresses = new LinkedHashSet<>();
+        List<Endpoint> available = new ArrayList<>();
+        for (Endpoint e : members) {
+            if (exact && e.group() != null) {
                 continue;
             }
-            collect(services.computeIfAbsent(e.qualifiedName() + "." + apex, n -> new Service()), e);
+            http |= HTTP_PORTS.contains(e.portName());
+            if (e.isAvailable()) {
+                addresses.add(e.address());
+                available.add(e);
+            }
         }
-        services.forEach((name, s) -> {
-            names.addName(name, apex);
-            for (InetAddress a : s.http ? advertised : s.addresses) {
-                names.add(new ResourceRecord.Address(name, a), apex);
+        names.addName(name, apex);
+        for (InetAddress a : http ? advertised : addresses) {
+            names.add(new ResourceRecord.Address(name, a), apex);
+        }
+        Map<String, String> owners = new HashMap<>(); // one owner string per port, not one per endpoint
+        for (Endpoint e : available) {
+            Optional<String> target = ContainerNames.fqdn(e, origin);
+            if (target.isEmpty() || !ServiceNames.isValidLabel(e.portName())) {
+                continue;
             }
-            for (Endpoint e : s.available) {
-                Optional<String> target = ContainerNames.fqdn(e, query.origin());
-                if (target.isEmpty() || !ServiceNames.isValidLabel(e.portName())) {
-                    continue;
-                }
-                String owner = "_" + e.portName() + "._" + e.protocol().label() + "." + name;
-                names.add(new ResourceRecord.Service(owner, 0, Math.min(e.weight(), 65535), e.port(), target.get()), apex);
-            }
-        });
-        names.addName(apex, apex);
-    }
-
-    private static void collect(Service s, Endpoint e) {
-        s.http |= HTTP_PORTS.contains(e.portName());
-        if (e.isAvailable()) {
-            s.addresses.add(e.address());
-            s.available.add(e);
+            String owner = owners.computeIfAbsent("_" + e.portName() + "._" + e.protocol().label(), p -> p + "." + name);
+            names.add(new ResourceRecord.Service(owner, 0, Math.min(e.weight(), 65535), e.port(), target.get()), apex);
         }
     }
 }

@@ -5,12 +5,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import haystack.api.zone.ResourceRecord;
-import haystack.api.zone.ZoneAnswer;
 
 /**
- * Collects a zone's records by owner name while an index is built. Every ancestor of an
+ * Collects records by owner name while a group of a zone is built. Every ancestor of an
  * owner down to the zone apex exists too (an empty non-terminal, RFC 8020): it answers
  * NODATA, never NXDOMAIN. Duplicate records are kept once.
  */
@@ -38,9 +38,8 @@ final class ZoneNames {
         records.computeIfAbsent(apex, k -> new LinkedHashSet<>());
     }
 
-    Map<String, ZoneAnswer> build() {
-        Map<String, ZoneAnswer> out = new HashMap<>(records.size() * 2);
-        records.forEach((name, set) -> out.put(name, ZoneAnswer.of(List.copyOf(set))));
-        return out;
+    /** Every name collected with its records, in no particular order. */
+    void forEach(BiConsumer<String, List<ResourceRecord>> action) {
+        records.forEach((name, set) -> action.accept(name, List.copyOf(set)));
     }
 }

@@ -2,6 +2,7 @@ package haystack.dns.internal.zones;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -38,24 +39,161 @@ class ZonesTest {
     }
 
     @Test
-    void tenThousandEndpointsAreIndexedOncePerSnapshot() throws Exception {
+    void aChangeRebuildsOnlyTheGroupsItTouchesAndUnchangedNamesKeepTheirAnswer() throws Exception {
         List<Endpoint> many = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             many.add(endpoint("s" + (i / 10), "s" + (i / 10) + "-" + (i % 10),
                     "10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff), "redis", "bench"));
         }
-        RegistrySnapshot snapshot = new RegistrySnapshot(1, many);
+        RegistrySnapshot first = new RegistrySnapshot(1, many);
         AtomicInteger builds = new AtomicInteger();
         ServicesZone services = new ServicesZone(List.of());
-        SnapshotIndex counting = new SnapshotIndex((q, n) -> builds.incrementAndGet());
+        IncrementalIndex counting = new IncrementalIndex(new IncrementalIndex.Grouping() {
+            @Override
+            public void groups(Endpoint e, String origin, java.util.function.Consumer<String> out) {
+                out.accept(e.service());
+            }
+
+            @Override
+            public void build(String key, List<Endpoint> members, String origin, ZoneNames names) {
+                builds.incrementAndGet();
+                names.addName(key + ".services." + origin, "services." + origin);
+            }
+
+            @Override
+            public void fixed(String origin, ZoneNames names) {
+            }
+        });
+        List<ZoneAnswer> before = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            ZoneAnswer a = services.lookup(query("s" + i + ".services.haystack", snapshot));
+            ZoneAnswer a = services.lookup(query("s" + i + ".services.haystack", first));
             assertEquals(10, a.records().size(), "s" + i);
-            counting.lookup(query("s" + i + ".services.haystack", snapshot));
+            before.add(a);
+            counting.lookup(query("s" + i + ".services.haystack", first));
         }
-        assertEquals(1, builds.get());
-        counting.lookup(query("s1.services.haystack", new RegistrySnapshot(2, many)));
-        assertEquals(2, builds.get());
+        assertEquals(1000, builds.get(), "one build per service, once");
+
+        List<Endpoint> changed = new ArrayList<>(many);
+        changed.set(42, many.get(42).toBuilder().health(Health.UNHEALTHY).build());
+        RegistrySnapshot second = new RegistrySnapshot(2, changed);
+        counting.lookup(query("s1.services.haystack", second));
+        assertEquals(1001, builds.get(), "one endpoint changed: its service's group alone is built again");
+        for (int i = 0; i < 1000; i++) {
+            ZoneAnswer a = services.lookup(query("s" + i + ".services.haystack", second));
+            if (i == 4) {
+                assertEquals(9, a.records().size());
+            } else {
+                assertSame(before.get(i), a, "unchanged s" + i + " keeps its answer instance");
+            }
+        }
+        assertEquals(10, services.lookup(query("s4.services.haystack", first)).records().size(), "back to an older snapshot");
+    }
+
+    @Test
+    void aHundredThousandEndpointsAndTwentyChangesStayFarFromQuadratic() throws Exception {
+        List<Endpoint> many = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            many.add(endpoint("s" + (i / 10), "s" + (i / 10) + "-" + (i % 10),
+                    "10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff), "redis", "bench"));
+        }
+        ServicesZone services = new ServicesZone(List.of());
+        ContainersZone containers = new ContainersZone();
+        ReverseZone reverse = new ReverseZone();
+        // an upper bound with ample slack: every name the apex holds costing a pass over the others took minutes
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+            List<Endpoint> now = new ArrayList<>(many);
+            for (int change = 0; change <= 20; change++) {
+                if (change > 0) {
+                    int i = (change * 7919) % now.size();
+                    Endpoint e = now.get(i);
+                    now.set(i, e.toBuilder().health(e.health() == Health.HEALTHY ? Health.UNHEALTHY : Health.HEALTHY).build());
+                }
+                RegistrySnapshot s = new RegistrySnapshot(change + 1, now);
+                assertTrue(services.lookup(query("s" + change + ".services.haystack", s)).records().size() >= 9);
+                assertTrue(containers.lookup(query("s" + change + "-1.containers.haystack", s)).exists());
+                assertTrue(services.lookup(query("services.haystack", s)).exists());
+                assertTrue(reverse.lookup(query("1.0.0.10.in-addr.arpa", s)).exists());
+            }
+        });
+    }
+
+    /** Every name an endpoint can make, in the three zones, and their ancestors. */
+    private static Set<String> namesOf(List<Endpoint> endpoints) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (Endpoint e : endpoints) {
+            String q = e.qualifiedName() + ".services.haystack";
+            String d = ServiceNamesForTest.dnsName(e) + ".services.haystack";
+            for (String n : List.of(q, d, "_" + e.portName() + "._tcp." + q, "_tcp." + q,
+                    ContainerNames.label(e).orElse("x") + ".containers.haystack",
+                    ContainerNames.shortId(e).orElse("x") + ".containers.haystack",
+                    org.xbill.DNS.ReverseMap.fromAddress(e.address()).toString(true))) {
+                for (String a = n; a.contains("."); a = a.substring(a.indexOf('.') + 1)) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final class ServiceNamesForTest {
+        static String dnsName(Endpoint e) {
+            return haystack.api.ServiceNames.dnsName(e.service());
+        }
+    }
+
+    @Test
+    void incrementalAnswersEqualAFreshIndexThroughRandomChanges() throws Exception {
+        java.util.Random random = new java.util.Random(20);
+        String[] services = { "web", "web.nginx", "nginx", "hello/v1", "hello", "db" };
+        String[] groups = { null, null, "web", "v1" };
+        String[] ports = { "http", "redis", "postgresql", "port-1" };
+        Health[] health = { Health.HEALTHY, Health.UNHEALTHY, Health.STARTING, Health.UNKNOWN };
+        java.util.Map<String, Endpoint> live = new java.util.TreeMap<>();
+        ServicesZone services1 = new ServicesZone(List.of(InetAddress.getByName("192.0.2.1")));
+        ContainersZone containers1 = new ContainersZone();
+        ReverseZone reverse1 = new ReverseZone();
+        Set<String> asked = new java.util.TreeSet<>();
+        for (int step = 0; step < 120; step++) {
+            int changes = 1 + random.nextInt(4);
+            for (int c = 0; c < changes; c++) {
+                if (!live.isEmpty() && random.nextInt(3) == 0) {
+                    List<String> ids = new ArrayList<>(live.keySet());
+                    String id = ids.get(random.nextInt(ids.size()));
+                    if (random.nextBoolean()) {
+                        live.remove(id);
+                    } else {
+                        Endpoint e = live.get(id);
+                        live.put(id, e.toBuilder().health(health[random.nextInt(health.length)]).draining(random.nextInt(5) == 0)
+                                .group(groups[random.nextInt(groups.length)]).portName(ports[random.nextInt(ports.length)]).build());
+                    }
+                } else {
+                    int n = random.nextInt(40);
+                    Endpoint e = Endpoint.builder().service(services[random.nextInt(services.length)])
+                            .group(groups[random.nextInt(groups.length)]).containerId(String.format("%064x", n % 25))
+                            .containerName("c-" + (n % 25)).address(InetAddress.getByName("10.0.0." + n)).port(8000 + n % 3)
+                            .portName(ports[random.nextInt(ports.length)]).network(n % 4 == 0 ? "" : "net")
+                            .health(health[random.nextInt(health.length)]).build();
+                    live.put(e.id(), e);
+                }
+            }
+            RegistrySnapshot s = new RegistrySnapshot(step + 1, live.values());
+            asked.addAll(namesOf(s.endpoints()));
+            ServicesZone services2 = new ServicesZone(List.of(InetAddress.getByName("192.0.2.1")));
+            ContainersZone containers2 = new ContainersZone();
+            ReverseZone reverse2 = new ReverseZone();
+            for (String name : asked) {
+                ZoneQuery q = query(name, s);
+                assertSameAnswer(services2.lookup(q), services1.lookup(q), step + " " + name);
+                assertSameAnswer(containers2.lookup(q), containers1.lookup(q), step + " " + name);
+                assertSameAnswer(reverse2.lookup(q), reverse1.lookup(q), step + " " + name);
+            }
+        }
+    }
+
+    private static void assertSameAnswer(ZoneAnswer fresh, ZoneAnswer incremental, String what) {
+        assertEquals(fresh.exists(), incremental.exists(), what);
+        assertEquals(Set.copyOf(fresh.records()), Set.copyOf(incremental.records()), what);
+        assertEquals(fresh.records().size(), incremental.records().size(), what);
     }
 
     @Test
