@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
+import haystack.itest.ssh.logger.ThreadLogger;
 import haystack.itest.ssh.zone.LabZone;
 import haystack.testing.OpenSsh;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SSH console of the exported jar (the OSGi framework users run) with the real OpenSSH
- * client: every key type OpenSSH makes, the audit trail in Haystack's own log, Ctrl-C, exit
+ * client: every key type OpenSSH makes, the audit trail and what components log while a
+ * command runs in Haystack's own log (never in the session), Ctrl-C, exit
  * statuses, and {@code haystack:dns} answering as {@code dig} gets it from the server.
  */
 class SshConsoleInJarTest {
@@ -88,12 +90,16 @@ class SshConsoleInJarTest {
             OpenSsh.Result installed = ssh.exec(operator, "install file:" + bundle);
             Matcher id = Pattern.compile("(\\d+)").matcher(installed.ok());
             assertTrue(id.find(), installed.out());
-            ssh.exec(operator, "start " + id.group(1)).ok();
+            OpenSsh.Result started = ssh.exec(operator, "start " + id.group(1));
+            started.ok();
             String bundleName = "bundle=" + ZoneBundle.SYMBOLIC_NAME + ":1.0.0 id=" + id.group(1);
             haystack.awaitLine(l -> l.contains("operator action=install " + bundleName + who), Duration.ofSeconds(10));
             haystack.awaitLine(l -> l.contains("operator action=start " + bundleName + who), Duration.ofSeconds(10));
             assertFalse(installed.out().contains("operator action") || installed.err().contains("operator action"),
                     "the audit line is Haystack's, not the session's: " + installed);
+            // what a component logs while a console command starts it is Haystack's log too
+            haystack.awaitLine(l -> l.contains("dns zone provider added provider=" + LabZone.class.getName()), Duration.ofSeconds(10));
+            assertFalse((started.out() + started.err()).contains("zone provider added"), "log lines stay out of the session: " + started);
 
             // the server takes the longest zone (lab.services), the console must too
             String name = "db.lab.services.haystack";
@@ -107,6 +113,16 @@ class SshConsoleInJarTest {
             haystack.awaitLine(l -> l.contains("operator action=stop " + bundleName + who), Duration.ofSeconds(10));
             haystack.awaitLine(l -> l.contains("operator action=uninstall " + bundleName + who), Duration.ofSeconds(10));
             assertEquals(1, ssh.exec(operator, "haystack:dns " + name + " A").status(), "gone with its bundle: NXDOMAIN");
+
+            // and so is what it logs later from a thread it started meanwhile: Gogo hands a
+            // command's streams down to the threads it starts
+            Matcher logger = Pattern.compile("(\\d+)").matcher(ssh.exec(operator, "install file:" + LoggerBundle.write(dir)).ok());
+            assertTrue(logger.find());
+            OpenSsh.Result loggerStarted = ssh.exec(operator, "start " + logger.group(1));
+            loggerStarted.ok();
+            haystack.awaitLine(l -> l.contains(ThreadLogger.ACTIVATED), Duration.ofSeconds(10));
+            haystack.awaitLine(l -> l.contains(ThreadLogger.LATER), Duration.ofSeconds(10));
+            assertFalse((loggerStarted.out() + loggerStarted.err()).contains("thread logger"), "log lines stay out of the session: " + loggerStarted);
 
             // Ctrl-C (the byte a terminal sends) ends a trace and leaves the session at its prompt
             try (OpenSsh.Terminal session = ssh.open(operator)) {
