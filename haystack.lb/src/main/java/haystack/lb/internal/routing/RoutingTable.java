@@ -112,7 +112,9 @@ public final class RoutingTable {
     public static Route route(String service, List<Endpoint> endpoints, Function<Endpoint, Backend> backends, AtomicLong sequence) {
         List<Backend> taking = new ArrayList<>();
         String strategy = null;
+        boolean httpsRedirect = false;
         for (Endpoint e : endpoints) {
+            httpsRedirect |= "true".equalsIgnoreCase(e.labels().get(Route.HTTPS_REDIRECT_LABEL));
             Backend b = backends.apply(e);
             if (b.takesTraffic()) {
                 taking.add(b);
@@ -121,7 +123,7 @@ public final class RoutingTable {
                 strategy = e.strategy();
             }
         }
-        return new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), endpoints.size());
+        return new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), endpoints.size(), httpsRedirect);
     }
 
     /**
@@ -168,5 +170,10 @@ public final class RoutingTable {
 
     public Map<String, Route> services() {
         return byService;
+    }
+
+    /** Every host name routed (services in every domain, bare names, aliases), lower case. */
+    public java.util.Set<String> hosts() {
+        return byHost.keySet();
     }
 }
