@@ -87,9 +87,16 @@ public final class CertificateStoreImpl implements CertificateStore {
         }
     }
 
+    /** Every certificate served, the generated default among them when it is the default. */
     @Override
     public List<ServedCertificate> certificates() {
-        return served.snapshot().all();
+        CertificateSnapshot s = served.snapshot();
+        if (s.all().contains(s.fallback())) {
+            return s.all();
+        }
+        List<ServedCertificate> all = new ArrayList<>(s.all());
+        all.add(s.fallback());
+        return List.copyOf(all);
     }
 
     @Override
@@ -111,12 +118,7 @@ public final class CertificateStoreImpl implements CertificateStore {
     public void collect(MetricsWriter w) {
         Instant now = Instant.now();
         w.family("haystack_tls_certificate_expiry_seconds", Type.GAUGE, "Seconds until a served certificate expires, by certificate name and source");
-        CertificateSnapshot s = served.snapshot();
-        List<ServedCertificate> shown = new ArrayList<>(s.all());
-        if (!shown.contains(s.fallback())) {
-            shown.add(s.fallback());
-        }
-        for (ServedCertificate c : shown) {
+        for (ServedCertificate c : certificates()) {
             w.sample("haystack_tls_certificate_expiry_seconds", c.notAfter().getEpochSecond() - now.getEpochSecond(),
                     "name", c.name(), "source", c.source());
         }
