@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * and reason and skipped; the others keep serving. The pair named {@code default} is the
  * certificate for clients without SNI or asking for an unknown name.
  */
-@Component(service = TlsDirectory.class, configurationPid = "haystack.tls", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = TlsDirectory.class, immediate = true, configurationPid = "haystack.tls", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TlsConfig.class)
 public final class TlsDirectory {
 
