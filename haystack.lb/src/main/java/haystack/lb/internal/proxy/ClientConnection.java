@@ -51,7 +51,7 @@ final class ClientConnection extends LoopConnection {
         this.context = context;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
         this.deadline = loop.now + context.headTimeoutMs;
-        this.tls = listener.tls() == null ? null : listener.tls().open(channel, () -> loop.later(this::tlsTasksDone));
+        this.tls = listener.tls() == null ? null : listener.tls().open(channel, local.tlsBuffers, () -> loop.later(this::tlsTasksDone));
         listener.connections().increment();
         local.idleClients.add(this);
     }
@@ -344,6 +344,9 @@ final class ClientConnection extends LoopConnection {
             Exchange x = exchange;
             exchange = null;
             x.clientGone();
+        }
+        if (tls != null) {
+            tls.release();
         }
         listener.connections().decrement();
         context.connectionClosed();

@@ -51,9 +51,12 @@ public final class TlsEngines implements AutoCloseable {
         return metrics;
     }
 
-    /** A session for a client just accepted; {@code resume} is called (from any thread) when delegated tasks are done. */
-    public TlsSession open(SocketChannel channel, Runnable resume) {
-        return new TlsSession(newEngine(), channel, this, resume);
+    /**
+     * A session for a client just accepted, lending buffers from its loop's {@code buffers};
+     * {@code resume} is called (from any thread) when delegated tasks are done.
+     */
+    public TlsSession open(SocketChannel channel, TlsBuffers buffers, Runnable resume) {
+        return new TlsSession(newEngine(), channel, this, buffers, resume);
     }
 
     SSLEngine newEngine() {

@@ -33,9 +33,11 @@ public final class TlsSession {
     private final SocketChannel channel;
     private final TlsEngines engines;
     private final Runnable resume;
-    /** Encrypted bytes read and not yet decrypted: write mode, data in [0, position). */
+    private final TlsBuffers buffers;
+    private final int packetSize;
+    /** Encrypted bytes read and not yet decrypted: write mode, data in [0, position); null while there are none. */
     private ByteBuffer netIn;
-    /** Encrypted bytes to send: write mode, data in [0, position). */
+    /** Encrypted bytes to send: write mode, data in [0, position); null while there are none. */
     private ByteBuffer netOut;
     /** Decrypted bytes that did not fit the connection's buffer: read mode. */
     private ByteBuffer spill;
@@ -47,14 +49,58 @@ public final class TlsSession {
     private boolean outboundClosed;
     private boolean failed;
 
-    TlsSession(SSLEngine engine, SocketChannel channel, TlsEngines engines, Runnable resume) {
+    TlsSession(SSLEngine engine, SocketChannel channel, TlsEngines engines, TlsBuffers buffers, Runnable resume) {
         this.engine = engine;
         this.channel = channel;
         this.engines = engines;
+        this.buffers = buffers;
         this.resume = resume;
-        int packet = engine.getSession().getPacketBufferSize();
-        this.netIn = ByteBuffer.allocate(packet);
-        this.netOut = ByteBuffer.allocate(packet);
+        this.packetSize = engine.getSession().getPacketBufferSize();
+    }
+
+    private ByteBuffer netIn() {
+        if (netIn == null) {
+            netIn = buffers.take(packetSize);
+        }
+        return netIn;
+    }
+
+    private ByteBuffer netOut() {
+        if (netOut == null) {
+            netOut = buffers.take(packetSize);
+        }
+        return netOut;
+    }
+
+    /** Gives back the buffers that hold nothing, once the handshake is over (it needs them again at once). */
+    private void releaseEmpty() {
+        if (handshaking) {
+            return;
+        }
+        if (netIn != null && netIn.position() == 0) {
+            buffers.give(netIn);
+            netIn = null;
+        }
+        if (netOut != null && netOut.position() == 0) {
+            buffers.give(netOut);
+            netOut = null;
+        }
+        if (spill != null && !spill.hasRemaining()) {
+            spill = null;
+        }
+    }
+
+    /** The connection is closed: its buffers go back to the loop. */
+    public void release() {
+        if (netIn != null) {
+            buffers.give(netIn);
+            netIn = null;
+        }
+        if (netOut != null) {
+            buffers.give(netOut);
+            netOut = null;
+        }
+        spill = null;
     }
 
     public boolean handshaking() {
@@ -67,7 +113,7 @@ public final class TlsSession {
     }
 
     public boolean hasOutput() {
-        return netOut.position() > 0;
+        return netOut != null && netOut.position() > 0;
     }
 
     /** Bytes are held that a read could decrypt now that there is room. */
@@ -86,6 +132,7 @@ public final class TlsSession {
         int produced = 0;
         boolean socketRead = false;
         heldForRoom = false;
+        netIn();
         try {
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 if (spill != null && spill.hasRemaining()) {
@@ -169,6 +216,8 @@ public final class TlsSession {
         } catch (SSLException e) {
             refuse(e);
             throw e;
+        } finally {
+            releaseEmpty();
         }
     }
 
@@ -220,12 +269,13 @@ public final class TlsSession {
     /** Produces what the handshake sends next; false when it waits for the socket to take earlier bytes. */
     private boolean wrapHandshake() throws IOException {
         for (int round = 0; round < MAX_ROUNDS && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; round++) {
-            SSLEngineResult r = engine.wrap(EMPTY, netOut);
+            SSLEngineResult r = engine.wrap(EMPTY, netOut());
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (!flush()) {
-                    return false;
-                }
-                if (netOut.position() == 0) {
+                if (netOut.position() > 0) {
+                    if (!flush()) {
+                        return false;
+                    }
+                } else {
                     netOut = grow(netOut, engine.getSession().getPacketBufferSize());
                 }
                 continue;
@@ -272,7 +322,7 @@ public final class TlsSession {
         }
         int taken = 0;
         for (int round = 0; round < MAX_ROUNDS && src.hasRemaining(); round++) {
-            SSLEngineResult r = engine.wrap(src, netOut);
+            SSLEngineResult r = engine.wrap(src, netOut());
             taken += r.bytesConsumed();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new IOException("TLS connection closed");
@@ -298,7 +348,7 @@ public final class TlsSession {
 
     /** Sends what waits; true when nothing is left. */
     public boolean flush() throws IOException {
-        if (netOut.position() == 0) {
+        if (netOut == null || netOut.position() == 0) {
             return true;
         }
         netOut.flip();
@@ -307,7 +357,14 @@ public final class TlsSession {
         } finally {
             netOut.compact();
         }
-        return netOut.position() == 0;
+        if (netOut.position() > 0) {
+            return false;
+        }
+        if (!handshaking) {
+            buffers.give(netOut);
+            netOut = null;
+        }
+        return true;
     }
 
     /** Queues close_notify (RFC 8446 §6.1) after everything sent so far; {@link #flush} sends it. */
@@ -319,7 +376,7 @@ public final class TlsSession {
         engine.closeOutbound();
         try {
             for (int round = 0; round < 4 && !engine.isOutboundDone(); round++) {
-                SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                SSLEngineResult r = engine.wrap(EMPTY, netOut());
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && !flush()) {
                     return;
                 }
@@ -347,7 +404,7 @@ public final class TlsSession {
         try {
             engine.closeOutbound();
             for (int round = 0; round < 4 && !engine.isOutboundDone(); round++) {
-                SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                SSLEngineResult r = engine.wrap(EMPTY, netOut());
                 if (r.bytesProduced() == 0) {
                     break;
                 }
