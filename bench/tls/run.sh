@@ -11,7 +11,9 @@
 # Loopback only; every run is bounded by DURATION. Needs: openssl wrk haproxy nginx, Java 17.
 # Usage: bench/tls/run.sh [duration-seconds] [wrk-connections] [backends]
 #   env ROUNDS (default 3), HANDSHAKE_CLIENTS (parallel s_time processes, default 4),
-#   HAYSTACK_LB_IO_THREADS (default 0: half the cores, at least one), JAVA_OPTS.
+#   HAYSTACK_LB_IO_THREADS (default 0: half the cores, at least one), JAVA_OPTS, JAVA (the
+#   java command: the JDK's elliptic-curve code, most of a handshake's cost, is faster in
+#   newer releases, e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10).
 # Prints per round and as medians: handshakes/s and the proxy's CPU time per handshake;
 # req/s, p50, p99 and CPU time per request.
 set -euo pipefail
@@ -106,7 +108,7 @@ JAR="$ROOT/haystack.distro/target/haystack.jar"
     HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 \
     HAYSTACK_DATA="$WORK/data" HAYSTACK_CONFIG_DIR="$WORK/conf" HAYSTACK_LB_MAX_CONNECTIONS=8192 \
     HAYSTACK_LB_IO_THREADS="${HAYSTACK_LB_IO_THREADS:-0}" DOCKER_HOST=none \
-    MALLOC_ARENA_MAX=2 java @"$ROOT/haystack.distro/jvm.options" ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
+    MALLOC_ARENA_MAX=2 "${JAVA:-java}" @"$ROOT/haystack.distro/jvm.options" ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
 PIDS+=($!)
 HAYSTACK_PID=$!
 READY="file service loaded service=bench endpoints=$BACKENDS"
@@ -116,6 +118,7 @@ for _ in $(seq 1 600); do
 done
 grep -q "$READY" "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
 echo "haystack: the exported jar ($JAR), $BACKENDS backends from a service file, JAVA_OPTS='${JAVA_OPTS:-}'"
+echo "java: $("${JAVA:-java}" -version 2>&1 | head -1); haproxy: $(haproxy -v | head -1 | cut -c1-40); $(openssl version)"
 grep -o 'haystack started.*' "$WORK/haystack.log" | head -1 || true
 
 for port in $HAPROXY_PORT $HAYSTACK_PORT; do
@@ -160,8 +163,9 @@ run_wrk() { # name port seconds -> "rps p50-ms p99-ms errors"
     END { printf "%s %.3f %.3f %s\n", rps, p50, p99, (errors=="" ? "-" : errors) }' "$WORK/wrk-$1.txt"
 }
 
-echo "warm-up (JIT for Haystack, caches for both): 5 s of each test each"
-for p in $HAPROXY_PORT $HAYSTACK_PORT; do run_handshakes warm "$p" 5 >/dev/null; run_wrk warm "$p" 5 >/dev/null; done
+WARMUP=${WARMUP:-10}
+echo "warm-up (JIT for Haystack, caches for both): ${WARMUP} s of each test each"
+for p in $HAPROXY_PORT $HAYSTACK_PORT; do run_handshakes warm "$p" "$WARMUP" >/dev/null; run_wrk warm "$p" "$WARMUP" >/dev/null; done
 
 PEERS=("haproxy:$HAPROXY_PORT" "haystack:$HAYSTACK_PORT")
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
