@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 
 import haystack.api.tls.ServedCertificate;
 import org.slf4j.Logger;
@@ -110,13 +109,5 @@ final class DefaultCertificate {
             return Der.tlv(0x17, utc.format(DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'")).getBytes(StandardCharsets.US_ASCII));
         }
         return Der.tlv(Der.GENERALIZED_TIME, utc.format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'")).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    static boolean isDefault(ServedCertificate c) {
-        return SOURCE.equals(c.source());
-    }
-
-    static List<String> names(ServedCertificate c) {
-        return c.dnsNames();
     }
 }
