@@ -14,7 +14,7 @@ WORK=$(mktemp -d /tmp/haystack-image-bench.XXXXXX)
 JAVA_PID=
 
 cleanup() {
-  docker rm -f "$NAME" >/dev/null 2>&1 || true
+  docker rm -f -v "$NAME" >/dev/null 2>&1 || true
   [ -n "$JAVA_PID" ] && kill "$JAVA_PID" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$WORK"
@@ -65,14 +65,14 @@ jvm_ms() {
 image_ms=()
 image_jvm=()
 for _ in $(seq 1 "$RUNS"); do
-  docker rm -f "$NAME" >/dev/null 2>&1 || true
+  docker rm -f -v "$NAME" >/dev/null 2>&1 || true
   start=$(now)
   docker run --detach --name "$NAME" -v /var/run/docker.sock:/var/run/docker.sock \
     --publish "127.0.0.1:$PORT:53/udp" "$IMAGE" >/dev/null
   answered=$(first_answer)
   image_ms+=($(( (answered - start) / 1000000 )))
   image_jvm+=($(jvm_ms docker logs "$NAME"))
-  docker rm -f "$NAME" >/dev/null
+  docker rm -f -v "$NAME" >/dev/null
 done
 
 jar_ms=()

@@ -12,8 +12,8 @@
 # Usage: bench/tls/run.sh [duration-seconds] [wrk-connections] [backends]
 #   env ROUNDS (default 3), HANDSHAKE_CLIENTS (parallel s_time processes, default 4),
 #   HAYSTACK_LB_IO_THREADS (default 0: half the cores, at least one), JAVA_OPTS, JAVA (the
-#   java command: the JDK's elliptic-curve code, most of a handshake's cost, is faster in
-#   newer releases, e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10).
+#   java command, to compare JVMs: the JDK's elliptic-curve code is most of a handshake's
+#   cost; e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10).
 # Prints per round and as medians: handshakes/s and the proxy's CPU time per handshake;
 # req/s, p50, p99 and CPU time per request.
 set -euo pipefail

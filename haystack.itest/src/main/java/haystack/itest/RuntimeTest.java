@@ -40,7 +40,7 @@ class RuntimeTest {
                 .collect(Collectors.joining(", "));
         assertEquals("", notActive);
         List<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).toList();
-        assertTrue(names.containsAll(List.of("haystack.api", "haystack.registry", "haystack.config", "haystack.docker", "haystack.file", "haystack.dns", "haystack.lb", "haystack.ssh", "haystack.web", "haystack.etcd", "org.xbill.dns", "org.yaml.snakeyaml",
+        assertTrue(names.containsAll(List.of("haystack.api", "haystack.registry", "haystack.config", "haystack.docker", "haystack.file", "haystack.dns", "haystack.lb", "haystack.ssh", "haystack.web", "haystack.etcd", "haystack.acme", "org.xbill.dns", "org.yaml.snakeyaml",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.shell", "org.apache.sshd.osgi")), names.toString());
     }
 

@@ -28,11 +28,23 @@ public final class HaystackProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
+    /** The class-data sharing archive the distro build makes next to the jar (haystack.distro/cds-archive.sh). */
+    public static final Path ARCHIVE = JAR.resolveSibling("haystack.jsa");
+
     public HaystackProcess(Path javaHome, Path workDir, Map<String, String> env) throws IOException {
+        this(javaHome, workDir, env, List.of());
+    }
+
+    /** With {@code jvmOptions} after the distribution's own (the last of an option wins). */
+    public HaystackProcess(Path javaHome, Path workDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: build haystack.distro first");
         }
-        ProcessBuilder builder = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "@" + JVM_OPTIONS, "-jar", JAR.toString())
+        List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "@" + JVM_OPTIONS));
+        command.addAll(archiveOptions(javaHome));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -50,6 +62,44 @@ public final class HaystackProcess implements AutoCloseable {
         }, "haystack-stdout");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * As ./haystack decides: the archive, when the build made it with this same Java for this
+     * same jar and it is whole (haystack.jsa.jdk records JVM, archive size, jar size@mtime,
+     * see haystack.distro/cds-archive.sh); otherwise none.
+     */
+    public static List<String> archiveOptions(Path javaHome) throws IOException {
+        return archiveOptions(javaHome, ARCHIVE);
+    }
+
+    /** The options for {@code archive} (its record beside it, {@code <archive>.jdk}) with the jar. */
+    public static List<String> archiveOptions(Path javaHome, Path archive) throws IOException {
+        Path stamp = archive.resolveSibling(archive.getFileName() + ".jdk");
+        String runtime = javaRuntimeVersion(javaHome);
+        if (runtime == null || !Files.isRegularFile(archive) || !Files.isRegularFile(stamp)) {
+            return List.of();
+        }
+        String expected = runtime + " archive=" + Files.size(archive) + " jar=" + Files.size(JAR) + "@"
+                + Files.getLastModifiedTime(JAR).to(TimeUnit.SECONDS);
+        if (!expected.equals(Files.readString(stamp).trim())) {
+            return List.of();
+        }
+        return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive);
+    }
+
+    /** JAVA_RUNTIME_VERSION from the JDK's release file, or null. */
+    public static String javaRuntimeVersion(Path javaHome) throws IOException {
+        Path release = javaHome.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return null;
+        }
+        for (String line : Files.readAllLines(release)) {
+            if (line.startsWith("JAVA_RUNTIME_VERSION=\"") && line.endsWith("\"")) {
+                return line.substring("JAVA_RUNTIME_VERSION=\"".length(), line.length() - 1);
+            }
+        }
+        return null;
     }
 
     /** Waits for a line matching {@code match}; returns it, or fails with everything printed so far. */

@@ -58,6 +58,12 @@ class TraceOverSshTest {
                 session.await(Pattern.compile("docker event .*action=start container=" + traced), Duration.ofSeconds(30));
                 session.await(Pattern.compile("registry added .*service=\\S*busybox container=" + traced), Duration.ofSeconds(30));
 
+                // what Haystack answers itself is traced with the host asked: no route (404)
+                int httpPort = httpPort(haystack);
+                assertTrue(request(httpPort, "nosuch.example").startsWith("HTTP/1.1 404"));
+                String notFound = session.await(Pattern.compile("route .*host=nosuch\\.example .*status=404"), Duration.ofSeconds(30));
+                assertTrue(notFound.contains("reason=no service is routed for this host or path"), notFound);
+
                 session.type("haystack:trace false");
                 session.await(Pattern.compile("^trace off$"), Duration.ofSeconds(30));
                 haystack.awaitLine(l -> l.contains("operator action=trace on=false via=command" + who), Duration.ofSeconds(10));
@@ -72,12 +78,38 @@ class TraceOverSshTest {
                 Matcher serviceOf = Pattern.compile(" service=(\\S+)").matcher(drainLine);
                 assertTrue(serviceOf.find(), drainLine);
                 String service = serviceOf.group(1);
+                // none of the service's endpoints takes traffic now: 503, traced with the host asked
+                try (OpenSsh.Terminal tracing = ssh.open(key)) {
+                    tracing.type("haystack:trace true");
+                    tracing.await(Pattern.compile("^trace on"), Duration.ofSeconds(30));
+                    String host = service + ".services.haystack";
+                    String answer = "";
+                    for (int i = 0; i < 50 && !answer.startsWith("HTTP/1.1 503"); i++) {
+                        answer = request(httpPort, host); // the balancer applies the drain as the registry publishes it
+                        Thread.sleep(i == 0 ? 0 : 100);
+                    }
+                    assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
+                    String unavailable = tracing.await(Pattern.compile("route .*host=" + Pattern.quote(host) + " .*status=503"), Duration.ofSeconds(30));
+                    assertTrue(unavailable.contains("service=" + service) && unavailable.contains("reason=no healthy endpoint"), unavailable);
+                    tracing.type("haystack:trace false");
+                    tracing.await(Pattern.compile("^trace off$"), Duration.ofSeconds(30));
+                    tracing.type("exit");
+                    assertEquals(0, tracing.awaitExit(Duration.ofSeconds(30)));
+                }
                 ssh.exec(key, "haystack:undrain " + traced).ok();
                 haystack.awaitLine(l -> l.contains("operator action=undrain endpoint=") && l.contains(who), Duration.ofSeconds(10));
                 ssh.exec(key, "haystack:strategy " + service + " round-robin").ok();
                 haystack.awaitLine(l -> l.contains("operator action=strategy service=" + service + " strategy=round-robin" + who),
                         Duration.ofSeconds(10));
                 assertEquals(1, ssh.exec(key, "haystack:drain no-such-container").status());
+                // asked about what does not exist: exit status 1 and the reason
+                OpenSsh.Result noService = ssh.exec(key, "haystack:endpoints nosuch");
+                assertEquals(1, noService.status(), noService.toString());
+                assertTrue(noService.err().contains("no service named 'nosuch'"), noService.toString());
+                assertEquals(1, ssh.exec(key, "haystack:strategy nosuch").status());
+                assertEquals(1, ssh.exec(key, "haystack:strategy nosuch round-robin").status());
+                assertEquals(0, ssh.exec(key, "haystack:endpoints").status());
+
                 startContainer(docker, image, untraced);
                 haystack.awaitLine(l -> l.contains("container updated") && l.contains(untraced), Duration.ofSeconds(30));
                 session.type("echo still-here");
@@ -104,6 +136,23 @@ class TraceOverSshTest {
                     // never started
                 }
             }
+        }
+    }
+
+    private static int httpPort(HaystackProcess haystack) throws InterruptedException {
+        String line = haystack.awaitLine(l -> l.contains("listener=http port="), Duration.ofSeconds(30));
+        Matcher m = Pattern.compile("listener=http port=(\\d+)").matcher(line);
+        assertTrue(m.find(), line);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** One GET / through the balancer with this Host; the whole answer. */
+    private static String request(int port, String host) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 

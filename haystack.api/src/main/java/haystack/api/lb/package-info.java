@@ -3,7 +3,7 @@
  * running load balancer rather than re-deriving it from the registry).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package haystack.api.lb;
 
 import org.osgi.annotation.bundle.Export;

@@ -43,6 +43,7 @@ final class Settings {
     static final String REGISTRY = "haystack.registry";
     static final String DOMAINS = "haystack.domains";
     static final String TLS = "haystack.tls";
+    static final String ACME = "haystack.acme";
 
     static final List<Setting> ALL = List.of(
             new Setting("DOCKER_HOST", DOCKER_HOSTS, DOCKER, "hosts"),
@@ -93,7 +94,7 @@ final class Settings {
             new Setting("HAYSTACK_SSH_BIND", ADDRESSES, SSH, "bind"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS_FILE", TEXT, SSH, "authorized.keys.file"),
-            new Setting("HAYSTACK_DATA", TEXT, List.of(new Target(SSH, "data"), new Target(TLS, "data"))),
+            new Setting("HAYSTACK_DATA", TEXT, List.of(new Target(SSH, "data"), new Target(TLS, "data"), new Target(ACME, "data"))),
             new Setting("HAYSTACK_ADMIN_PORT", PORT, WEB, "port"),
             new Setting("HAYSTACK_ADMIN_USER", USER, WEB, "user"),
             new Setting("HAYSTACK_ADMIN_PASSWORD", TEXT, WEB, "password"),
@@ -105,7 +106,14 @@ final class Settings {
             new Setting("HAYSTACK_ETCD_PREFIX", KEY_PREFIX, ETCD, "prefix"),
             new Setting("HAYSTACK_ETCD_TTL", POSITIVE, ETCD, "ttl"),
             new Setting("HAYSTACK_NODE", NODE_NAME, ETCD, "node"),
-            new Setting("HAYSTACK_ETCD_SKYDNS", DNS_NAME, ETCD, "skydns"));
+            new Setting("HAYSTACK_ETCD_SKYDNS", DNS_NAME, ETCD, "skydns"),
+            new Setting("HAYSTACK_ACME_DIRECTORY", TEXT, ACME, "directory"),
+            new Setting("HAYSTACK_ACME_EMAIL", TEXT, ACME, "email"),
+            new Setting("HAYSTACK_ACME_CA", TEXT, ACME, "ca"),
+            new Setting("HAYSTACK_ACME_RENEW_BEFORE", SECONDS, ACME, "renew.before"),
+            new Setting("HAYSTACK_ACME_ORDERS_PER_HOUR", POSITIVE, ACME, "orders.per.hour"),
+            new Setting("HAYSTACK_ACME_RETRY_MIN", MILLIS, ACME, "retry.min"),
+            new Setting("HAYSTACK_ACME_TIMEOUT", MILLIS, ACME, "timeout"));
 
     private Settings() {
     }

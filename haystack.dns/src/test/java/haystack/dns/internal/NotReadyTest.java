@@ -48,6 +48,11 @@ class NotReadyTest {
         public boolean drain(String endpointId, boolean draining) {
             return false;
         }
+
+        @Override
+        public boolean checkFailing(String endpointId, boolean failing) {
+            return false;
+        }
     });
 
     @BeforeEach

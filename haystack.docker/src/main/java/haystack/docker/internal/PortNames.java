@@ -23,14 +23,31 @@ public final class PortNames {
 
     static final String RESOURCE = "service-names-port-numbers.csv";
 
+    /** The registry shipped with this bundle, read when a port is first named. */
+    private static final PortNames IANA = new PortNames(null);
+
+    /** Null for {@link #IANA}, whose names {@link Iana} holds. */
     private final Map<String, String> names;
 
     private PortNames(Map<String, String> names) {
-        this.names = Map.copyOf(names);
+        this.names = names == null ? null : Map.copyOf(names);
     }
 
-    /** Loads the registry shipped with this bundle. */
+    /**
+     * The registry shipped with this bundle. Its 14,000 rows are parsed on the first
+     * {@link #name} (a Docker engine's first sync, on its own thread), not while the
+     * component that asks for it is activated: start-up does not wait for them.
+     */
     public static PortNames iana() {
+        return IANA;
+    }
+
+    /** Holds the parsed registry: the JVM loads it once, when it is first used. */
+    private static final class Iana {
+        static final Map<String, String> NAMES = load().names;
+    }
+
+    private static PortNames load() {
         try (InputStream in = PortNames.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + RESOURCE + " is missing from the bundle");
@@ -77,6 +94,6 @@ public final class PortNames {
 
     /** The IANA name of {@code port}/{@code protocol}, or null when IANA has none. */
     public String name(int port, Protocol protocol) {
-        return names.get(port + "/" + protocol.label());
+        return (names != null ? names : Iana.NAMES).get(port + "/" + protocol.label());
     }
 }

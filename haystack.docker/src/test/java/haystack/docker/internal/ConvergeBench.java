@@ -3,7 +3,6 @@ package haystack.docker.internal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +19,7 @@ import haystack.api.RegistryListener;
 import haystack.api.discovery.EndpointSource;
 import haystack.registry.internal.DiscoveryPublisherImpl;
 import haystack.registry.internal.RegistryImpl;
+import haystack.testing.ConvergenceReport;
 
 /**
  * bench/converge: how fast the registry follows the engine. Starts N busybox containers,
@@ -125,13 +125,13 @@ public final class ConvergeBench {
                 stoppers.awaitTermination(120, TimeUnit.SECONDS);
                 waitFor("all gone", () -> ids.stream().allMatch(t.gone::containsKey));
                 System.out.printf("converge: %d containers on %s%n", n, socket);
-                report("die event   -> a client receives it (floor)", ids, t.die, t.dieReceived);
-                report("die received by a client -> gone (Haystack's own share)", ids, t.dieReceived, t.gone);
-                report("start event -> registered", ids, t.start, t.registered);
-                report("kill event  -> draining  ", ids, t.kill, t.draining);
-                report("die event   -> gone      ", ids, t.die, t.gone);
-                report("docker stop -> draining  ", ids, t.stopCall, t.draining);
-                report("docker stop -> gone      ", ids, t.stopCall, t.gone);
+                ConvergenceReport.print("die event   -> a client receives it (floor)", ids, t.die, t.dieReceived);
+                ConvergenceReport.print("die received by a client -> gone (Haystack's own share)", ids, t.dieReceived, t.gone);
+                ConvergenceReport.print("start event -> registered", ids, t.start, t.registered);
+                ConvergenceReport.print("kill event  -> draining  ", ids, t.kill, t.draining);
+                ConvergenceReport.print("die event   -> gone      ", ids, t.die, t.gone);
+                ConvergenceReport.print("docker stop -> draining  ", ids, t.stopCall, t.draining);
+                ConvergenceReport.print("docker stop -> gone      ", ids, t.stopCall, t.gone);
             } finally {
                 events.close();
                 source.close();
@@ -148,27 +148,5 @@ public final class ConvergeBench {
             }
             Thread.sleep(10);
         }
-    }
-
-    private static void report(String what, List<String> ids, Map<String, Long> from, Map<String, Long> to) {
-        List<Double> ms = new ArrayList<>();
-        for (String id : ids) {
-            Long a = from.get(id);
-            Long b = to.get(id);
-            if (a != null && b != null) {
-                ms.add((b - a) / 1e6);
-            }
-        }
-        Collections.sort(ms);
-        if (ms.isEmpty()) {
-            System.out.printf("%s  no samples%n", what);
-            return;
-        }
-        System.out.printf("%s  n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n", what, ms.size(), pct(ms, 50), pct(ms, 99), ms.get(ms.size() - 1));
-    }
-
-    private static double pct(List<Double> sorted, int p) {
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(i, sorted.size() - 1)));
     }
 }

@@ -81,6 +81,10 @@ class ReconnectTest {
                 Set<String> expected = Set.of(engine.name("stays"), engine.name("new"));
                 probe.await("exactly the running containers after reconnect",
                         l -> l.stream().map(Endpoint::containerName).collect(Collectors.toSet()).equals(expected));
+                // the new set is published by the sync, a moment before the watcher counts itself connected
+                for (int i = 0; i < 500 && !(watcher.connected() && watcher.reconnects() == 1); i++) {
+                    Thread.sleep(10);
+                }
                 assertTrue(watcher.connected());
                 assertEquals(1, watcher.reconnects(), "one reconnection counted");
                 assertFalse(probe.now().stream().anyMatch(e -> e.containerId().equals(goes) || e.containerId().equals(paused)));

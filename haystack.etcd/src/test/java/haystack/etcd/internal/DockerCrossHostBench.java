@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,6 +29,7 @@ import haystack.registry.internal.DiscoveryPublisherImpl;
 import haystack.registry.internal.RegistryImpl;
 import haystack.testing.BusyboxImage;
 import haystack.testing.EtcdServer;
+import haystack.testing.ConvergenceReport;
 
 /**
  * bench/converge/etcd.sh docker: the whole cross-host path on this machine. Host A follows
@@ -103,9 +103,9 @@ public final class DockerCrossHostBench {
                 stopAll(docker, ids);
                 await(() -> ids.stream().allMatch(goneB::containsKey));
                 System.out.printf("cross-host via etcd: %d containers%n", n);
-                report("start event -> host A's registry", ids, startEvent, onA);
-                report("start event -> host B's registry", ids, startEvent, onB);
-                report("die event   -> gone from host B ", ids, dieEvent, goneB);
+                ConvergenceReport.print("start event -> host A's registry", ids, startEvent, onA);
+                ConvergenceReport.print("start event -> host B's registry", ids, startEvent, onB);
+                ConvergenceReport.print("die event   -> gone from host B ", ids, dieEvent, goneB);
 
                 long puts0 = a.puts();
                 long deletes0 = a.deletes();
@@ -183,27 +183,5 @@ public final class DockerCrossHostBench {
             }
             Thread.sleep(5);
         }
-    }
-
-    private static void report(String what, List<String> ids, Map<String, Long> from, Map<String, Long> to) {
-        List<Double> ms = new ArrayList<>();
-        for (String id : ids) {
-            Long x = from.get(id);
-            Long y = to.get(id);
-            if (x != null && y != null) {
-                ms.add((y - x) / 1e6);
-            }
-        }
-        Collections.sort(ms);
-        if (ms.isEmpty()) {
-            System.out.printf("%s  no samples%n", what);
-            return;
-        }
-        System.out.printf("%s  n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n", what, ms.size(), pct(ms, 50), pct(ms, 99), ms.get(ms.size() - 1));
-    }
-
-    private static double pct(List<Double> sorted, int p) {
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(i, sorted.size() - 1)));
     }
 }

@@ -1,16 +1,9 @@
 package haystack.itest.hotswap;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
+import haystack.itest.ComponentBundle;
 import haystack.itest.hotswap.strategy.FirstStrategy;
 
 /** Packages {@link FirstStrategy} as a Declarative Services bundle named "first", importing haystack.api only. */
@@ -23,30 +16,8 @@ final class StrategyBundle {
     }
 
     static Path write(Path dir) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", SYMBOLIC_NAME);
-        main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Import-Package", "haystack.api.strategy;version=\"[1.0,2)\"");
-        main.putValue("Service-Component", "OSGI-INF/first.xml");
-        String className = FirstStrategy.class.getName();
-        String classFile = className.replace('.', '/') + ".class";
-        String component = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"" + SYMBOLIC_NAME + "\" immediate=\"true\">\n"
-                + "  <implementation class=\"" + className + "\"/>\n"
-                + "  <property name=\"haystack.strategy\" type=\"String\" value=\"" + NAME + "\"/>\n"
-                + "  <service><provide interface=\"haystack.api.strategy.BalancingStrategy\"/></service>\n"
-                + "</scr:component>\n";
-        Path jar = dir.resolve(SYMBOLIC_NAME + ".jar");
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
-                InputStream bytes = FirstStrategy.class.getClassLoader().getResourceAsStream(classFile)) {
-            out.putNextEntry(new JarEntry(classFile));
-            bytes.transferTo(out);
-            out.putNextEntry(new JarEntry("OSGI-INF/first.xml"));
-            out.write(component.getBytes(StandardCharsets.UTF_8));
-        }
-        return jar;
+        return ComponentBundle.write(dir, SYMBOLIC_NAME, FirstStrategy.class,
+                "haystack.api.strategy;version=\"[1.0,2)\"", "haystack.api.strategy.BalancingStrategy",
+                "  <property name=\"haystack.strategy\" type=\"String\" value=\"" + NAME + "\"/>\n");
     }
 }

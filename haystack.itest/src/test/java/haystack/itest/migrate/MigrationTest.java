@@ -122,7 +122,10 @@ class MigrationTest {
 
         assertEquals("A", awaitBody(http, "serviceA.prod.example.com", "/", 200));
         assertEquals("A", awaitBody(http, "serviceA.prod", "/", 200), "the bare name as Host");
-        assertEquals("B", awaitBody(httpAlt, "serviceB.prod", "/", 200), "the bare name; port 8080 is http-alt, served on the alt listener");
+        assertEquals("B", awaitBody(http, "serviceB.prod", "/", 200), "SERVICE_B=http://serviceB.prod:80: port 80 serves a service with only http-alt");
+        assertEquals("B", awaitBody(httpAlt, "serviceB.prod", "/", 200), "and the alt listener still does");
+        assertEquals("B", awaitBody(http, "serviceB.prod.services.haystack", "/", 200));
+        assertEquals(404, status(httpAlt, "serviceA.prod", "/"), "serviceA has an http port: 8080 does not serve it");
         assertEquals(List.of("127.0.0.1"), dig("serviceA.prod.services.haystack", "A").answers(), "kept as written, case-insensitive");
         assertEquals(List.of("127.0.0.1"), dig("SERVICEB.PROD.services.haystack", "A").answers());
         assertTrue(haystack.output().lines().noneMatch(l -> l.contains("servicea-prod")), "never renamed servicea-prod");
@@ -249,10 +252,69 @@ class MigrationTest {
         assertEquals(List.of("127.0.0.1"), dig("rest.service.consul", "A").answers());
     }
 
+    /**
+     * Registrator's {@code SERVICE_CHECK_TCP} on a port that does not answer: DNS leaves that
+     * container out of the service's A and SRV answers (a service without an HTTP port, so
+     * clients connect to the endpoints themselves) while its healthy sibling stays, and
+     * takes it back once the check passes. The containers are registered at their own
+     * addresses: on a published port docker-proxy accepts even when nothing listens behind it.
+     */
+    @Test
+    @Order(7)
+    void aFailingCheckTakesTheEndpointOutOfDnsAndAPassBringsItBack() throws Exception {
+        String service = "tcpcheck" + run;
+        Map<String, String> env = Map.of("SERVICE_NAME", service, "SERVICE_CHECK_TCP", "true", "SERVICE_CHECK_INTERVAL", "1s",
+                "SERVICE_CHECK_TIMEOUT", "1s");
+        Map<String, String> own = Map.of("haystack.published", "false");
+        String healthy = "tcpok-" + run;
+        String sick = "tcpsick-" + run;
+        startWith(healthy, env, own, "exec httpd -f -p 6379 -h /www", 6379);
+        startWith(sick, env, own, "while [ ! -f /tmp/go ]; do sleep 0.2; done; exec httpd -f -p 6379 -h /www", 6379);
+        String healthyIp = address(healthy);
+        String sickIp = address(sick);
+        String name = service + ".services.haystack";
+
+        haystack.awaitLine(l -> l.contains("endpoint unhealthy service=" + service) && l.contains("container=" + sick), WAIT);
+        assertEquals(List.of(healthyIp), awaitAnswers(name, "A", 1), "the sibling stays, the failing one is gone");
+        List<String> srv = awaitAnswers("_redis._tcp." + name, "SRV", 1);
+        assertTrue(srv.get(0).endsWith(" " + healthy + ".containers.haystack."), srv.toString());
+        assertEquals(List.of(healthyIp), dig(service + ".service.consul", "A").answers(), "and from every service domain");
+        assertTrue(haystack.output().lines().noneMatch(l -> l.contains("endpoint unhealthy service=" + service) && l.contains(healthy)));
+
+        OpenSsh.run(List.of("docker", "exec", sick, "touch", "/tmp/go"), null).ok();
+        haystack.awaitLine(l -> l.contains("endpoint healthy service=" + service) && l.contains("container=" + sick), WAIT);
+        assertEquals(java.util.Set.of(healthyIp, sickIp), java.util.Set.copyOf(awaitAnswers(name, "A", 2)), "back once the check passes");
+        assertEquals(2, awaitAnswers("_redis._tcp." + name, "SRV", 2).size());
+    }
+
     // --- helpers ---
+
+    /** dig until exactly {@code count} answers come (the registry publishes asynchronously). */
+    private List<String> awaitAnswers(String name, String type, int count) throws Exception {
+        DigResult r = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            r = dig(name, type);
+            if (r.answers().size() == count) {
+                return r.answers();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("dig " + name + " " + type + " never gave " + count + " answers: " + (r == null ? "" : r.raw()));
+    }
+
+    /** The container's address on the default bridge. */
+    private String address(String name) {
+        return docker.inspectContainerCmd(name).exec().getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
+    }
 
     /** A busybox httpd container serving {@code body} on the first port, every port published on 127.0.0.1. */
     private void start(String name, Map<String, String> env, Map<String, String> labels, String body, int... ports) {
+        startWith(name, env, labels, "echo " + body + " > /www/index.html && exec httpd -f -p " + ports[0] + " -h /www", ports);
+    }
+
+    /** A busybox container running {@code script}, every port published on 127.0.0.1. */
+    private void startWith(String name, Map<String, String> env, Map<String, String> labels, String script, int... ports) {
         try {
             docker.removeContainerCmd(name).withForce(true).exec();
         } catch (NotFoundException none) {
@@ -274,7 +336,7 @@ class MigrationTest {
         String id = docker.createContainerCmd(image).withName(name).withLabels(allLabels)
                 .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withExposedPorts(exposed).withHostConfig(HostConfig.newHostConfig().withPortBindings(bindings))
-                .withCmd("sh", "-c", "echo " + body + " > /www/index.html && exec httpd -f -p " + ports[0] + " -h /www")
+                .withCmd("sh", "-c", script)
                 .exec().getId();
         containers.add(id);
         docker.startContainerCmd(id).exec();

@@ -24,6 +24,8 @@ final class ImageHaystack implements RunningHaystack {
     static final int SSH_PORT = 22022;
 
     private final String name = "haystack-seed";
+    /** HAYSTACK_DATA as the README keeps it: a named volume, so the SSH host key outlives the container. */
+    private final String data = "haystack-seed-data";
     private final String address;
 
     ImageHaystack(String authorizedKey) throws Exception {
@@ -35,13 +37,15 @@ final class ImageHaystack implements RunningHaystack {
         if (built.status() != 0) {
             throw new IllegalStateException("image/build.sh failed:\n" + built.out() + built.err());
         }
-        docker("rm", "--force", name);
+        docker("rm", "--force", "--volumes", name);
+        docker("volume", "rm", "--force", data);
         OpenSsh.Result run = docker("run", "--env=DOCKER_HOST=unix:///var/run/docker.sock",
                 "--volume=/var/run/docker.sock:/var/run/docker.sock",
+                "--volume=" + data + ":/var/lib/haystack/data",
                 "--env=HAYSTACK_SSH_AUTHORIZED_KEYS=" + authorizedKey,
                 "--name=" + name,
                 "--publish=53:53/udp", "--publish=80:80", "--publish=8080:8080", "--publish=" + SSH_PORT + ":22",
-                "--detach", IMAGE);
+                "--publish=1936:1936", "--detach", IMAGE);
         if (run.status() != 0) {
             throw new IllegalStateException("docker run " + IMAGE + " failed: " + run.err());
         }
@@ -89,7 +93,8 @@ final class ImageHaystack implements RunningHaystack {
 
     @Override
     public void close() throws Exception {
-        docker("rm", "--force", name);
+        docker("rm", "--force", "--volumes", name);
+        docker("volume", "rm", "--force", data);
     }
 
     @Override

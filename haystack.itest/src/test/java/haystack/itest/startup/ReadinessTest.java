@@ -83,7 +83,8 @@ class ReadinessTest {
                 seen.merge("dns " + r.dns(), 1, Integer::sum);
                 seen.merge("http " + r.http() + (r.retryAfter() == null ? "" : " retry-after " + r.retryAfter()), 1, Integer::sum);
                 seen.merge("ready " + r.ready(), 1, Integer::sum);
-                assertTrue(!"NXDOMAIN".equals(r.dns()) && !"NODATA".equals(r.dns()), "a negative answer for an existing service: " + r + "\n" + haystack.output());
+                assertTrue(!"NXDOMAIN".equals(r.dns()) && !"NODATA".equals(r.dns()), "a negative answer for an existing service: " + r
+                        + "\n" + lastDig + "\n" + haystack.output());
                 assertTrue(r.http() != 404, "404 for an existing service: " + r + "\n" + haystack.output());
                 if (r.http() == 503 && r.ready() != 200) {
                     assertEquals("1", r.retryAfter(), "503 while starting says when to retry");
@@ -102,9 +103,13 @@ class ReadinessTest {
         return seen;
     }
 
+    /** dig's whole output of the last query: a negative answer's SOA serial is the registry version that gave it. */
+    private String lastDig;
+
     /** The response code dig reports, NODATA for NOERROR without an answer, "none" when nothing answers yet. */
-    private static String dnsStatus(int port, String name) throws Exception {
+    private String dnsStatus(int port, String name) throws Exception {
         OpenSsh.Result r = OpenSsh.run(List.of("dig", "+time=1", "+tries=1", "@127.0.0.1", "-p", String.valueOf(port), name, "A"), null);
+        lastDig = r.out();
         Matcher m = STATUS.matcher(r.out());
         if (!m.find()) {
             return "none";

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -29,6 +30,7 @@ import haystack.testing.HttpdContainer;
 import haystack.testing.RequiresDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.GenericContainer;
 
 /**
  * The admin port of the exported jar against the real Docker engine: the JSON API and
@@ -120,6 +122,10 @@ class WebAdminTest {
         try (HaystackProcess p = h.process()) {
             assertTrue(body(h.admin(), "/api/info").contains("\"connected\":true"), "docker host connected");
             assertTrue(body(h.admin(), "/api/info").contains("{\"kind\":\"docker\",\"host\":\"unix:///var/run/docker.sock\",\"connected\":true}"));
+            // a stream read with curl until it is cut; what follows is read again from its last id
+            String before = curlEvents(h.admin(), null);
+            assertTrue(hasEvent(before, "state"), before);
+            String lastId = lastId(before);
             web.start();
             String services = await(h.admin(), "/api/services", b -> b.contains("\"name\":\"admintest\""), "service admintest");
             String endpoints = body(h.admin(), "/api/endpoints?service=admintest");
@@ -165,6 +171,18 @@ class WebAdminTest {
             web.stop();
             await(h.admin(), "/api/services", b -> !b.contains("\"name\":\"admintest\""), "service admintest gone");
             assertTrue(body(h.admin(), "/api/changes?since=0").contains("\"kind\":\"removed\",\"service\":\"admintest\""));
+            // resumed with Last-Event-ID: the container's coming and going, numbered on from the last id, no full state
+            String resumed = curlEvents(h.admin(), lastId);
+            assertFalse(hasEvent(resumed, "state"), resumed);
+            assertFalse(hasEvent(resumed, "resync"), resumed);
+            List<Long> ids = Pattern.compile("(?m)^id: ?\\S+-(\\d+)$").matcher(resumed).results().map(r -> Long.parseLong(r.group(1))).toList();
+            assertFalse(ids.isEmpty(), resumed);
+            long from = Long.parseLong(lastId.substring(lastId.lastIndexOf('-') + 1));
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(from + 1 + i, ids.get(i), "no event lost or repeated: " + ids);
+            }
+            assertTrue(resumed.contains("\"kind\":\"added\",\"service\":\"admintest\""), resumed);
+            assertTrue(resumed.contains("\"kind\":\"removed\",\"service\":\"admintest\""), resumed);
         } finally {
             web.stop();
         }
@@ -205,37 +223,156 @@ class WebAdminTest {
     }
 
     @Test
-    void dashboardShowsANewContainerWithoutReloadAndLogsNoError(@TempDir Path dir) throws Exception {
+    void dashboardFollowsEventsThroughContainersAFileServiceAndARestart(@TempDir Path dir) throws Exception {
         if (!Files.isExecutable(HeadlessChromium.BINARY)) {
             throw new AssertionError("chromium is not installed at " + HeadlessChromium.BINARY + " (apt-get install -y chromium)");
         }
-        Running h = start(dir, Map.of());
+        Path services = Files.createDirectory(dir.resolve("services"));
+        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        backend.createContext("/", exchange -> {
+            byte[] ok = "file-backend".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        backend.start();
+        writeAtomically(services.resolve("filedash.yaml"), "endpoints:\n  - 127.0.0.1:" + backend.getAddress().getPort() + "\n");
+        // the admin port is fixed, so the page's stream finds the restarted server at the same address
+        Map<String, String> env = Map.of("HAYSTACK_SERVICES_DIR", services.toString(), "HAYSTACK_ADMIN_PORT", String.valueOf(Ports.free()));
         HttpdContainer web = new HttpdContainer("web-dash-one").withLabel("haystack.service", "dashtest");
-        try (HaystackProcess p = h.process(); HeadlessChromium chrome = new HeadlessChromium(1280, 800)) {
+        GenericContainer<?> sick = sickContainer();
+        Running h = start(dir, env);
+        HaystackProcess restarted = null;
+        try (HeadlessChromium chrome = new HeadlessChromium(1280, 900)) {
             chrome.navigate("http://127.0.0.1:" + h.admin() + "/");
-            awaitPage(chrome, "document.getElementById('status').textContent.startsWith('updated')", "first update");
-            assertFalse(chrome.eval("document.querySelector('#services tbody').innerText").contains("dashtest"));
+            awaitPage(chrome, "document.getElementById('status').textContent === 'live'", "the stream open");
+            awaitPage(chrome, SERVICE.formatted("filedash"), "the file service");
+            assertFalse(chrome.eval("document.getElementById('services').innerText").contains("dashtest"));
             String loads = chrome.eval("performance.getEntriesByType('navigation').length");
 
-            web.start();
-            awaitPage(chrome, "!!document.querySelector('#services tr[data-service=\"dashtest\"]')", "row of dashtest");
-            String row = chrome.eval("document.querySelector('#services tr[data-service=\"dashtest\"]').innerText");
+            // traffic through the balancer: the server's samples become charts
+            for (int i = 0; i < 20; i++) {
+                assertTrue(proxyGet(h.http(), "filedash.services.haystack").contains("file-backend"));
+            }
+            awaitPage(chrome, "document.querySelectorAll('" + SEL.formatted("filedash") + " svg.spark polyline').length === 4"
+                    + " && [...document.querySelectorAll('" + SEL.formatted("filedash") + " svg.spark polyline')].every(p => p.getAttribute('points').length > 0)",
+                    "four charts of filedash drawn");
+            String rate = chrome.eval("document.querySelector('" + SEL.formatted("filedash") + " .chart b').textContent");
+            assertTrue(Double.parseDouble(rate) >= 0, rate);
+
+            chrome.screenshot(Path.of("target/dashboard-charts.png"));
+            // started on another thread: Testcontainers' start() returns only after its own HTTP wait
+            java.util.concurrent.CompletableFuture<Void> starting = java.util.concurrent.CompletableFuture.runAsync(web::start);
+            awaitPage(chrome, SERVICE.formatted("dashtest"), "row of dashtest");
+            java.time.Instant shown = java.time.Instant.now();
+            starting.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            java.time.Instant started = java.time.Instant.parse(web.getContainerInfo().getState().getStartedAt());
+            long shownMs = Duration.between(started, shown).toMillis();
+            System.out.println("dashboard showed dashtest " + shownMs + " ms after Docker's StartedAt (page polled every 200 ms)");
+            assertTrue(shownMs < 10_000, "upper bound only: " + shownMs + " ms");
+            String row = chrome.eval("document.querySelector('" + SEL.formatted("dashtest") + "').innerText");
             assertTrue(row.contains("127.0.0.1:" + web.getFirstMappedPort()), row);
-            assertTrue(row.contains("round-robin") || row.contains("default"), row);
+            assertTrue(row.contains("strategy round-robin"), "the strategy's real name: " + row);
             awaitPage(chrome, "document.getElementById('changes').innerText.includes('added dashtest')", "feed entry");
-            assertTrue(chrome.eval("document.getElementById('docker').innerText").contains("unix:///var/run/docker.sock"));
+            assertTrue(chrome.eval("document.getElementById('sources').innerText").contains("unix:///var/run/docker.sock"));
+
+            // a container whose Docker health check starts failing turns red with the reason
+            sick.start();
+            awaitPage(chrome, "!!document.querySelector('" + SEL.formatted("dashsick") + " .ep.ok')", "dashsick healthy");
+            awaitPage(chrome, "!!document.querySelector('" + SEL.formatted("dashsick") + " .ep.down')", "dashsick unhealthy");
+            String sickRow = chrome.eval("document.querySelector('" + SEL.formatted("dashsick") + " .ep.down').innerText");
+            assertTrue(sickRow.contains("Docker health check: unhealthy"), sickRow);
+            assertEquals("rgb(187, 0, 0)", chrome.eval("getComputedStyle(document.querySelector('" + SEL.formatted("dashsick") + " .ep.down')).color"));
+            awaitPage(chrome, "document.getElementById('changes').innerText.includes('healthy \u2192 unhealthy')", "health line in the feed");
+
+            // the file service goes away
+            Files.delete(services.resolve("filedash.yaml"));
+            awaitPage(chrome, "!" + SERVICE.formatted("filedash"), "filedash gone");
+            awaitPage(chrome, "document.getElementById('changes').innerText.includes('removed filedash')", "feed: filedash removed");
             assertEquals(loads, chrome.eval("performance.getEntriesByType('navigation').length"), "no reload");
-            // the search box narrows the table
+            assertEquals(List.of(), chrome.errors(), "console errors");
+
+            // the search box narrows the list
             chrome.eval("(() => { const s = document.getElementById('search'); s.value = 'no-such-service'; s.dispatchEvent(new Event('input')); })()");
-            assertEquals("0", chrome.eval("document.querySelectorAll('#services tbody tr').length"));
+            assertEquals("0", chrome.eval("[...document.querySelectorAll('#services .svc')].filter(n => n.style.display !== 'none').length"));
             chrome.eval("(() => { const s = document.getElementById('search'); s.value = 'dash'; s.dispatchEvent(new Event('input')); })()");
-            assertEquals("1", chrome.eval("document.querySelectorAll('#services tbody tr').length"));
+            assertEquals("2", chrome.eval("[...document.querySelectorAll('#services .svc')].filter(n => n.style.display !== 'none').length"));
+
+            // the server goes away and comes back: the stream reconnects, resyncs, and the
+            // restart's initial sync is one line, not an "added" line per running container
+            h.process().close();
+            awaitPage(chrome, "document.getElementById('status').textContent === 'reconnecting'", "the stream lost");
+            restarted = start(dir, env).process();
+            awaitPage(chrome, "document.getElementById('changes').innerText.includes('events were missed')", "resync after the restart");
+            awaitPage(chrome, "document.getElementById('status').textContent === 'live'", "the stream back");
+            awaitPage(chrome, SERVICE.formatted("dashtest"), "dashtest after the restart");
+            assertEquals("1", chrome.eval("[...document.querySelectorAll('#changes li')].filter(li => li.textContent.includes('added dashtest')).length"),
+                    "no added line for a container that was running before the restart");
+            web.stop();
+            awaitPage(chrome, "!" + SERVICE.formatted("dashtest"), "dashtest gone after the restart");
+            assertEquals(loads, chrome.eval("performance.getEntriesByType('navigation').length"), "no reload");
+            awaitPage(chrome, "!!document.querySelector('#sources .up')", "the Docker host connected again");
             chrome.screenshot(Path.of("target/dashboard.png"));
             assertTrue(Files.size(Path.of("target/dashboard.png")) > 1000);
-            assertEquals(java.util.List.of(), chrome.errors(), "console errors");
+            // while the server was down the browser's reconnects failed; nothing else may be an error
+            assertEquals(List.of(), chrome.errors().stream().filter(e -> !e.contains("api/events")).toList(), "console errors");
         } finally {
             web.stop();
+            sick.stop();
+            backend.stop(0);
+            if (restarted != null) {
+                restarted.close();
+            }
+            h.process().close();
         }
+    }
+
+    /** What curl reads of /api/events in two seconds (it then cuts the stream, as a lost connection would). */
+    private static String curlEvents(int port, String lastEventId) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-N", "--max-time", "2"));
+        if (lastEventId != null) {
+            cmd.addAll(List.of("-H", "Last-Event-ID: " + lastEventId));
+        }
+        cmd.add("http://127.0.0.1:" + port + "/api/events");
+        Process curl = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(28, curl.exitValue(), "curl ends at --max-time: " + out); // 28: operation timed out
+        return out;
+    }
+
+    private static boolean hasEvent(String events, String name) {
+        return Pattern.compile("(?m)^event: ?" + name + "$").matcher(events).find();
+    }
+
+    private static String lastId(String events) {
+        Matcher m = Pattern.compile("(?m)^id: ?(\\S+)$").matcher(events);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        assertTrue(last != null, events);
+        return last;
+    }
+
+    private static final String SEL = "#services .svc[data-service=\"%s\"]";
+    private static final String SERVICE = "!!document.querySelector('" + SEL + "')";
+
+    /** A busybox httpd whose Docker health check passes for its first six seconds, then fails for good. */
+    private static GenericContainer<?> sickContainer() {
+        return new GenericContainer<>(haystack.testing.BusyboxImage.name()).withExposedPorts(80).withLabel("haystack.service", "dashsick")
+                .withCommand("sh", "-c", "echo ok > /www/index.html && echo ok > /www/health && (sleep 6; rm /www/health) & exec httpd -f -p 80 -h /www")
+                .withCreateContainerCmdModifier(cmd -> cmd.withHealthcheck(new com.github.dockerjava.api.model.HealthCheck()
+                        .withTest(List.of("CMD", "/bin/wget", "-q", "-O", "/dev/null", "http://127.0.0.1/health"))
+                        .withInterval(1_000_000_000L).withTimeout(1_000_000_000L).withRetries(1)))
+                .waitingFor(org.testcontainers.containers.wait.strategy.Wait.forHttp("/").forPort(80).withStartupTimeout(Duration.ofSeconds(30)));
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void awaitPage(HeadlessChromium chrome, String condition, String what) throws InterruptedException {

@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import haystack.api.Endpoint;
 import haystack.api.Protocol;
+import haystack.api.Registry;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
+import haystack.api.lb.EndpointVerdicts;
 import haystack.api.lb.RoutedHosts;
 import haystack.api.lb.TcpListenerView;
 import haystack.api.metrics.MetricsSource;
@@ -43,6 +45,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -58,12 +61,17 @@ import org.slf4j.LoggerFactory;
  * across rebuilds, shared by HTTP and TCP when an endpoint is served by both. Requests read the tables
  * through volatile fields and never lock.
  */
-@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class, RoutedHosts.class})
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class, EndpointVerdicts.class, RoutedHosts.class},
+        reference = @Reference(name = LoadBalancer.REGISTRY, service = Registry.class, cardinality = ReferenceCardinality.OPTIONAL,
+                policy = ReferencePolicy.DYNAMIC))
 @Designate(ocd = LbConfig.class)
-public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView, RoutedHosts {
+public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView, EndpointVerdicts, RoutedHosts {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
+    /** The registry, looked up (DS lookup strategy) when an active check's verdict is told. */
+    static final String REGISTRY = "registry";
     static final String HTTP = "http";
     static final String HTTP_ALT = "http-alt";
     static final String HTTPS = "https";
@@ -93,27 +101,57 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     private final RequestMetrics metrics;
     private final TcpContext tcpContext;
     private final TcpListeners tcp;
-    private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
+    /** Not ready until the registry's first change: a rebuild before it (a configuration change) must not turn misses into 404s. */
+    private RegistrySnapshot snapshot = new RegistrySnapshot(0, List.of(), false);
     private volatile RoutingTable httpTable = RoutingTable.EMPTY;
     private volatile RoutingTable httpAltTable = RoutingTable.EMPTY;
 
     public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config) throws IOException {
-        this(strategies, config, Tracer.OFF, new CertificateStoreImpl((java.nio.file.Path) null));
+        this(strategies, config, Tracer.OFF);
     }
 
-    /** For tests: the generated default certificate only, kept in memory. */
+    /** A balancer whose active checks tell no registry (unit tests of the balancer alone); the generated default certificate only, in memory. */
     public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer) throws IOException {
-        this(strategies, config, tracer, new CertificateStoreImpl((java.nio.file.Path) null));
+        this(strategies, config, tracer, HealthMonitor.Verdicts.NONE, new CertificateStoreImpl((java.nio.file.Path) null));
     }
 
+    /**
+     * Active checks' verdicts go to the registry, whose snapshots then bring them back here
+     * and to DNS. The registry is looked up when a verdict is told, never at activation: the
+     * registry binds this balancer as a listener while it activates, and a balancer that
+     * needed the registry to activate would be a cycle DS cannot start.
+     */
     @Activate
     public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer,
-            @Reference CertificateStoreImpl certificates) throws IOException {
+            @Reference CertificateStoreImpl certificates, ComponentContext context) throws IOException {
+        this(strategies, config, tracer, (id, failing) -> {
+            Registry registry = (Registry) context.locateService(REGISTRY);
+            return registry != null && registry.checkFailing(id, failing);
+        }, certificates);
+    }
+
+    /** A balancer telling {@code registry} its active checks' verdicts (tests). */
+    public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, Registry registry) throws IOException {
+        this(strategies, config, tracer, registry::checkFailing, new CertificateStoreImpl((java.nio.file.Path) null));
+    }
+
+    /** As above, serving HTTPS from {@code certificates} (tests). */
+    public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, Registry registry, CertificateStoreImpl certificates)
+            throws IOException {
+        this(strategies, config, tracer, registry::checkFailing, certificates);
+    }
+
+    LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, HealthMonitor.Verdicts verdicts) throws IOException {
+        this(strategies, config, tracer, verdicts, new CertificateStoreImpl((java.nio.file.Path) null));
+    }
+
+    LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, HealthMonitor.Verdicts verdicts,
+            CertificateStoreImpl certificates) throws IOException {
         this.tracer = tracer;
         this.certificates = certificates;
         LbSettings.validate(config);
         this.config = config;
-        this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild);
+        this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild, verdicts);
         this.health.every(1000, this::closeRetired);
         this.metrics = new RequestMetrics(config.access_log());
         BackendChooser chooser = new BackendChooser(strategies, config.passive_failures(), ejected -> health.submit(this::rebuild));
@@ -231,6 +269,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     public void registryChanged(RegistryChange change) {
         synchronized (lock) {
             snapshot = change.current();
+            health.checks(snapshot.endpoints());
             rebuildLocked();
         }
     }
@@ -253,12 +292,6 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
                 b = new Backend(e, new BackendConnections(server.loops()));
                 backends.put(e.id(), b);
             } else {
-                if (!java.util.Objects.equals(b.endpoint().healthCheck(), e.healthCheck())) {
-                    health.untrack(b.id()); // re-tracked below with the new interval
-                    if (e.healthCheck() == null) {
-                        b.checkDown(false);
-                    }
-                }
                 b.update(e);
             }
             health.track(b);
@@ -352,6 +385,20 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     @Override
     public Map<Integer, String> tcpListeners() {
         return tcp.listening();
+    }
+
+    @Override
+    public Map<String, String> outOfRotation() {
+        Map<String, String> out = new java.util.TreeMap<>(health.failingChecks());
+        synchronized (lock) {
+            backends.values().forEach(b -> {
+                String why = b.outOfRotation();
+                if (why != null) {
+                    out.putIfAbsent(b.id(), why);
+                }
+            });
+        }
+        return out;
     }
 
     /** Relayed TCP connections open now (for tests). */

@@ -62,7 +62,7 @@ final class LbFixture implements AutoCloseable {
         add(new PowerOfTwoChoicesStrategy(), "power-of-two-choices");
         add(new WeightedStrategy(), "weighted");
         add(new ConsistentHashStrategy(), "consistent-hash");
-        lb = new LoadBalancer(strategies, config, tracer, certificates);
+        lb = new LoadBalancer(strategies, config, tracer, registry, certificates);
         registry.addListener(lb);
         // Registered after the load balancer: changes reach it in order, so when this
         // listener hears of a version the load balancer has already rebuilt its tables.

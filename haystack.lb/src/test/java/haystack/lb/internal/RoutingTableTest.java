@@ -118,6 +118,42 @@ class RoutingTableTest {
     }
 
     @Test
+    void port80AlsoServesAServiceWhoseOnlyWebPortIsHttpAlt() {
+        // seed 003: serviceB listens on 8080 and its users ask http://serviceB.prod:80 through the proxy
+        Endpoint b1 = LbFixture.endpoint("serviceb.prod", "b1", 2001).portName("http-alt").build();
+        Endpoint b2 = LbFixture.endpoint("serviceb.prod", "b2", 2002).portName("http-alt").build();
+        RoutingTable http = table("http", b1, b2);
+        Route bare = http.host("serviceb.prod");
+        assertEquals("serviceb.prod", bare.service());
+        assertEquals(2, bare.pool().size());
+        assertEquals(bare, http.host("serviceb.prod.services.haystack"));
+        assertEquals(2, table("http-alt", b1, b2).host("serviceb.prod").pool().size(), "and on 8080 as before");
+    }
+
+    @Test
+    void aServiceWithAnHttpEndpointKeepsPort80ToThoseEvenBesideHttpAltOnes() {
+        // in any order: the http endpoint's id sorts after the http-alt ones here
+        Endpoint alt1 = LbFixture.endpoint("mixed", "a1", 2001).portName("http-alt").build();
+        Endpoint web = LbFixture.endpoint("mixed", "z9", 2003).build();
+        Endpoint alt2 = LbFixture.endpoint("mixed", "a2", 2002).portName("http-alt").build();
+        Route on80 = table("http", alt1, web, alt2).host("mixed.services.haystack");
+        assertEquals(1, on80.pool().size());
+        assertEquals(2003, on80.pool().endpoint(0).port());
+        assertEquals(1, on80.registered(), "the http-alt ones are 8080's");
+        assertEquals(2, table("http-alt", alt1, web, alt2).host("mixed.services.haystack").pool().size());
+    }
+
+    @Test
+    void theChoiceIsPerServiceAndGroupName() {
+        Endpoint plain = LbFixture.endpoint("app", "p1", 2001).build();
+        Endpoint grouped = LbFixture.endpoint("app", "w1", 2002).group("web").portName("http-alt").build();
+        RoutingTable http = table("http", plain, grouped);
+        assertEquals(2001, http.host("app.services.haystack").pool().endpoint(0).port());
+        assertEquals(2002, http.host("web.app.services.haystack").pool().endpoint(0).port(), "web.app has http-alt only");
+        assertNull(table("http-alt", plain).host("app.services.haystack"), "8080 never serves an http endpoint");
+    }
+
+    @Test
     void drainingAndUnhealthyEndpointsStayRoutedButTakeNoTraffic() {
         Endpoint draining = LbFixture.endpoint("web", "c1", 1001).draining(true).build();
         Endpoint starting = LbFixture.endpoint("web", "c2", 1002).health(Health.STARTING).build();

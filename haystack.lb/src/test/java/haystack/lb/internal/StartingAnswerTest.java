@@ -44,6 +44,23 @@ class StartingAnswerTest {
         }
     }
 
+    @Test
+    void aConfigurationChangeBeforeTheFirstSnapshotIsNoReasonFor404() throws Exception {
+        LoadBalancer lb = new LoadBalancer(new StrategyCatalogImpl(), new TestConfig());
+        try {
+            // a new origin rebuilds the tables from the snapshot the balancer holds: none yet
+            TestConfig elsewhere = new TestConfig();
+            elsewhere.origin = "elsewhere";
+            elsewhere.httpPort = lb.httpPort();
+            elsewhere.httpAltPort = lb.httpAltPort();
+            lb.modified(elsewhere);
+            String head = get(lb.httpPort(), "nosuch.services.elsewhere");
+            assertTrue(head.startsWith("HTTP/1.1 503 ") && head.contains("\r\nRetry-After: 1\r\n"), head);
+        } finally {
+            lb.close();
+        }
+    }
+
     private static String get(int port, String host) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);

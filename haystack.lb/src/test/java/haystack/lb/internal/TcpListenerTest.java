@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,12 +16,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import haystack.api.Endpoint;
 import org.junit.jupiter.api.Test;
@@ -252,6 +259,114 @@ class TcpListenerTest {
                 writer.join(10_000);
                 assertArrayEquals(payload, back, "the whole reply after the client's end of stream, then the endpoint's end");
             }
+        }
+    }
+
+    @Test
+    void aClientThatSendsAndEndsAtOnceGetsTheWholeReply() throws Exception {
+        // the relay reads the client as soon as the endpoint connects: the request and its end may both be waiting
+        int listen = freePort();
+        try (TcpBackend a = TcpBackend.echo("a"); LbFixture lb = new LbFixture()) {
+            lb.put(tcp("kv", "kv-a", a.port(), listen));
+            for (int i = 0; i < 20; i++) {
+                try (Socket s = connect(listen)) {
+                    s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                    assertEquals("a\nping\n", new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII), "connection " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anEndpointThatEndsFirstStillReceivesWhatTheClientSendsAfter() throws Exception {
+        int listen = freePort();
+        byte[] payload = new byte[1024 * 1024 + 3];
+        new Random(11).nextBytes(payload);
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        try (ServerSocket endpoint = new ServerSocket(0, 10, InetAddress.getLoopbackAddress()); LbFixture lb = new LbFixture()) {
+            Thread server = new Thread(() -> {
+                while (!received.isDone()) {
+                    try (Socket s = endpoint.accept()) {
+                        s.setSoTimeout(10_000);
+                        s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+                        s.shutdownOutput();
+                        byte[] got = readAll(s.getInputStream());
+                        if (got.length > 0) {
+                            received.complete(got);
+                        }
+                    } catch (IOException e) {
+                        received.completeExceptionally(e);
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            lb.put(tcp("kv", "kv-a", endpoint.getLocalPort(), listen));
+            try (Socket s = connect(listen)) {
+                assertEquals("bye\n", new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII), "the endpoint's end is passed on");
+                s.getOutputStream().write(payload);
+                s.shutdownOutput(); // both streams have ended now: the relay closes both sockets
+                assertArrayEquals(payload, received.get(10, TimeUnit.SECONDS), "what the client sent after the endpoint's end, then the client's end");
+            }
+        }
+    }
+
+    @Test
+    void newConnectionsAreSpreadOverTheEventLoops() throws Exception {
+        // each loop accepts from its own listening socket (SO_REUSEPORT); the kernel picks one per connection
+        int listen = freePort();
+        Set<String> loops = ConcurrentHashMap.newKeySet();
+        haystack.api.trace.Tracer tracer = new haystack.api.trace.Tracer() {
+            @Override
+            public boolean isActive() {
+                return true;
+            }
+
+            @Override
+            public void trace(String category, String message) {
+                if (message.startsWith("route tcp ")) {
+                    loops.add(Thread.currentThread().getName());
+                }
+            }
+        };
+        TestConfig config = new TestConfig();
+        config.ioThreads = 2;
+        try (TcpBackend a = TcpBackend.echo("a"); LbFixture lb = new LbFixture(config, tracer)) {
+            lb.put(tcp("kv", "kv-a", a.port(), listen));
+            for (int i = 0; i < 64 && loops.size() < 2; i++) {
+                assertEquals("a", exchange(listen));
+            }
+            assertEquals(2, loops.size(), "loops that relayed: " + loops);
+        }
+    }
+
+    @Test
+    void finishedConnectionsLeaveNoSocketOpen() throws Exception {
+        // sockets are closed after the selector drops them (EventLoop.closeDeregistered): none may be left behind
+        Path fds = Path.of("/proc/self/fd");
+        assumeTrue(Files.isDirectory(fds), "needs /proc");
+        int listen = freePort();
+        try (TcpBackend a = TcpBackend.echo("a"); LbFixture lb = new LbFixture()) {
+            lb.put(tcp("kv", "kv-a", a.port(), listen));
+            exchange(listen);
+            long before = openFiles(fds);
+            for (int i = 0; i < 300; i++) {
+                exchange(listen);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((lb.lb.tcpConnections() > 0 || openFiles(fds) > before + 16) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, lb.lb.tcpConnections());
+            long after = openFiles(fds);
+            assertTrue(after <= before + 16, "open files before " + before + ", after 300 connections " + after);
+        }
+    }
+
+    private static long openFiles(Path fds) throws IOException {
+        try (Stream<Path> files = Files.list(fds)) {
+            return files.count();
         }
     }
 

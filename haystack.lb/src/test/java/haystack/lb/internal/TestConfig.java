@@ -18,7 +18,8 @@ final class TestConfig implements LbConfig {
     int httpsPort;
     @Override public int https_port() { return httpsPort; }
     @Override public String bind() { return "127.0.0.1"; }
-    @Override public String origin() { return "haystack"; }
+    String origin = "haystack";
+    @Override public String origin() { return origin; }
     @Override public String[] domains() { return new String[0]; }
     @Override public int connect_timeout() { return connectTimeout; }
     @Override public int idle_timeout() { return idleTimeout; }

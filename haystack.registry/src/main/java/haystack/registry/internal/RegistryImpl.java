@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
+import haystack.api.Health;
 import haystack.api.Registry;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
@@ -64,6 +65,8 @@ public final class RegistryImpl implements Registry {
     private final Map<String, Endpoint> all = new HashMap<>();
     /** Ids of endpoints an operator drained. Guarded by writeLock. */
     private final Set<String> drainedByOperator = new HashSet<>();
+    /** Ids of endpoints whose active health check fails (the load balancer's verdict). Guarded by writeLock. */
+    private final Set<String> failingChecks = new HashSet<>();
     private final ChangeDispatcher dispatcher = new ChangeDispatcher();
     private final Readiness readiness;
     /** Whether published snapshots say ready. Written under writeLock. */
@@ -138,6 +141,26 @@ public final class RegistryImpl implements Registry {
                 publish(List.of(), List.of(), List.of(seen));
                 LOG.info("endpoint {} by operator service={} container={} endpoint={}", draining ? "drained" : "undrained",
                         seen.qualifiedName(), seen.containerName(), endpointId);
+            }
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean checkFailing(String endpointId, boolean failing) {
+        writeLock.lock();
+        try {
+            Endpoint current = all.get(endpointId);
+            if (current == null) {
+                return false;
+            }
+            boolean changed = failing ? failingChecks.add(endpointId) : failingChecks.remove(endpointId);
+            if (changed) {
+                Endpoint seen = asSeen(sources.get(current.source()).get(endpointId));
+                all.put(endpointId, seen);
+                publish(List.of(), List.of(), List.of(seen));
             }
             return true;
         } finally {
@@ -277,6 +300,9 @@ public final class RegistryImpl implements Registry {
                 added.add(e);
             } else if (!old.equals(e)) {
                 updated.add(e);
+                if (!java.util.Objects.equals(old.healthCheck(), e.healthCheck())) {
+                    failingChecks.remove(e.id()); // a new check (or none) starts from no verdict
+                }
             }
         }
         for (Endpoint e : current.values()) {
@@ -290,6 +316,7 @@ public final class RegistryImpl implements Registry {
         removed.forEach(e -> {
             all.remove(e.id());
             drainedByOperator.remove(e.id());
+            failingChecks.remove(e.id());
         });
         List<Endpoint> addedSeen = added.stream().map(this::asSeen).toList();
         List<Endpoint> updatedSeen = updated.stream().map(this::asSeen).toList();
@@ -322,11 +349,21 @@ public final class RegistryImpl implements Registry {
         }
     }
 
-    /** The endpoint as readers see it: drained when an operator said so. */
+    /** The endpoint as readers see it: drained when an operator said so, unhealthy while its active check fails. */
     private Endpoint asSeen(Endpoint published) {
-        return drainedByOperator.contains(published.id()) && !published.draining()
-                ? published.toBuilder().draining(true).build()
-                : published;
+        boolean drain = drainedByOperator.contains(published.id()) && !published.draining();
+        boolean fail = failingChecks.contains(published.id()) && published.health() != Health.UNHEALTHY;
+        if (!drain && !fail) {
+            return published;
+        }
+        Endpoint.Builder b = published.toBuilder();
+        if (drain) {
+            b.draining(true);
+        }
+        if (fail) {
+            b.health(Health.UNHEALTHY);
+        }
+        return b.build();
     }
 
     static Map<String, Endpoint> byId(Collection<Endpoint> endpoints) {

@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 
 import haystack.api.Endpoint;
 import haystack.api.Health;
+import haystack.api.HealthCheck;
 import haystack.api.RegistryChange;
 import haystack.api.RegistrySnapshot;
 import haystack.api.discovery.EndpointSource;
@@ -132,6 +133,56 @@ class RegistryImplTest {
         docker.put(List.of(Endpoints.of("nginx", 1)));
         assertFalse(registry.snapshot().endpoint(id).orElseThrow().draining(), "the mark went with the endpoint");
         assertFalse(registry.drain("no-such-endpoint", true));
+    }
+
+    @Test
+    void aFailingActiveCheckMakesTheEndpointUnhealthyUntilItPasses() {
+        EndpointSource docker = open("docker:a");
+        HealthCheck tcp = HealthCheck.tcp();
+        docker.put(List.of(Endpoints.of("redis", 1).toBuilder().healthCheck(tcp).build(), Endpoints.of("redis", 2).toBuilder().healthCheck(tcp).build()));
+        String id = registry.snapshot().service("redis").get(0).id();
+        long before = registry.snapshot().version();
+
+        assertTrue(registry.checkFailing(id, true));
+        Endpoint failing = registry.snapshot().endpoint(id).orElseThrow();
+        assertEquals(Health.UNHEALTHY, failing.health());
+        assertFalse(failing.isAvailable(), "no traffic, no DNS answers");
+        assertEquals(before + 1, registry.snapshot().version());
+        assertTrue(registry.checkFailing(id, true));
+        assertEquals(before + 1, registry.snapshot().version(), "the same verdict again publishes nothing");
+        assertTrue(registry.snapshot().service("redis").get(1).isAvailable(), "its sibling is untouched");
+
+        docker.put(List.of(Endpoints.of("redis", 1).toBuilder().healthCheck(tcp).labels(java.util.Map.of("k", "v")).build()));
+        assertEquals(Health.UNHEALTHY, registry.snapshot().endpoint(id).orElseThrow().health(), "a source update keeps the verdict");
+
+        assertTrue(registry.checkFailing(id, false));
+        assertEquals(Health.UNKNOWN, registry.snapshot().endpoint(id).orElseThrow().health(), "the source's own health again");
+
+        registry.checkFailing(id, true);
+        docker.put(List.of(Endpoints.of("redis", 1).toBuilder().healthCheck(HealthCheck.http("/ping")).build()));
+        assertTrue(registry.snapshot().endpoint(id).orElseThrow().isAvailable(), "another check starts from no verdict");
+
+        registry.checkFailing(id, true);
+        docker.remove(List.of(id));
+        docker.put(List.of(Endpoints.of("redis", 1).toBuilder().healthCheck(tcp).build()));
+        assertTrue(registry.snapshot().endpoint(id).orElseThrow().isAvailable(), "the verdict went with the endpoint");
+        assertFalse(registry.checkFailing("no-such-endpoint", true));
+    }
+
+    @Test
+    void aPassingCheckNeverHidesDockersOwnVerdictNorAnOperatorsDrain() {
+        EndpointSource docker = open("docker:a");
+        docker.put(List.of(Endpoints.of("web", 1).toBuilder().health(Health.STARTING).healthCheck(HealthCheck.tcp()).build()));
+        String id = registry.snapshot().service("web").get(0).id();
+        registry.drain(id, true);
+        registry.checkFailing(id, true);
+        Endpoint both = registry.snapshot().endpoint(id).orElseThrow();
+        assertTrue(both.draining());
+        assertEquals(Health.UNHEALTHY, both.health());
+        registry.checkFailing(id, false);
+        Endpoint passing = registry.snapshot().endpoint(id).orElseThrow();
+        assertTrue(passing.draining(), "the drain stays");
+        assertEquals(Health.STARTING, passing.health(), "Docker's starting stays");
     }
 
     @Test

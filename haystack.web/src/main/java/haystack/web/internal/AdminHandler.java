@@ -22,14 +22,22 @@ final class AdminHandler implements HttpHandler {
 
     private final AdminView view;
     private final StaticFiles files;
+    private final DashboardState state;
+    private final EventStream stream;
+    private final HttpHandler events;
+    private final TrafficSamples samples;
 
-    AdminHandler(AdminView view, StaticFiles files) {
+    AdminHandler(AdminView view, StaticFiles files, DashboardState state, EventStream events, TrafficSamples samples) {
         this.view = view;
         this.files = files;
+        this.state = state;
+        this.stream = events;
+        this.events = events.handler();
+        this.samples = samples;
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) {
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (!exchange.getRequestMethod().equals(Methods.GET) && !exchange.getRequestMethod().equals(Methods.HEAD)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
             error(exchange, StatusCodes.METHOD_NOT_ALLOWED, "method " + exchange.getRequestMethod() + " not allowed; use GET");
@@ -46,6 +54,9 @@ final class AdminHandler implements HttpHandler {
                 case "/api/info" -> json(exchange, info());
                 case "/api/changes" -> changes(exchange);
                 case "/api/stats" -> json(exchange, stats());
+                case "/api/events" -> events.handleRequest(exchange);
+                case "/api/state" -> json(exchange, state.full());
+                case "/api/samples" -> json(exchange, samples());
                 case "/metrics" -> send(exchange, PrometheusText.CONTENT_TYPE, metrics());
                 default -> {
                     if (path.startsWith("/api/")) {
@@ -116,6 +127,17 @@ final class AdminHandler implements HttpHandler {
         return j.end().end().toString();
     }
 
+    /** Every charted service's samples: [time ms, requests/s, 5xx/s, p50 ms, p99 ms], oldest first. */
+    private String samples() {
+        Json j = new Json().object().field("capped", samples.capped()).name("services").object();
+        samples.all().forEach((service, list) -> {
+            j.name(service).array();
+            list.forEach(s -> j.raw(LiveSampler.sampleJson(s)));
+            j.end();
+        });
+        return j.end().end().toString();
+    }
+
     private String metrics() {
         PrometheusText text = new PrometheusText();
         RegistryMetrics.collect(view.snapshot(), text);
@@ -129,6 +151,11 @@ final class AdminHandler implements HttpHandler {
         text.sample("haystack_ready", view.snapshot().ready() ? 1 : 0);
         text.family("haystack_uptime_seconds", haystack.api.metrics.MetricsWriter.Type.GAUGE, "Seconds since the admin bundle started");
         text.sample("haystack_uptime_seconds", (System.currentTimeMillis() - view.startedMillis()) / 1000.0);
+        text.family("haystack_admin_event_clients", haystack.api.metrics.MetricsWriter.Type.GAUGE, "Dashboards following /api/events now");
+        text.sample("haystack_admin_event_clients", stream.clients());
+        text.family("haystack_admin_event_clients_dropped_total", haystack.api.metrics.MetricsWriter.Type.COUNTER,
+                "Event streams closed because the client read too slowly");
+        text.sample("haystack_admin_event_clients_dropped_total", stream.dropped());
         collect(text);
         return text.text();
     }

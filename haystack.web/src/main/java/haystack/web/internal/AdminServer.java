@@ -9,8 +9,11 @@ import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
 import haystack.api.discovery.SourceStatus;
+import haystack.api.lb.EndpointVerdicts;
+import haystack.api.lb.TcpListenerView;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.strategy.StrategyCatalog;
+import haystack.api.tls.CertificateStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -61,16 +64,34 @@ public final class AdminServer implements RegistryListener, AdminView {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile StrategyCatalog catalog;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile EndpointVerdicts verdicts;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile TcpListenerView listeners;
+
+    /** Optional: the HTTPS listener may not be installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile CertificateStore certificates;
+
     private final Registry registry;
     private final BundleContext context;
     private final WebConfig config;
     private final ChangeFeed feed;
     private final long started = System.currentTimeMillis();
+    private final DashboardState state;
+    private final EventStream events;
+    private final TrafficSamples samples;
+    private final LiveSampler sampler;
     private final XnioWorker worker;
     private final Undertow server;
 
     @Activate
     public AdminServer(@Reference Registry registry, BundleContext context, WebConfig config) throws IOException {
+        this(registry, context, config, LiveSettings.DEFAULT);
+    }
+
+    AdminServer(Registry registry, BundleContext context, WebConfig config, LiveSettings live) throws IOException {
         this.registry = registry;
         this.context = context;
         this.config = config;
@@ -78,8 +99,12 @@ public final class AdminServer implements RegistryListener, AdminView {
             throw new IllegalArgumentException("haystack.web port (HAYSTACK_ADMIN_PORT) is " + config.port() + "; allowed: 1-65535");
         }
         this.feed = new ChangeFeed(config.changes_kept());
+        this.state = new DashboardState(this, live.samplePeriodMillis());
+        this.events = new EventStream(new EventRing(config.changes_kept(), started), state::full, live.maxPendingBytes(), live.heartbeatMillis());
+        this.samples = new TrafficSamples(live.samplesKept(), live.maxServices());
+        this.sampler = new LiveSampler(this, state, events, samples);
         HttpHandler root = new ReadinessHandler(() -> registry.snapshot().ready(),
-                BasicAuth.wrap(config.user(), config.password(), new AdminHandler(this, new StaticFiles())));
+                BasicAuth.wrap(config.user(), config.password(), new AdminHandler(this, new StaticFiles(), state, events, samples)));
         worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, 1)
                 .set(Options.WORKER_TASK_CORE_THREADS, 1)
@@ -99,6 +124,7 @@ public final class AdminServer implements RegistryListener, AdminView {
             worker.shutdownNow();
             throw new IllegalStateException("cannot bind admin port " + config.port() + " on " + config.bind() + ": " + cause.getMessage(), e);
         }
+        sampler.start(live.samplePeriodMillis());
         LOG.info("listening listener=admin port={} bind={} auth={}", port(), config.bind(),
                 config.user().isEmpty() ? "off" : "basic user=" + config.user());
     }
@@ -110,7 +136,12 @@ public final class AdminServer implements RegistryListener, AdminView {
 
     @Override
     public void registryChanged(RegistryChange change) {
-        feed.record(change, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        feed.record(change, now);
+        RegistryEvents.Event e = RegistryEvents.of(change, now, state);
+        if (e != null) {
+            events.publish(e.type(), e.data());
+        }
     }
 
     @Override
@@ -158,8 +189,30 @@ public final class AdminServer implements RegistryListener, AdminView {
         return feed;
     }
 
+    @Override
+    public EndpointVerdicts verdicts() {
+        return verdicts;
+    }
+
+    @Override
+    public TcpListenerView listeners() {
+        return listeners;
+    }
+
+    @Override
+    public CertificateStore certificates() {
+        return certificates;
+    }
+
+    /** Steps the live sampler now (tests). */
+    void sample() {
+        sampler.tick();
+    }
+
     @Deactivate
     void close() {
+        sampler.close();
+        events.close();
         server.stop();
         worker.shutdownNow();
         LOG.info("stopped listener=admin");

@@ -4,8 +4,11 @@ import java.util.List;
 
 import haystack.api.RegistrySnapshot;
 import haystack.api.discovery.SourceStatus;
+import haystack.api.lb.EndpointVerdicts;
+import haystack.api.lb.TcpListenerView;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.strategy.StrategyCatalog;
+import haystack.api.tls.CertificateStore;
 import org.osgi.framework.Bundle;
 
 /** What the admin pages read, each call the state of the moment (services come and go). */
@@ -29,4 +32,13 @@ interface AdminView {
     long startedMillis();
 
     ChangeFeed changes();
+
+    /** The load balancer's verdicts on endpoints, or null when none runs. */
+    EndpointVerdicts verdicts();
+
+    /** The load balancer's TCP listeners, or null when none runs. */
+    TcpListenerView listeners();
+
+    /** The HTTPS listener's certificates, or null when none runs. */
+    CertificateStore certificates();
 }

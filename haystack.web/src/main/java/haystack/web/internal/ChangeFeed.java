@@ -10,7 +10,8 @@ import haystack.api.RegistryChange;
 
 /**
  * The last registry changes, one entry per endpoint added, removed or updated, numbered so
- * the dashboard asks only for what it has not seen. Bounded; oldest entries drop first.
+ * a client asks only for what it has not seen (/api/changes); the initial synchronisation
+ * is one {@code sync} entry. Bounded; oldest entries drop first.
  */
 final class ChangeFeed {
 
@@ -29,6 +30,13 @@ final class ChangeFeed {
     }
 
     synchronized void record(RegistryChange change, long now) {
+        if (RegistryEvents.isSync(change)) {
+            // the initial synchronisation (after a restart): what exists, not what changed
+            if (!change.isEmpty()) {
+                add(now, "sync", "", "", change.current().size() + " endpoints", "", false);
+            }
+            return;
+        }
         change.added().forEach(e -> add(now, "added", e));
         change.removed().forEach(e -> add(now, "removed", e));
         change.updated().forEach(e -> add(now, "updated", e));

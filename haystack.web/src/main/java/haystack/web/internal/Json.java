@@ -75,6 +75,17 @@ final class Json {
         return name(name).value(value);
     }
 
+    Json field(String name, double value) {
+        return name(name).value(value);
+    }
+
+    /** A value already written as JSON (an object built by another {@code Json}). */
+    Json raw(String json) {
+        element();
+        out.append(json);
+        return this;
+    }
+
     Json field(String name, boolean value) {
         return name(name).value(value);
     }

@@ -24,6 +24,6 @@ public @interface WebConfig {
             description = "Password for HTTP basic auth (HAYSTACK_ADMIN_PASSWORD)")
     String password() default "";
 
-    @AttributeDefinition(description = "Registry changes kept for the dashboard's feed")
+    @AttributeDefinition(description = "Registry changes kept for /api/changes, and events for /api/events to resume from (HAYSTACK_ADMIN_CHANGES_KEPT)")
     int changes_kept() default 200;
 }

@@ -113,6 +113,7 @@ class AdminServerTest {
         haystack.api.Registry registry = new haystack.api.Registry() {
             @Override public haystack.api.RegistrySnapshot snapshot() { return now.get(); }
             @Override public boolean drain(String endpointId, boolean draining) { return false; }
+            @Override public boolean checkFailing(String endpointId, boolean failing) { return false; }
         };
         AdminServer server = new AdminServer(registry, context(), config(0, "admin", "pw"));
         try {

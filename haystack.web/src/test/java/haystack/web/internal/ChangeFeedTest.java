@@ -24,7 +24,7 @@ class ChangeFeedTest {
         Endpoint a = endpoint("a1", 80);
         Endpoint b = endpoint("b1", 81);
         RegistrySnapshot one = new RegistrySnapshot(1, List.of(a, b));
-        feed.record(new RegistryChange(RegistrySnapshot.EMPTY, one, List.of(a, b), List.of(), List.of()), 1000);
+        feed.record(new RegistryChange(new RegistrySnapshot(0, List.of()), one, List.of(a, b), List.of(), List.of()), 1000);
         RegistrySnapshot two = new RegistrySnapshot(2, List.of(b));
         feed.record(new RegistryChange(one, two, List.of(), List.of(a), List.of()), 2000);
         Endpoint drained = b.toBuilder().draining(true).build();
@@ -38,6 +38,26 @@ class ChangeFeedTest {
         assertEquals(true, all.get(2).draining());
         assertEquals(List.of(4L), feed.since(3).stream().map(ChangeFeed.Entry::seq).toList());
         assertEquals(List.of(), feed.since(4));
+    }
+
+    @Test
+    void theInitialSyncIsOneEntryNotAnAddedLinePerEndpoint() {
+        ChangeFeed feed = new ChangeFeed(10);
+        Endpoint a = endpoint("a1", 80);
+        Endpoint b = endpoint("b1", 81);
+        // a restart: the catch-up from the empty registry, then a source's listing before the registry is ready
+        RegistrySnapshot starting = new RegistrySnapshot(1, List.of(a), false);
+        feed.record(new RegistryChange(RegistrySnapshot.EMPTY, starting, List.of(a), List.of(), List.of()), 1000);
+        RegistrySnapshot listed = new RegistrySnapshot(2, List.of(a, b), false);
+        feed.record(new RegistryChange(starting, listed, List.of(b), List.of(), List.of()), 1100);
+        RegistrySnapshot ready = new RegistrySnapshot(3, List.of(a, b), true);
+        feed.record(new RegistryChange(listed, ready, List.of(), List.of(), List.of()), 1200);
+        assertEquals(List.of("sync", "sync"), feed.since(0).stream().map(ChangeFeed.Entry::kind).toList());
+        assertEquals("2 endpoints", feed.since(1).get(0).endpoint());
+
+        Endpoint c = endpoint("c1", 82);
+        feed.record(new RegistryChange(ready, new RegistrySnapshot(4, List.of(a, b, c), true), List.of(c), List.of(), List.of()), 1300);
+        assertEquals("added", feed.since(2).get(0).kind(), "after the sync, a real change");
     }
 
     @Test

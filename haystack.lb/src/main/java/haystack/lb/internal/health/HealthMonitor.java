@@ -6,7 +6,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,45 +23,115 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Active health checks (HTTP GET of a path, or TCP connect; interval, rise, fall) and the
- * probes that re-admit passively ejected endpoints. Every verdict that changes whether
- * an endpoint takes traffic calls {@code onChange}, which rebuilds the routing tables.
+ * Active health checks (HTTP GET of a path, or TCP connect; interval, rise, fall) of every
+ * endpoint in the registry that asks for one, whatever its port, and the probes that
+ * re-admit passively ejected backends.
+ *
+ * <p>An active check's verdict goes to the registry ({@link Verdicts}), which then shows the
+ * endpoint unhealthy to every reader: DNS drops it from A/AAAA and SRV answers as the
+ * balancer drops it from its pools, one health model. Passive ejection stays here: it
+ * judges this balancer's own connections to a backend (a reset, a timeout on a busy
+ * path), not whether the endpoint serves, and clients resolving it by DNS connect on
+ * their own; it ends with the next successful probe and calls {@code onChange}, which
+ * rebuilds the routing tables.
  */
 public final class HealthMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+
+    /** Where active checks' verdicts go: the registry. */
+    @FunctionalInterface
+    public interface Verdicts {
+        /** No registry to tell (unit tests of the balancer alone): active checks change nothing. */
+        Verdicts NONE = (id, failing) -> false;
+
+        /** Tells the verdict; false when it could not be told (no registry yet, unknown endpoint): it is told again after the next probe. */
+        boolean failing(String endpointId, boolean failing);
+    }
 
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "haystack-lb-health");
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, ScheduledFuture<?>> tasks = new ConcurrentHashMap<>();
+    /** Re-admission probes by backend id. */
+    private final Map<String, ScheduledFuture<?>> passive = new ConcurrentHashMap<>();
+    /** Active checks by endpoint id. */
+    private final Map<String, ActiveCheck> active = new ConcurrentHashMap<>();
     private final long passiveProbeMs;
     private final int connectTimeoutMs;
     private final Runnable onChange;
+    private final Verdicts verdicts;
 
-    public HealthMonitor(long passiveProbeMs, int connectTimeoutMs, Runnable onChange) {
+    public HealthMonitor(long passiveProbeMs, int connectTimeoutMs, Runnable onChange, Verdicts verdicts) {
         this.passiveProbeMs = passiveProbeMs;
         this.connectTimeoutMs = connectTimeoutMs;
         this.onChange = onChange;
+        this.verdicts = verdicts;
     }
 
-    /** Starts watching {@code backend} (once per endpoint id). */
+    /** Starts probing {@code backend} while it is ejected (once per endpoint id). */
     public void track(Backend backend) {
-        tasks.computeIfAbsent(backend.id(), id -> {
-            HealthCheck hc = backend.endpoint().healthCheck();
-            long every = hc == null ? passiveProbeMs : hc.interval().toMillis();
-            Checker checker = new Checker(backend);
-            return scheduler.scheduleWithFixedDelay(checker, every, every, TimeUnit.MILLISECONDS);
-        });
+        passive.computeIfAbsent(backend.id(), id -> scheduler.scheduleWithFixedDelay(new Readmission(backend), passiveProbeMs,
+                passiveProbeMs, TimeUnit.MILLISECONDS));
     }
 
     public void untrack(String backendId) {
-        ScheduledFuture<?> task = tasks.remove(backendId);
+        ScheduledFuture<?> task = passive.remove(backendId);
         if (task != null) {
             task.cancel(false);
         }
+    }
+
+    /**
+     * Follows the registry's endpoints: checks those with a health check, each on its own
+     * interval; a changed check starts again from no verdict (as the registry does); a
+     * withdrawn endpoint's check ends. Called by one thread at a time.
+     */
+    public void checks(Collection<Endpoint> endpoints) {
+        Set<String> wanted = new HashSet<>();
+        for (Endpoint e : endpoints) {
+            HealthCheck hc = e.healthCheck();
+            if (hc == null) {
+                continue;
+            }
+            wanted.add(e.id());
+            ActiveCheck running = active.get(e.id());
+            if (running != null && running.check.equals(hc)) {
+                running.endpoint = e;
+                continue;
+            }
+            if (running != null) {
+                running.task.cancel(false);
+            }
+            ActiveCheck check = new ActiveCheck(e, hc);
+            active.put(e.id(), check);
+            long every = hc.interval().toMillis();
+            try {
+                check.task = scheduler.scheduleWithFixedDelay(check, every, every, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                active.remove(e.id());
+                return; // closed
+            }
+        }
+        active.values().removeIf(c -> {
+            if (wanted.contains(c.endpoint.id())) {
+                return false;
+            }
+            c.task.cancel(false);
+            return true;
+        });
+    }
+
+    /** Endpoints whose active check is failing now, with the answer that made it fail (for pages). */
+    public Map<String, String> failingChecks() {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (ActiveCheck c : active.values()) {
+            if (c.failing == Boolean.TRUE) {
+                out.put(c.endpoint.id(), "active check failing: " + c.lastFailure);
+            }
+        }
+        return out;
     }
 
     /** Runs {@code task} soon on the monitor's threads (keeps table rebuilds off the I/O threads). */
@@ -75,19 +148,38 @@ public final class HealthMonitor implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(task, everyMs, everyMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Stops checking, and lifts the failing verdicts this monitor gave: with no checker left
+     * nothing would ever lift them, and the endpoints would stay out of DNS for good.
+     */
     @Override
     public void close() {
         scheduler.shutdownNow();
+        for (ActiveCheck c : active.values()) {
+            if (c.told == Boolean.TRUE) {
+                verdicts.failing(c.endpoint.id(), false);
+            }
+        }
+        active.clear();
     }
 
-    /** Consecutive outcomes of one endpoint's checks; run by one thread at a time. */
-    private final class Checker implements Runnable {
-        private final Backend backend;
+    /** One endpoint's active check: consecutive outcomes and the last verdict told; run by one thread at a time. */
+    private final class ActiveCheck implements Runnable {
+        final HealthCheck check;
+        volatile Endpoint endpoint;
+        volatile ScheduledFuture<?> task;
+        /** This check's verdict (failing or not); null before rise or fall consecutive outcomes. */
+        private volatile Boolean failing;
+        /** The probe failure that made the verdict failing, for pages. */
+        volatile String lastFailure;
+        /** The verdict last told to the registry; null before the first (a restarted balancer tells it again). */
+        volatile Boolean told;
         private int successes;
         private int failures;
 
-        Checker(Backend backend) {
-            this.backend = backend;
+        ActiveCheck(Endpoint endpoint, HealthCheck check) {
+            this.endpoint = endpoint;
+            this.check = check;
         }
 
         @Override
@@ -95,49 +187,65 @@ public final class HealthMonitor implements AutoCloseable {
             try {
                 check();
             } catch (RuntimeException e) {
-                LOG.warn("health check failed to run endpoint={} error={}", backend, e.toString());
+                LOG.warn("health check failed to run endpoint={} error={}", endpoint, e.toString());
             }
         }
 
         private void check() {
-            Endpoint e = backend.endpoint();
-            HealthCheck hc = e.healthCheck();
-            if (hc == null && !backend.ejected()) {
-                return;
-            }
-            int timeout = (int) Math.min(connectTimeoutMs, hc == null ? passiveProbeMs : Math.max(100, hc.interval().toMillis()));
-            if (hc != null && hc.timeout() != null) {
+            Endpoint e = endpoint;
+            int timeout = (int) Math.min(connectTimeoutMs, Math.max(100, check.interval().toMillis()));
+            if (check.timeout() != null) {
                 // the endpoint's own bound (Registrator's SERVICE_CHECK_TIMEOUT), 100 ms to a minute
-                timeout = (int) Math.max(100, Math.min(60_000, hc.timeout().toMillis()));
+                timeout = (int) Math.max(100, Math.min(60_000, check.timeout().toMillis()));
             }
-            String failure = probe(e, hc, timeout);
-            boolean ok = failure == null;
-            boolean changed = false;
-            if (ok) {
+            String failure = probe(e, check, timeout);
+            if (failure == null) {
                 successes++;
                 failures = 0;
             } else {
                 failures++;
                 successes = 0;
             }
-            if (hc != null) {
-                if (backend.checkDown() && ok && successes >= hc.rise()) {
-                    backend.checkDown(false);
-                    changed = true;
+            if (active.get(e.id()) != this) {
+                return; // replaced or withdrawn while probing: this verdict is nobody's
+            }
+            if (failure == null && successes >= check.rise() && failing != Boolean.FALSE) {
+                if (failing == Boolean.TRUE) {
                     LOG.info("endpoint healthy service={} container={} endpoint={}", e.qualifiedName(), e.containerName(), address(e));
-                } else if (!backend.checkDown() && !ok && failures >= hc.fall()) {
-                    backend.checkDown(true);
-                    changed = true;
-                    LOG.warn("endpoint unhealthy service={} container={} endpoint={} reason={}", e.qualifiedName(), e.containerName(), address(e), failure);
                 }
+                failing = Boolean.FALSE;
+            } else if (failure != null && failures >= check.fall() && failing != Boolean.TRUE) {
+                LOG.warn("endpoint unhealthy service={} container={} endpoint={} reason={}", e.qualifiedName(), e.containerName(), address(e), failure);
+                lastFailure = failure;
+                failing = Boolean.TRUE;
             }
-            if (ok && backend.ejected()) {
-                backend.readmit();
-                changed = true;
-                LOG.info("endpoint readmitted service={} container={} endpoint={}", e.qualifiedName(), e.containerName(), address(e));
+            if (failing != null && failing != told && verdicts.failing(e.id(), failing)) {
+                told = failing;
             }
-            if (changed) {
-                onChange.run();
+        }
+    }
+
+    /** Probes an ejected backend; the first answer re-admits it. */
+    private final class Readmission implements Runnable {
+        private final Backend backend;
+
+        Readmission(Backend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (!backend.ejected()) {
+                    return;
+                }
+                Endpoint e = backend.endpoint();
+                if (probe(e, e.healthCheck(), (int) Math.min(connectTimeoutMs, passiveProbeMs)) == null && backend.readmit()) {
+                    LOG.info("endpoint readmitted service={} container={} endpoint={}", e.qualifiedName(), e.containerName(), address(e));
+                    onChange.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("health check failed to run endpoint={} error={}", backend, e.toString());
             }
         }
     }

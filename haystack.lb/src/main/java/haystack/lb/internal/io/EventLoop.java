@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,9 @@ public final class EventLoop implements Runnable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<IoBuffer> buffers = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> directBuffers = new ArrayDeque<>();
+    /** Sockets whose keys are cancelled, closed once a select has deregistered them (see {@link #closeDeregistered}). */
+    private ArrayList<SocketChannel> deregistering = new ArrayList<>();
+    private ArrayList<SocketChannel> closing = new ArrayList<>();
     private final int bufferSize;
     private volatile boolean running = true;
     /** System.nanoTime when the loop began handling what the last select returned; 0 while it waits. */
@@ -112,12 +116,34 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * Closes {@code channel}, whose key this loop's selector holds cancelled, right after
+     * the next select has dropped that key. The JDK closes a socket that is still
+     * registered only at that point anyway, and on the way adds a getsockopt(SO_LINGER)
+     * and a shutdown; closed once deregistered it is one close(2). Called on this loop's
+     * thread; a loop with sockets to close selects without waiting, so they close at once.
+     */
+    public void closeDeregistered(SocketChannel channel) {
+        deregistering.add(channel);
+    }
+
     @Override
     public void run() {
         while (running) {
             try {
                 busySince = 0;
-                selector.select(this::dispatch, TICK_MS);
+                if (deregistering.isEmpty()) {
+                    selector.select(this::dispatch, TICK_MS);
+                } else {
+                    ArrayList<SocketChannel> deregistered = deregistering;
+                    deregistering = closing;
+                    closing = deregistered;
+                    try {
+                        selector.selectNow(this::dispatch); // deregisters the cancelled keys first, then takes what is ready
+                    } finally {
+                        closeAll(deregistered);
+                    }
+                }
                 busySince = System.nanoTime();
                 now = busySince / 1_000_000;
                 for (Runnable task; (task = tasks.poll()) != null; ) {
@@ -147,6 +173,14 @@ public final class EventLoop implements Runnable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        closeAll(deregistering);
+    }
+
+    private static void closeAll(ArrayList<SocketChannel> channels) {
+        for (SocketChannel c : channels) {
+            LoopConnection.closeQuietly(c);
+        }
+        channels.clear();
     }
 
     private void dispatch(SelectionKey key) {

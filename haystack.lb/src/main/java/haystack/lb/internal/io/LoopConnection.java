@@ -32,12 +32,26 @@ public abstract class LoopConnection implements Io {
 
     /** Closes the socket and gives the buffer back; false when it was closed already. */
     public boolean closeChannel() {
+        return closeChannel(false);
+    }
+
+    /**
+     * Closes the socket and gives the buffer back; false when it was closed already. With
+     * {@code afterDeregistration} the socket is closed at the loop's next select
+     * ({@link EventLoop#closeDeregistered}): two system calls fewer, for connections closed
+     * by the thousand.
+     */
+    public boolean closeChannel(boolean afterDeregistration) {
         if (closed) {
             return false;
         }
         closed = true;
         key.cancel();
-        closeQuietly(channel);
+        if (afterDeregistration) {
+            loop.closeDeregistered(channel);
+        } else {
+            closeQuietly(channel);
+        }
         loop.release(in);
         in = null;
         return true;

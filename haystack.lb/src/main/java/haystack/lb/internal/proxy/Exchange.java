@@ -145,6 +145,13 @@ final class Exchange {
                 + " container=" + b.endpoint().containerName() + " endpoint=" + b.authority());
     }
 
+    /** The answers Haystack gives itself (404 no route, 503 none healthy, 502, 504) with the host asked. */
+    private void traceFailure(int failStatus, String reason) {
+        ctx.tracer.trace(TraceEvent.ROUTE, "route client=" + client.remote().getAddress().getHostAddress() + " host=" + (host == null ? "-" : host)
+                + " path=" + (plan.path == null ? "-" : plan.path) + " service=" + (plan.route == null ? "-" : plan.route.service())
+                + " status=" + failStatus + " reason=" + (reason == null ? "-" : reason));
+    }
+
     private void send() {
         requestOutSent = 0;
         progress();
@@ -458,6 +465,9 @@ final class Exchange {
 
     /** Answers with an error page (nothing of a response was sent yet); {@code retryAfter} in seconds, or null. */
     private void fail(int failStatus, String reason, String retryAfter) {
+        if (ctx.tracer.isActive()) {
+            traceFailure(failStatus, reason);
+        }
         dropBackend();
         boolean bodyRead = requestFlow.skipBuffered(client.in);
         boolean keepAlive = clientKeepAlive && bodyRead && !clientEof;

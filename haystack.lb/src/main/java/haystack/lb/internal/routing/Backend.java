@@ -21,8 +21,8 @@ public final class Backend {
     private volatile Endpoint endpoint;
     /** Ejected after too many consecutive failures; a successful probe re-admits. */
     private volatile boolean ejected;
-    /** The endpoint's active check says it is down. */
-    private volatile boolean checkDown;
+    /** Why, for pages: the last failure that ejected it. */
+    private volatile String ejectReason;
 
     public Backend(Endpoint endpoint, ConnectionPool connections) {
         this.id = endpoint.id();
@@ -59,9 +59,9 @@ public final class Backend {
         return connections;
     }
 
-    /** Whether new requests may go here: the registry allows it, no ejection, no failing check. */
+    /** Whether new requests may go here: the registry allows it (its health includes active checks) and no ejection. */
     public boolean takesTraffic() {
-        return endpoint.isAvailable() && !ejected && !checkDown;
+        return endpoint.isAvailable() && !ejected;
     }
 
     public int active() {
@@ -77,8 +77,9 @@ public final class Backend {
     }
 
     /** Counts a failure; returns true when this one ejects the endpoint ({@code mayEject}: another serves). */
-    public boolean failed(int threshold, boolean mayEject) {
+    public boolean failed(int threshold, boolean mayEject, String why) {
         if (failures.incrementAndGet() >= threshold && mayEject && !ejected) {
+            ejectReason = "ejected after " + threshold + " failed request" + (threshold == 1 ? "" : "s") + ": " + why;
             ejected = true;
             return true;
         }
@@ -103,12 +104,9 @@ public final class Backend {
         return was;
     }
 
-    public boolean checkDown() {
-        return checkDown;
-    }
-
-    public void checkDown(boolean down) {
-        checkDown = down;
+    /** Why the balancer itself sends no new requests here though the registry would, or null. */
+    public String outOfRotation() {
+        return ejected ? ejectReason : null;
     }
 
     /** The endpoint left the routing table: its kept connections close. */

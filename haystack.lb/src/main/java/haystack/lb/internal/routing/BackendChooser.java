@@ -97,7 +97,7 @@ public final class BackendChooser {
      */
     public void failed(Attempt attempt, Backend backend, String why, boolean timeout) {
         attempt.failed(why + " (" + backend.endpoint().containerName() + " " + backend.authority() + ")", timeout);
-        if (backend.failed(ejectAfter, anotherServes(attempt.pool(), backend))) {
+        if (backend.failed(ejectAfter, anotherServes(attempt.pool(), backend), why)) {
             LOG.warn("endpoint ejected service={} container={} endpoint={} reason={}", backend.endpoint().qualifiedName(),
                     backend.endpoint().containerName(), backend.authority(), why);
             onEject.accept(backend);

@@ -28,6 +28,9 @@ public final class RoutingTable {
         }
     }
 
+    static final String HTTP = "http";
+    static final String HTTP_ALT = "http-alt";
+
     /** The table before the first registry snapshot: nothing is known yet. */
     public static final RoutingTable EMPTY = new RoutingTable(Map.of(), Map.of(), List.of(), false);
 
@@ -63,13 +66,7 @@ public final class RoutingTable {
      */
     public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin, List<String> domains,
             Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
-        Map<String, List<Endpoint>> services = new LinkedHashMap<>();
-        for (Endpoint e : snapshot.endpoints()) {
-            // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
-            if (e.protocol() == Protocol.TCP && portName.equals(e.portName()) && !snapshot.shadowed(e)) {
-                services.computeIfAbsent(e.qualifiedName(), s -> new ArrayList<>()).add(e);
-            }
-        }
+        Map<String, List<Endpoint>> services = served(snapshot, servedPortNames(portName));
         Map<String, Route> byService = new HashMap<>();
         Map<String, Route> byHost = new HashMap<>();
         Map<String, Route> byPrefix = new HashMap<>();
@@ -102,6 +99,42 @@ public final class RoutingTable {
         byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
         return new RoutingTable(Map.copyOf(byService), Map.copyOf(byHost), List.copyOf(byPath), snapshot.ready());
+    }
+
+    /**
+     * The port names a listener serves, by preference: a service is served there by its
+     * endpoints of the first of these names it has. Port 80 ({@code http}) also serves a
+     * service that has no {@code http} endpoint but {@code http-alt} ones: users of
+     * HAProxy and Consul (seed 003) reach every service on port 80 whatever port its
+     * containers listen on ({@code http://serviceB.prod:80} for a container on 8080). A
+     * service with an {@code http} endpoint keeps port 80 to those; port 8080 serves
+     * {@code http-alt} endpoints only, as SPEC §5 says.
+     */
+    public static List<String> servedPortNames(String listener) {
+        return HTTP.equals(listener) ? List.of(HTTP, HTTP_ALT) : List.of(listener);
+    }
+
+    /** Each service's endpoints (TCP) of the first of {@code portNames} it has, by qualified name, in snapshot order. */
+    private static Map<String, List<Endpoint>> served(RegistrySnapshot snapshot, List<String> portNames) {
+        Map<String, List<Endpoint>> services = new LinkedHashMap<>();
+        Map<String, Integer> rank = new HashMap<>();
+        for (Endpoint e : snapshot.endpoints()) {
+            int r = portNames.indexOf(e.portName());
+            // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
+            if (e.protocol() != Protocol.TCP || r < 0 || snapshot.shadowed(e)) {
+                continue;
+            }
+            String service = e.qualifiedName();
+            Integer best = rank.get(service);
+            if (best == null || r < best) {
+                rank.put(service, r);
+                services.put(service, new ArrayList<>());
+            } else if (r > best) {
+                continue;
+            }
+            services.get(service).add(e);
+        }
+        return services;
     }
 
     /**

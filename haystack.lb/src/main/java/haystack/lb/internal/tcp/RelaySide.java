@@ -35,9 +35,9 @@ final class RelaySide extends LoopConnection {
         return !buffer.hasRemaining();
     }
 
-    /** Closes the socket and gives its buffer back to the loop. */
+    /** Closes the socket (once the selector has dropped it) and gives its buffer back to the loop. */
     void closeAndRelease() {
-        closeChannel();
+        closeChannel(true);
         loop.release(buffer);
         buffer = null;
     }

@@ -1,6 +1,7 @@
 package haystack.lb.internal.tcp;
 
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 
 import haystack.lb.internal.routing.Route;
 
@@ -11,13 +12,14 @@ import haystack.lb.internal.routing.Route;
 final class TcpListener {
 
     final int port;
-    final ServerSocketChannel server;
+    /** One listening socket, or one per event loop (SO_REUSEPORT). */
+    final List<ServerSocketChannel> servers;
     final ListenerCounters counters;
     private volatile Route route;
 
-    TcpListener(int port, ServerSocketChannel server, Route route, ListenerCounters counters) {
+    TcpListener(int port, List<ServerSocketChannel> servers, Route route, ListenerCounters counters) {
         this.port = port;
-        this.server = server;
+        this.servers = servers;
         this.route = route;
         this.counters = counters;
     }

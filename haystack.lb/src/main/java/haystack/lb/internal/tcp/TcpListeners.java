@@ -113,40 +113,66 @@ public final class TcpListeners implements AutoCloseable {
 
     private void open(int port, Route route, List<Endpoint> endpoints) {
         String address = bind;
-        ServerSocketChannel server = null;
+        List<ServerSocketChannel> servers = new ArrayList<>();
         try {
-            server = ServerSocketChannel.open();
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(address, port), 1024);
-            server.configureBlocking(false);
+            servers.add(listen(address, port, loops.length > 1));
+            boolean perLoop = loops.length > 1 && servers.get(0).supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+            for (int i = 1; perLoop && i < loops.length; i++) {
+                servers.add(listen(address, port, true));
+            }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(server);
+            servers.forEach(TcpListeners::closeQuietly);
             unbound.put(port, endpoints);
             LOG.error("tcp listener not opened port={} bind={} service={} reason={} retry=when the service changes", port, address, route.service(), e.toString());
             return;
         }
         unbound.remove(port);
         ListenerCounters c = counters.computeIfAbsent(port, p -> new ListenerCounters(route.service()));
-        TcpListener listener = new TcpListener(port, server, route, c);
+        TcpListener listener = new TcpListener(port, List.copyOf(servers), route, c);
         listeners.put(port, listener);
-        ServerSocketChannel s = server;
-        for (EventLoop loop : loops) {
+        for (int i = 0; i < loops.length; i++) {
+            EventLoop loop = loops[i];
+            ServerSocketChannel s = servers.get(i % servers.size());
             loop.execute(() -> {
                 try {
                     if (s.isOpen()) {
                         new TcpAcceptor(loop, listener, s, context);
                     }
                 } catch (IOException | RuntimeException e) {
-                    LOG.error("tcp listener cannot accept port={} reason={}", port, e.toString());
+                    LOG.error("tcp listener cannot accept port={} loop={} reason={}", port, loop.index, e.toString());
+                    if (servers.size() > 1) {
+                        closeQuietly(s); // the kernel would go on handing this loop's socket connections nobody accepts
+                    }
                 }
             });
         }
         LOG.info("tcp listener opened port={} bind={} service={} endpoints={}", port, address, route.service(), endpoints.size());
     }
 
+    /**
+     * A listening socket. With several event loops each loop gets its own socket on the
+     * port (SO_REUSEPORT) and the kernel spreads new connections over them: one shared
+     * socket would wake every loop for each connection, all but one to find nothing.
+     */
+    private static ServerSocketChannel listen(String address, int port, boolean reusePort) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort && server.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            server.bind(new InetSocketAddress(address, port), 1024);
+            server.configureBlocking(false);
+            return server;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(server);
+            throw e;
+        }
+    }
+
     private void close(TcpListener l, String why) {
         listeners.remove(l.port);
-        closeQuietly(l.server);
+        l.servers.forEach(TcpListeners::closeQuietly);
         for (EventLoop loop : loops) {
             loop.selector.wakeup(); // the loops deregister the socket at their next select, which frees the port
         }

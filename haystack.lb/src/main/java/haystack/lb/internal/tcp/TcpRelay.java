@@ -1,7 +1,9 @@
 package haystack.lb.internal.tcp;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -74,7 +76,8 @@ final class TcpRelay {
             }
             SocketChannel channel = null;
             try {
-                channel = SocketChannel.open();
+                // the endpoint's own family: a dual-stack socket costs a setsockopt(IPV6_V6ONLY)
+                channel = SocketChannel.open(b.address().getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 boolean done = channel.connect(b.address());
@@ -118,13 +121,23 @@ final class TcpRelay {
         }
     }
 
+    /**
+     * The endpoint took the connection. What the client sent meanwhile is usually there
+     * already: it is read and passed on now, before waiting on the selector for it.
+     */
     private void connected() {
         connected = true;
         backend.succeeded();
         client.buffer = loop.directBuffer();
         endpoint.buffer = loop.directBuffer();
         since = loop.now;
-        interests();
+        try {
+            read(client, endpoint);
+        } catch (IOException e) {
+            abort(e);
+            return;
+        }
+        settle();
     }
 
     /** No endpoint took the connection: the client is closed without a byte. */
@@ -161,22 +174,30 @@ final class TcpRelay {
             abort(e);
             return;
         }
-        if (!closed) {
-            if (client.eof && client.shut && endpoint.eof && endpoint.shut) {
-                abort(null);
-            } else {
-                interests();
-            }
+        settle();
+    }
+
+    /** After bytes moved: closes the relay once both streams have ended and passed on, else waits for what each side can do next. */
+    private void settle() {
+        if (closed) {
+            return;
+        }
+        if (client.eof && endpoint.eof && !client.pending() && !endpoint.pending()) {
+            abort(null);
+        } else {
+            interests();
         }
     }
 
     /**
      * Reads what {@code from} sent and passes it on to {@code to}; again while a read fills
      * the buffer and the write empties it (a bulk transfer), a few times before the loop
-     * serves other connections.
+     * serves other connections. A read that leaves room took all there was: reading again
+     * would only cost a system call that finds nothing.
      */
     private void read(RelaySide from, RelaySide to) throws IOException {
         for (int i = 0; i < 4; i++) {
+            int room = from.buffer.remaining();
             int n = from.channel.read(from.buffer);
             if (n < 0) {
                 from.eof = true;
@@ -184,13 +205,17 @@ final class TcpRelay {
                 since = loop.now;
             }
             flush(from, to);
-            if (n <= 0 || from.pending() || from.eof) {
+            if (n < room || from.pending() || from.eof) {
                 return;
             }
         }
     }
 
-    /** Writes what {@code from} sent to {@code to}; once all of it is written after its end, shuts {@code to}'s output. */
+    /**
+     * Writes what {@code from} sent to {@code to}; once all of it is written after its end,
+     * shuts {@code to}'s output, unless {@code to}'s stream has ended and passed on too: the
+     * relay is then done and closing both sends the end.
+     */
     private void flush(RelaySide from, RelaySide to) throws IOException {
         ByteBuffer b = from.buffer;
         if (b.position() > 0) {
@@ -202,7 +227,7 @@ final class TcpRelay {
                 (from == client ? listener.counters.bytesIn : listener.counters.bytesOut).add(n);
             }
         }
-        if (from.eof && b.position() == 0 && !to.shut) {
+        if (from.eof && b.position() == 0 && !to.shut && !(to.eof && !to.pending())) {
             to.shut = true;
             to.channel.shutdownOutput();
         }

@@ -29,4 +29,9 @@ public final class FixedRegistry implements Registry {
         drained.add((draining ? "drain " : "undrain ") + endpointId);
         return true;
     }
+
+    @Override
+    public boolean checkFailing(String endpointId, boolean failing) {
+        return snapshot.endpoint(endpointId).isPresent();
+    }
 }
