@@ -21,6 +21,7 @@ public final class Ports {
     public static Map<String, String> allFree(Path dir) {
         return Map.of(
                 "HAYSTACK_DNS_PORT", "0", "HAYSTACK_HTTP_PORT", "0", "HAYSTACK_HTTP_ALT_PORT", "0",
+                "HAYSTACK_HTTPS_PORT", "0", "HAYSTACK_TLS_DIR", dir.resolve("tls").toString(),
                 "HAYSTACK_SSH_PORT", "0", "HAYSTACK_ADMIN_PORT", "0",
                 "HAYSTACK_DATA", dir.resolve("data").toString(), "HAYSTACK_CONFIG_DIR", dir.resolve("conf").toString());
     }

@@ -28,6 +28,7 @@ final class Contradictions {
             new Listener("HAYSTACK_DNS_PORT", Settings.DNS, "port", 53, "bind"),
             new Listener("HAYSTACK_HTTP_PORT", Settings.LB, "http.port", 80, "bind"),
             new Listener("HAYSTACK_HTTP_ALT_PORT", Settings.LB, "http.alt.port", 8080, "bind"),
+            new Listener("HAYSTACK_HTTPS_PORT", Settings.LB, "https.port", 443, "bind"),
             new Listener("HAYSTACK_SSH_PORT", Settings.SSH, "port", 22, "bind"),
             new Listener("HAYSTACK_ADMIN_PORT", Settings.WEB, "port", 1936, "bind"));
 

@@ -42,6 +42,7 @@ final class Settings {
     static final String ETCD = "haystack.etcd";
     static final String REGISTRY = "haystack.registry";
     static final String DOMAINS = "haystack.domains";
+    static final String TLS = "haystack.tls";
     static final String ACME = "haystack.acme";
 
     static final List<Setting> ALL = List.of(
@@ -74,6 +75,8 @@ final class Settings {
             new Setting("HAYSTACK_DNS_DOMAINS", DNS_NAMES, List.of(new Target(DOMAINS, "domains"), new Target(LB, "domains"))),
             new Setting("HAYSTACK_HTTP_PORT", PORT, LB, "http.port"),
             new Setting("HAYSTACK_HTTP_ALT_PORT", PORT, LB, "http.alt.port"),
+            new Setting("HAYSTACK_HTTPS_PORT", PORT, LB, "https.port"),
+            new Setting("HAYSTACK_TLS_DIR", TEXT, TLS, "dir"),
             new Setting("HAYSTACK_HTTP_BIND", ADDRESSES, LB, "bind"),
             new Setting("HAYSTACK_ACCESS_LOG", BOOLEAN, LB, "access.log"),
             new Setting("HAYSTACK_LB_CONNECT_TIMEOUT", MILLIS, LB, "connect.timeout"),
@@ -91,7 +94,7 @@ final class Settings {
             new Setting("HAYSTACK_SSH_BIND", ADDRESSES, SSH, "bind"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS", TEXT, SSH, "authorized.keys"),
             new Setting("HAYSTACK_SSH_AUTHORIZED_KEYS_FILE", TEXT, SSH, "authorized.keys.file"),
-            new Setting("HAYSTACK_DATA", TEXT, List.of(new Target(SSH, "data"), new Target(ACME, "data"))),
+            new Setting("HAYSTACK_DATA", TEXT, List.of(new Target(SSH, "data"), new Target(TLS, "data"), new Target(ACME, "data"))),
             new Setting("HAYSTACK_ADMIN_PORT", PORT, WEB, "port"),
             new Setting("HAYSTACK_ADMIN_USER", USER, WEB, "user"),
             new Setting("HAYSTACK_ADMIN_PASSWORD", TEXT, WEB, "password"),

@@ -36,7 +36,7 @@ class StartupFailureTest {
     private static final Duration EXIT_WITHIN = Duration.ofSeconds(90);
 
     @ParameterizedTest
-    @ValueSource(strings = { "HAYSTACK_DNS_PORT", "HAYSTACK_HTTP_PORT", "HAYSTACK_HTTP_ALT_PORT", "HAYSTACK_SSH_PORT", "HAYSTACK_ADMIN_PORT" })
+    @ValueSource(strings = { "HAYSTACK_DNS_PORT", "HAYSTACK_HTTP_PORT", "HAYSTACK_HTTP_ALT_PORT", "HAYSTACK_HTTPS_PORT", "HAYSTACK_SSH_PORT", "HAYSTACK_ADMIN_PORT" })
     void aPortThatIsTakenStopsStartUpWithOneLineAndStatus1(String variable, @TempDir Path dir) throws Exception {
         try (ServerSocket tcp = new ServerSocket()) {
             tcp.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));

@@ -14,7 +14,10 @@ public @interface LbConfig {
     @AttributeDefinition(description = "Port serving endpoints whose port is named http-alt (HAYSTACK_HTTP_ALT_PORT)")
     int http_alt_port() default 8080;
 
-    @AttributeDefinition(description = "Address both listeners bind to (HAYSTACK_HTTP_BIND)")
+    @AttributeDefinition(description = "Port terminating TLS (1.2, 1.3) and routing as the http port does (HAYSTACK_HTTPS_PORT)")
+    int https_port() default 443;
+
+    @AttributeDefinition(description = "Address the http, http-alt and https listeners bind to (HAYSTACK_HTTP_BIND)")
     String bind() default "0.0.0.0";
 
     @AttributeDefinition(description = "DNS origin: hosts <service>.services.<origin> are routed (HAYSTACK_ORIGIN)")

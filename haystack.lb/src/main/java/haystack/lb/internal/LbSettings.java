@@ -12,6 +12,10 @@ final class LbSettings {
         if (c.http_port() != 0 && c.http_port() == c.http_alt_port()) {
             throw new IllegalArgumentException("http.port and http.alt.port are both " + c.http_port() + "; they must differ");
         }
+        port("https.port", c.https_port());
+        if (c.https_port() != 0 && (c.https_port() == c.http_port() || c.https_port() == c.http_alt_port())) {
+            throw new IllegalArgumentException("https.port is " + c.https_port() + ", as http.port or http.alt.port; they must differ");
+        }
         if (c.bind() == null || c.bind().isBlank()) {
             throw new IllegalArgumentException("bind is empty; allowed: an IPv4 or IPv6 address such as 0.0.0.0");
         }

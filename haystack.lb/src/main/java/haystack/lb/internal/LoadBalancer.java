@@ -17,13 +17,16 @@ import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
 import haystack.api.RegistrySnapshot;
 import haystack.api.lb.EndpointVerdicts;
+import haystack.api.lb.RoutedHosts;
 import haystack.api.lb.TcpListenerView;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
+import haystack.api.tls.HttpChallenges;
 import haystack.api.trace.Tracer;
 import haystack.lb.internal.health.HealthMonitor;
 import haystack.lb.internal.metrics.RequestMetrics;
 import haystack.lb.internal.proxy.BackendConnections;
+import haystack.lb.internal.proxy.HttpsEdge;
 import haystack.lb.internal.proxy.Listener;
 import haystack.lb.internal.proxy.ProxyContext;
 import haystack.lb.internal.proxy.ProxyServer;
@@ -35,6 +38,8 @@ import haystack.lb.internal.routing.StrategyCatalogImpl;
 import haystack.lb.internal.tcp.TcpContext;
 import haystack.lb.internal.tcp.TcpListeners;
 import haystack.lb.internal.tcp.TcpSettings;
+import haystack.lb.internal.tls.CertificateStoreImpl;
+import haystack.lb.internal.tls.TlsEngines;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -44,22 +49,24 @@ import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The load balancer (SPEC §5, §5a): listens on the http and http-alt ports and on the TCP
+ * The load balancer (SPEC §5, §5a, §5b): listens on the http, http-alt and https ports and on the TCP
  * ports endpoints ask for, rebuilds one immutable routing table per port on every
  * registry or health change, and keeps the per-endpoint backends (pools, counters, health)
  * across rebuilds, shared by HTTP and TCP when an endpoint is served by both. Requests read the tables
  * through volatile fields and never lock.
  */
-@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class, EndpointVerdicts.class},
+@Component(configurationPid = "haystack.lb", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {RegistryListener.class, MetricsSource.class, TcpListenerView.class, EndpointVerdicts.class, RoutedHosts.class},
         reference = @Reference(name = LoadBalancer.REGISTRY, service = Registry.class, cardinality = ReferenceCardinality.OPTIONAL,
                 policy = ReferencePolicy.DYNAMIC))
 @Designate(ocd = LbConfig.class)
-public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView, EndpointVerdicts {
+public final class LoadBalancer implements RegistryListener, MetricsSource, TcpListenerView, EndpointVerdicts, RoutedHosts {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
@@ -67,6 +74,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     static final String REGISTRY = "registry";
     static final String HTTP = "http";
     static final String HTTP_ALT = "http-alt";
+    static final String HTTPS = "https";
     private static final Set<String> PORT_NAMES = Set.of(HTTP, HTTP_ALT);
 
     private volatile LbConfig config;
@@ -74,6 +82,12 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     private final BackendChooser chooser;
     private final Listener httpListener;
     private final Listener httpAltListener;
+    private final Listener httpsListener;
+    private final CertificateStoreImpl certificates;
+    private final TlsEngines tls;
+    /** ACME HTTP-01 answers, asked by the http listener (a whiteboard). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, fieldOption = FieldOption.REPLACE)
+    private volatile List<HttpChallenges> challenges = List.of();
     private final Object lock = new Object();
     /** Backends by endpoint id. Guarded by lock. */
     private final Map<String, Backend> backends = new HashMap<>();
@@ -96,9 +110,9 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         this(strategies, config, Tracer.OFF);
     }
 
-    /** A balancer whose active checks tell no registry (unit tests of the balancer alone). */
+    /** A balancer whose active checks tell no registry (unit tests of the balancer alone); the generated default certificate only, in memory. */
     public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer) throws IOException {
-        this(strategies, config, tracer, HealthMonitor.Verdicts.NONE);
+        this(strategies, config, tracer, HealthMonitor.Verdicts.NONE, new CertificateStoreImpl((java.nio.file.Path) null));
     }
 
     /**
@@ -108,21 +122,33 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
      * needed the registry to activate would be a cycle DS cannot start.
      */
     @Activate
-    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer, ComponentContext context)
-            throws IOException {
+    public LoadBalancer(@Reference StrategyCatalogImpl strategies, LbConfig config, @Reference Tracer tracer,
+            @Reference CertificateStoreImpl certificates, ComponentContext context) throws IOException {
         this(strategies, config, tracer, (id, failing) -> {
             Registry registry = (Registry) context.locateService(REGISTRY);
             return registry != null && registry.checkFailing(id, failing);
-        });
+        }, certificates);
     }
 
     /** A balancer telling {@code registry} its active checks' verdicts (tests). */
     public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, Registry registry) throws IOException {
-        this(strategies, config, tracer, registry::checkFailing);
+        this(strategies, config, tracer, registry::checkFailing, new CertificateStoreImpl((java.nio.file.Path) null));
+    }
+
+    /** As above, serving HTTPS from {@code certificates} (tests). */
+    public LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, Registry registry, CertificateStoreImpl certificates)
+            throws IOException {
+        this(strategies, config, tracer, registry::checkFailing, certificates);
     }
 
     LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, HealthMonitor.Verdicts verdicts) throws IOException {
+        this(strategies, config, tracer, verdicts, new CertificateStoreImpl((java.nio.file.Path) null));
+    }
+
+    LoadBalancer(StrategyCatalogImpl strategies, LbConfig config, Tracer tracer, HealthMonitor.Verdicts verdicts,
+            CertificateStoreImpl certificates) throws IOException {
         this.tracer = tracer;
+        this.certificates = certificates;
         LbSettings.validate(config);
         this.config = config;
         this.health = new HealthMonitor(config.passive_probe_interval(), config.connect_timeout(), this::rebuild, verdicts);
@@ -134,11 +160,16 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         this.server = new ProxyServer(ioThreads(config), context);
         this.tcpContext = new TcpContext(chooser, context.limit, tracer, tcpSettings(config));
         this.tcp = new TcpListeners(server.loops(), tcpContext, config.tcp_bind());
-        this.httpListener = new Listener(HTTP, () -> httpTable, metrics.connections(HTTP));
+        this.tls = new TlsEngines(certificates);
+        HttpsEdge edge = new HttpsEdge(() -> challenges, this::httpsPort);
+        this.httpListener = new Listener(HTTP, () -> httpTable, metrics.connections(HTTP), null, edge);
         this.httpAltListener = new Listener(HTTP_ALT, () -> httpAltTable, metrics.connections(HTTP_ALT));
+        // HTTPS routes exactly as port 80 does: the same table
+        this.httpsListener = new Listener(HTTPS, () -> httpTable, metrics.connections(HTTPS), tls, null);
         try {
             server.listen(config.bind(), config.http_port(), httpListener);
             server.listen(config.bind(), config.http_alt_port(), httpAltListener);
+            server.listen(config.bind(), config.https_port(), httpsListener);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -163,12 +194,16 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         boolean bindChanged = !previous.bind().equals(next.bind());
         boolean httpMoves = bindChanged || moves(previous.http_port(), next.http_port(), httpPort());
         boolean altMoves = bindChanged || moves(previous.http_alt_port(), next.http_alt_port(), httpAltPort());
+        boolean httpsMoves = bindChanged || moves(previous.https_port(), next.https_port(), httpsPort());
         try {
             if (httpMoves) {
                 server.rebind(0, next.bind(), next.http_port(), httpListener);
             }
             if (altMoves) {
                 server.rebind(1, next.bind(), next.http_alt_port(), httpAltListener);
+            }
+            if (httpsMoves) {
+                server.rebind(2, next.bind(), next.https_port(), httpsListener);
             }
         } catch (IllegalStateException e) {
             LOG.error("configuration not applied pid=haystack.lb reason={}", e.getMessage());
@@ -190,7 +225,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         if (!previous.origin().equals(next.origin()) || !java.util.Arrays.equals(previous.domains(), next.domains())) {
             rebuild();
         }
-        LOG.info("configuration applied pid=haystack.lb http={} http-alt={}", httpMoves ? "moved" : "kept", altMoves ? "moved" : "kept");
+        LOG.info("configuration applied pid=haystack.lb http={} http-alt={} https={}", httpMoves ? "moved" : "kept", altMoves ? "moved" : "kept",
+                httpsMoves ? "moved" : "kept");
     }
 
     private static ProxySettings proxySettings(LbConfig c) {
@@ -224,6 +260,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         services.addAll(httpAltTable.services().keySet());
         metrics.retainOnly(endpoints, services);
         metrics.collect(writer);
+        tls.metrics().collect(writer);
+        certificates.collect(writer);
         tcp.collect(writer);
     }
 
@@ -318,6 +356,32 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         return server.boundPort(1);
     }
 
+    /** Port of the https listener as bound; the configured one until it is bound. */
+    int httpsPort() {
+        int bound;
+        try {
+            bound = server.boundPort(2);
+        } catch (IndexOutOfBoundsException notYet) {
+            bound = -1;
+        }
+        return bound > 0 ? bound : config.https_port();
+    }
+
+    /** Sets the challenge services as DS would (for tests). */
+    void challengesForTest(List<HttpChallenges> services) {
+        challenges = List.copyOf(services);
+    }
+
+    /** TLS handshake counters (for tests). */
+    TlsEngines tls() {
+        return tls;
+    }
+
+    @Override
+    public Set<String> routedHosts() {
+        return httpTable.hosts();
+    }
+
     @Override
     public Map<Integer, String> tcpListeners() {
         return tcp.listening();
@@ -355,5 +419,8 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         retiring.forEach(Backend::close);
         retiring.clear();
         server.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 }

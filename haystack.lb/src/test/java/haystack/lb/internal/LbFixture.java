@@ -52,13 +52,17 @@ final class LbFixture implements AutoCloseable {
     }
 
     LbFixture(TestConfig config, haystack.api.trace.Tracer tracer) throws IOException {
+        this(config, tracer, new haystack.lb.internal.tls.CertificateStoreImpl((java.nio.file.Path) null));
+    }
+
+    LbFixture(TestConfig config, haystack.api.trace.Tracer tracer, haystack.lb.internal.tls.CertificateStoreImpl certificates) throws IOException {
         add(new RoundRobinStrategy(), BalancingStrategy.DEFAULT_NAME);
         add(new RandomStrategy(), "random");
         add(new LeastRequestsStrategy(), "least-requests");
         add(new PowerOfTwoChoicesStrategy(), "power-of-two-choices");
         add(new WeightedStrategy(), "weighted");
         add(new ConsistentHashStrategy(), "consistent-hash");
-        lb = new LoadBalancer(strategies, config, tracer, registry);
+        lb = new LoadBalancer(strategies, config, tracer, registry, certificates);
         registry.addListener(lb);
         // Registered after the load balancer: changes reach it in order, so when this
         // listener hears of a version the load balancer has already rebuilt its tables.

@@ -33,6 +33,8 @@ class LbSettingsTest {
         refused("http.port", c -> c.httpPort = 70000);
         refused("http.alt.port", c -> c.httpAltPort = -1);
         refused("http.port and http.alt.port", c -> c.httpAltPort = 80);
+        refused("https.port", c -> c.httpsPort = 65536);
+        refused("https.port is 8080, as http.port or http.alt.port", c -> c.httpsPort = 8080);
     }
 
     @Test

@@ -104,9 +104,17 @@ class OsgiBundleIT {
             Dictionary<String, Object> settings = new Hashtable<>();
             settings.put("http.port", httpPort);
             settings.put("http.alt.port", freePort());
+            settings.put("https.port", freePort());
             settings.put("bind", "127.0.0.1");
             caType.getClassLoader().loadClass("org.osgi.service.cm.Configuration")
                     .getMethod("update", Dictionary.class).invoke(config, settings);
+            Object tlsConfig = caType.getMethod("getConfiguration", String.class, String.class).invoke(ca, "haystack.tls", "?");
+            Dictionary<String, Object> tls = new Hashtable<>();
+            Path tlsRoot = Files.createTempDirectory("haystack-lb-it-tls");
+            tls.put("dir", tlsRoot.resolve("tls").toString());
+            tls.put("data", tlsRoot.resolve("data").toString());
+            caType.getClassLoader().loadClass("org.osgi.service.cm.Configuration")
+                    .getMethod("update", Dictionary.class).invoke(tlsConfig, tls);
 
             DiscoveryPublisher publisher = awaitService(ctx, DiscoveryPublisher.class);
             EndpointSource source = publisher.open("it");

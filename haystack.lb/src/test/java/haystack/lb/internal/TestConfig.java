@@ -15,6 +15,8 @@ final class TestConfig implements LbConfig {
     @Override public Class<? extends Annotation> annotationType() { return LbConfig.class; }
     @Override public int http_port() { return httpPort; }
     @Override public int http_alt_port() { return httpAltPort; }
+    int httpsPort;
+    @Override public int https_port() { return httpsPort; }
     @Override public String bind() { return "127.0.0.1"; }
     String origin = "haystack";
     @Override public String origin() { return origin; }

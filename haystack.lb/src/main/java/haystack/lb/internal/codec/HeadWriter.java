@@ -19,6 +19,7 @@ final class HeadWriter {
     private static final byte[] VIA_10 = "Via: 1.0 ".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] X_FORWARDED_FOR = "X-Forwarded-For: ".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] X_FORWARDED_PROTO = "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] X_FORWARDED_PROTO_HTTPS = "X-Forwarded-Proto: https\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] X_FORWARDED_HOST = "X-Forwarded-Host: ".getBytes(StandardCharsets.ISO_8859_1);
     /** The longest line {@link #forClient} may add: Content-Length with 18 digits. */
     static final int MAX_ADDED = 64;
@@ -72,7 +73,8 @@ final class HeadWriter {
      * lines that pass, then Host (absolute form), Content-Length, {@code Connection:
      * upgrade}, Via and X-Forwarded-For/-Proto/-Host.
      */
-    static byte[] forBackend(RequestHead h, String target, String clientAddress, byte[] pseudonym) {
+    static byte[] forBackend(RequestHead h, String target, String clientAddress, byte[] pseudonym, boolean https) {
+        byte[] proto = https ? X_FORWARDED_PROTO_HTTPS : X_FORWARDED_PROTO;
         FieldLines f = h.fields();
         byte[] a = f.a;
         byte[] method = h.method().getBytes(StandardCharsets.ISO_8859_1);
@@ -88,7 +90,7 @@ final class HeadWriter {
                 + (addHost ? HOST.length + (host == null ? 0 : host.length) + 2 : 0)
                 + (length == null ? 0 : CONTENT_LENGTH.length + length.length + 2)
                 + connection.length() + VIA_11.length + f.viaLength() + pseudonym.length + 2
-                + X_FORWARDED_FOR.length + forwardedFor.length + 2 + X_FORWARDED_PROTO.length
+                + X_FORWARDED_FOR.length + forwardedFor.length + 2 + proto.length
                 + (host == null ? 0 : X_FORWARDED_HOST.length + host.length + 2) + 2;
         byte[] out = new byte[size];
         int p = put(out, 0, method, 0, method.length);
@@ -109,7 +111,7 @@ final class HeadWriter {
         p = connection.put(out, p);
         p = via(out, p, f, h.http10() ? VIA_10 : VIA_11, pseudonym);
         p = line(out, p, X_FORWARDED_FOR, forwardedFor);
-        p = put(out, p, X_FORWARDED_PROTO, 0, X_FORWARDED_PROTO.length);
+        p = put(out, p, proto, 0, proto.length);
         if (host != null) {
             p = line(out, p, X_FORWARDED_HOST, host);
         }

@@ -259,6 +259,20 @@ public final class RequestHead {
         return absoluteForm && s.charAt(0) != '/' ? "/" + s : s;
     }
 
+    /** Whether the target (in origin form) starts with {@code prefix}, compared in place. */
+    public boolean targetStartsWith(byte[] prefix) {
+        if (targetEnd - pathStart < prefix.length) {
+            return false;
+        }
+        byte[] a = fields.a;
+        for (int i = 0; i < prefix.length; i++) {
+            if (a[pathStart + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The path of the target, without the query. */
     public String path() {
         byte[] a = fields.a;
@@ -318,6 +332,11 @@ public final class RequestHead {
      * {@code pseudonym}, X-Forwarded-For with {@code clientAddress} appended.
      */
     public byte[] forBackend(String target, String clientAddress, byte[] pseudonym) {
-        return HeadWriter.forBackend(this, target == null ? target() : target, clientAddress, pseudonym);
+        return forBackend(target, clientAddress, pseudonym, false);
+    }
+
+    /** As above; {@code https} when the client came over TLS (X-Forwarded-Proto: https). */
+    public byte[] forBackend(String target, String clientAddress, byte[] pseudonym, boolean https) {
+        return HeadWriter.forBackend(this, target == null ? target() : target, clientAddress, pseudonym, https);
     }
 }

@@ -77,6 +77,17 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * Runs {@code task} on this loop's thread after what it is doing now (never at once):
+     * on the loop, before it next waits in select.
+     */
+    public void later(Runnable task) {
+        tasks.add(task);
+        if (!inLoop()) {
+            selector.wakeup();
+        }
+    }
+
     public IoBuffer buffer() {
         IoBuffer b = buffers.pollLast();
         return b != null ? b : new IoBuffer(bufferSize);

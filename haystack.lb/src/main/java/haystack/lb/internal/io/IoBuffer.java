@@ -79,6 +79,38 @@ public final class IoBuffer {
         return true;
     }
 
+    /**
+     * The free space after the unread bytes as a buffer to fill (moving the unread bytes to
+     * the front when that makes room); {@link #filled} takes what was put in. For a layer
+     * that decodes into the buffer (TLS).
+     */
+    public ByteBuffer free() {
+        if (start == end) {
+            start = 0;
+            end = 0;
+        } else if (end == a.length && start > 0) {
+            compact();
+        }
+        view.limit(a.length).position(end);
+        return view;
+    }
+
+    /** Takes the bytes put into {@link #free()}'s buffer. */
+    public void filled() {
+        end = view.position();
+    }
+
+    /** {@code a[start, upTo)} as a buffer to drain; {@link #drained} consumes what was taken. */
+    public ByteBuffer unread(int upTo) {
+        view.limit(upTo).position(start);
+        return view;
+    }
+
+    /** Consumes the bytes taken from {@link #unread}'s buffer. */
+    public void drained() {
+        start = view.position();
+    }
+
     void compact() {
         System.arraycopy(a, start, a, 0, end - start);
         end -= start;

@@ -8,7 +8,9 @@ import java.nio.channels.SocketChannel;
 
 import haystack.lb.internal.codec.HttpException;
 import haystack.lb.internal.codec.RequestHead;
+import haystack.lb.internal.io.IoBuffer;
 import haystack.lb.internal.io.LoopConnection;
+import haystack.lb.internal.tls.TlsSession;
 
 /**
  * One client's connection: reads request heads, hands each request to an
@@ -16,7 +18,9 @@ import haystack.lb.internal.io.LoopConnection;
  * itself and closes idle connections. A head must arrive whole within the head timeout
  * (from the connection, or from its first byte after a response; 408 when some of it
  * came); between requests the idle timeout applies. Its buffer is taken from the loop
- * only while there is something in it.
+ * only while there is something in it. On the HTTPS listener a {@link TlsSession} sits
+ * between the socket and the buffer (the handshake must end within the head timeout);
+ * the plain path only tests that it is null.
  */
 final class ClientConnection extends LoopConnection {
 
@@ -24,6 +28,9 @@ final class ClientConnection extends LoopConnection {
     final Listener listener;
     final ProxyContext context;
     private final InetSocketAddress remote;
+    /** TLS on this connection, or null for plain HTTP. */
+    private final TlsSession tls;
+    private boolean rereadQueued;
     private Exchange exchange;
     /** The client has sent its last byte (it may still read). */
     private boolean eof;
@@ -44,12 +51,36 @@ final class ClientConnection extends LoopConnection {
         this.context = context;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
         this.deadline = loop.now + context.headTimeoutMs;
+        this.tls = listener.tls() == null ? null : listener.tls().open(channel, local.tlsBuffers, () -> loop.later(this::tlsTasksDone));
         listener.connections().increment();
         local.idleClients.add(this);
     }
 
     InetSocketAddress remote() {
         return remote;
+    }
+
+    /** The TLS engine's delegated tasks have run: the handshake goes on (on the loop). */
+    private void tlsTasksDone() {
+        if (isClosed()) {
+            return;
+        }
+        tls.tasksDone();
+        readable();
+        if (!isClosed()) {
+            updateInterest();
+        }
+    }
+
+    /** Decrypted bytes wait that the buffer now has room for: read them without waiting for the socket. */
+    private void reread() {
+        rereadQueued = false;
+        if (!isClosed() && tls.heldForRoom()) {
+            readable();
+            if (!isClosed()) {
+                updateInterest();
+            }
+        }
     }
 
     @Override
@@ -76,7 +107,7 @@ final class ClientConnection extends LoopConnection {
         boolean headStarts = exchange == null && in.isEmpty();
         int n;
         try {
-            n = in.readFrom(channel);
+            n = tls == null ? in.readFrom(channel) : tls.read(in);
         } catch (IOException e) {
             if (exchange != null) {
                 exchange.clientGone();
@@ -94,6 +125,10 @@ final class ClientConnection extends LoopConnection {
             return;
         }
         if (n == 0) {
+            if (tls != null && exchange == null && in.isEmpty()) {
+                loop.release(in); // a handshake, or a record not whole yet: no buffer held meanwhile
+                in = null;
+            }
             return;
         }
         local.idleClients.remove(this);
@@ -108,12 +143,33 @@ final class ClientConnection extends LoopConnection {
     }
 
     private void writable() {
+        if (tls != null) {
+            try {
+                if (!tls.flush()) {
+                    return;
+                }
+            } catch (IOException e) {
+                if (exchange != null) {
+                    exchange.clientGone();
+                }
+                close();
+                return;
+            }
+            if (tls.handshaking()) {
+                readable();
+                return;
+            }
+            if (closing && pending == null) {
+                close();
+                return;
+            }
+        }
         if (pending != null) {
             if (!flushPending()) {
                 return;
             }
             if (closing) {
-                close();
+                finishClosing();
                 return;
             }
         }
@@ -188,10 +244,19 @@ final class ClientConnection extends LoopConnection {
         flushPending();
     }
 
+    /** Bytes of {@code b} up to {@code upTo} sent to the client (encrypted on HTTPS): how many were taken. */
+    int write(IoBuffer b, int upTo) throws IOException {
+        return tls == null ? b.writeTo(channel, upTo) : tls.write(b, upTo);
+    }
+
     /** True when nothing is left pending. */
     private boolean flushPending() {
         try {
-            channel.write(pending);
+            if (tls == null) {
+                channel.write(pending);
+            } else {
+                tls.write(pending);
+            }
         } catch (IOException e) {
             if (exchange != null) {
                 exchange.clientGone();
@@ -209,10 +274,26 @@ final class ClientConnection extends LoopConnection {
     void closeAfterWrite() {
         closing = true;
         if (pending == null) {
-            close();
+            finishClosing();
         } else {
             updateInterest();
         }
+    }
+
+    /** Everything is written: on HTTPS close_notify goes out first (closed once it is sent). */
+    private void finishClosing() {
+        if (tls != null && !tls.handshaking()) {
+            tls.closeOutbound();
+            try {
+                if (!tls.flush()) {
+                    updateInterest();
+                    return;
+                }
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        close();
     }
 
     /** Sets the interest ops the state needs; the selector is only told of a change. */
@@ -222,6 +303,14 @@ final class ClientConnection extends LoopConnection {
         }
         boolean read = !eof && !closing && (in == null || !in.full()) && (exchange == null || exchange.wantsClientRead());
         boolean write = pending != null || (exchange != null && exchange.wantsClientWrite());
+        if (tls != null) {
+            write |= tls.hasOutput();
+            read &= !tls.busy();
+            if (read && tls.heldForRoom() && !rereadQueued) {
+                rereadQueued = true;
+                loop.later(this::reread);
+            }
+        }
         interestOps((read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0));
     }
 
@@ -233,6 +322,9 @@ final class ClientConnection extends LoopConnection {
         if (in != null && !in.isEmpty()) {
             refuse(408, "the request head did not arrive within " + context.headTimeoutMs + " ms");
         } else {
+            if (tls != null) {
+                tls.timedOut();
+            }
             close();
         }
     }
@@ -252,6 +344,9 @@ final class ClientConnection extends LoopConnection {
             Exchange x = exchange;
             exchange = null;
             x.clientGone();
+        }
+        if (tls != null) {
+            tls.release();
         }
         listener.connections().decrement();
         context.connectionClosed();

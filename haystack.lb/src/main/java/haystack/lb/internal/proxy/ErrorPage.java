@@ -14,6 +14,8 @@ final class ErrorPage {
 
     static String reasonPhrase(int status) {
         return switch (status) {
+            case 200 -> "OK";
+            case 308 -> "Permanent Redirect";
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
@@ -49,11 +51,17 @@ final class ErrorPage {
         String phrase = reasonPhrase(status);
         String body = status + " " + phrase + "\nhost: " + (host == null ? "(none)" : host) + "\nreason: "
                 + (reason == null ? phrase.toLowerCase(Locale.ROOT) : reason) + "\n";
+        return response(status, retryAfterSeconds != null ? "Retry-After: " + retryAfterSeconds + "\r\n" : "", body, close, headRequest);
+    }
+
+    /** A complete HTTP/1.1 response with a text body; {@code fields} are extra field lines, each ending in CRLF. */
+    static byte[] response(int status, String fields, String body, boolean close, boolean headRequest) {
+        String phrase = reasonPhrase(status);
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + phrase + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + bodyBytes.length + "\r\n"
-                + (retryAfterSeconds != null ? "Retry-After: " + retryAfterSeconds + "\r\n" : "")
+                + fields
                 + (close ? "Connection: close\r\n" : "")
                 + "\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);

@@ -76,6 +76,10 @@ final class Exchange {
     }
 
     void start() {
+        if (plan.answer != null) {
+            answer(plan.answer);
+            return;
+        }
         if (plan.failReason != null) {
             fail(plan.failStatus, plan.failReason, plan.failStatus != 503 ? null
                     : plan.route == null ? StartingAnswer.RETRY_AFTER_SECONDS : ErrorPage.RETRY_AFTER_SECONDS);
@@ -256,7 +260,7 @@ final class Exchange {
             if (ready > 0) {
                 int n;
                 try {
-                    n = in.writeTo(client.channel, in.start + ready);
+                    n = client.write(in, in.start + ready);
                 } catch (IOException e) {
                     clientFailed();
                     return;
@@ -469,6 +473,18 @@ final class Exchange {
         boolean keepAlive = clientKeepAlive && bodyRead && !clientEof;
         status = failStatus;
         byte[] page = ErrorPage.bytes(failStatus, host, reason, retryAfter, !keepAlive, headRequest);
+        responseBytes = page.length;
+        responseHeadBytes = ErrorPage.headLength(page);
+        client.send(page);
+        finish(keepAlive);
+    }
+
+    /** Answers with what the load balancer makes itself (an ACME challenge, an HTTPS redirect). */
+    private void answer(HttpsEdge.Answer a) {
+        boolean bodyRead = requestFlow.skipBuffered(client.in);
+        boolean keepAlive = clientKeepAlive && bodyRead && !clientEof;
+        status = a.status();
+        byte[] page = a.bytes(!keepAlive, headRequest);
         responseBytes = page.length;
         responseHeadBytes = ErrorPage.headLength(page);
         client.send(page);

@@ -14,6 +14,8 @@ final class LoopLocal {
     final ConnectionFields responseFields = new ConnectionFields();
     /** Client connections waiting for a request with nothing of it buffered, oldest first. */
     final IdleClients idleClients = new IdleClients();
+    /** Encrypted-side buffers lent to this loop's HTTPS connections while they hold bytes. */
+    final haystack.lb.internal.tls.TlsBuffers tlsBuffers = new haystack.lb.internal.tls.TlsBuffers();
 
     LoopLocal(EventLoop loop, int bufferSize) {
         this.loop = loop;

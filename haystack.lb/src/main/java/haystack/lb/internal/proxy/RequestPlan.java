@@ -25,6 +25,8 @@ final class RequestPlan {
     final boolean replayable;
     final int failStatus;
     final String failReason;
+    /** A response the load balancer makes itself instead of routing (ACME challenge, HTTPS redirect), or null. */
+    HttpsEdge.Answer answer;
 
     private RequestPlan(Route route, String path, BodyFlow body, int consumed, byte[] out, boolean replayable, int failStatus, String failReason) {
         this.route = route;
@@ -51,6 +53,11 @@ final class RequestPlan {
         if (head.passedThrough(client.context.pseudonym)) {
             return failed(null, path, body, head.length(), 508, "the request has been through this proxy already (Via " + client.context.pseudonymText() + ")");
         }
+        HttpsEdge edge = client.listener.edge();
+        HttpsEdge.Answer challenge = edge == null || !head.targetStartsWith(HttpsEdge.CHALLENGE_PREFIX_BYTES) ? null : edge.challenge(head.path());
+        if (challenge != null) {
+            return answered(path, body, head.length(), challenge);
+        }
         RoutingTable table = client.listener.table().get();
         Route route = head.host() == null ? null : table.host(RoutingTable.normalHost(head.host()));
         String target = null;
@@ -70,7 +77,10 @@ final class RequestPlan {
         if (route.unavailable()) {
             return failed(route, path, body, head.length(), 503, "no healthy endpoint for service " + route.service() + " (" + route.registered() + " registered)");
         }
-        byte[] out = head.forBackend(target, client.remote().getAddress().getHostAddress(), client.context.pseudonym);
+        if (edge != null && route.httpsRedirect() && head.host() != null) {
+            return answered(path, body, head.length(), edge.redirect(head.host(), head.target()));
+        }
+        byte[] out = head.forBackend(target, client.remote().getAddress().getHostAddress(), client.context.pseudonym, client.listener.tls() != null);
         int consumed = head.length();
         if (body.ended() && buffered > 0) {
             byte[] whole = new byte[out.length + buffered];
@@ -81,6 +91,12 @@ final class RequestPlan {
             body.written(buffered);
         }
         return new RequestPlan(route, path, body, consumed, out, body.ended(), 0, null);
+    }
+
+    private static RequestPlan answered(String path, BodyFlow body, int consumed, HttpsEdge.Answer answer) {
+        RequestPlan plan = new RequestPlan(null, path, body, consumed, null, false, 0, null);
+        plan.answer = answer;
+        return plan;
     }
 
     private static RequestPlan failed(Route route, String path, BodyFlow body, int consumed, int status, String reason) {

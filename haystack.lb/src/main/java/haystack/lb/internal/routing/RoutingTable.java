@@ -145,7 +145,9 @@ public final class RoutingTable {
     public static Route route(String service, List<Endpoint> endpoints, Function<Endpoint, Backend> backends, AtomicLong sequence) {
         List<Backend> taking = new ArrayList<>();
         String strategy = null;
+        boolean httpsRedirect = false;
         for (Endpoint e : endpoints) {
+            httpsRedirect |= "true".equalsIgnoreCase(e.labels().get(Route.HTTPS_REDIRECT_LABEL));
             Backend b = backends.apply(e);
             if (b.takesTraffic()) {
                 taking.add(b);
@@ -154,7 +156,7 @@ public final class RoutingTable {
                 strategy = e.strategy();
             }
         }
-        return new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), endpoints.size());
+        return new Route(service, strategy, new ServicePool(service, taking.toArray(Backend[]::new), sequence), endpoints.size(), httpsRedirect);
     }
 
     /**
@@ -201,5 +203,10 @@ public final class RoutingTable {
 
     public Map<String, Route> services() {
         return byService;
+    }
+
+    /** Every host name routed (services in every domain, bare names, aliases), lower case. */
+    public java.util.Set<String> hosts() {
+        return byHost.keySet();
     }
 }
