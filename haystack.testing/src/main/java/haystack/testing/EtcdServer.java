@@ -44,8 +44,8 @@ public final class EtcdServer implements AutoCloseable {
 
     /** One member on free ports, data under {@code dir}, started and answering. */
     public static EtcdServer start(Path dir) throws IOException, InterruptedException {
-        int client = freePort();
-        int peer = freePort();
+        int client = LoopbackPorts.freeTcp();
+        int peer = LoopbackPorts.freeTcp();
         EtcdServer etcd = new EtcdServer(dir, "default", client, peer, "default=http://127.0.0.1:" + peer);
         etcd.start();
         return etcd;
@@ -57,8 +57,8 @@ public final class EtcdServer implements AutoCloseable {
         int[] peers = new int[size];
         StringBuilder initial = new StringBuilder();
         for (int i = 0; i < size; i++) {
-            clients[i] = freePort();
-            peers[i] = freePort();
+            clients[i] = LoopbackPorts.freeTcp();
+            peers[i] = LoopbackPorts.freeTcp();
             initial.append(i == 0 ? "" : ",").append("m").append(i).append("=http://127.0.0.1:").append(peers[i]);
         }
         List<EtcdServer> members = new ArrayList<>();
@@ -174,11 +174,6 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public synchronized void close() throws InterruptedException {

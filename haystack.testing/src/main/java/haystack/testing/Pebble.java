@@ -92,7 +92,7 @@ public final class Pebble implements AutoCloseable {
 
     public static Pebble start(Path dir, Options options) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Pebble pebble = new Pebble(dir, freePort(), freePort());
+        Pebble pebble = new Pebble(dir, LoopbackPorts.freeTcp(), LoopbackPorts.freeTcp());
         pebble.launch(options);
         return pebble;
     }
@@ -168,7 +168,7 @@ public final class Pebble implements AutoCloseable {
         }
         String config = "{\"pebble\":{\"listenAddress\":\"127.0.0.1:" + port + "\",\"managementListenAddress\":\"127.0.0.1:" + managementPort
                 + "\",\"certificate\":\"" + cert + "\",\"privateKey\":\"" + key + "\",\"httpPort\":" + o.httpPort
-                + ",\"tlsPort\":" + freePort() + ",\"ocspResponderURL\":\"\",\"externalAccountBindingRequired\":false"
+                + ",\"tlsPort\":" + LoopbackPorts.freeTcp() + ",\"ocspResponderURL\":\"\",\"externalAccountBindingRequired\":false"
                 + (o.validitySeconds > 0 ? ",\"certificateValidityPeriod\":" + o.validitySeconds : "")
                 + ",\"domainBlocklist\":[" + blocklist + "]}}";
         Path configFile = dir.resolve("pebble-config.json");
@@ -228,11 +228,6 @@ public final class Pebble implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {

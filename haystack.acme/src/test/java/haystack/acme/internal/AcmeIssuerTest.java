@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import haystack.testing.LogLines;
 
 /**
  * acme4j inside this bundle against a real ACME server: pebble validates HTTP-01 for real,

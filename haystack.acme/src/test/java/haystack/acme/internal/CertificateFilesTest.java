@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import haystack.testing.LogLines;
 
 /** Stored certificates and the account key: round trips, and every kind of broken file logged once and replaced. */
 class CertificateFilesTest {

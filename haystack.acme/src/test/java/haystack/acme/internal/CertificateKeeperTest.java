@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import haystack.testing.LogLines;
 
 /**
  * Which host is ordered when, with an issuer that hands out openssl-made certificates or

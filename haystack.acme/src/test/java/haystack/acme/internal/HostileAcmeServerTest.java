@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import haystack.testing.LogLines;
 
 /**
  * ACME servers that are down, answer 500s, answer garbage, or accept and never answer: each

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import haystack.testing.LoopbackPorts;
 
 /**
  * dnsmasq on a free loopback port answering every name with 127.0.0.1: the resolver
@@ -20,7 +21,7 @@ final class WildcardDns implements AutoCloseable {
     private final int port;
 
     WildcardDns(Path dir) throws IOException, InterruptedException {
-        port = freeUdpAndTcpPort();
+        port = LoopbackPorts.freeUdpAndTcp();
         Files.createDirectories(dir);
         process = new ProcessBuilder(List.of("dnsmasq", "--keep-in-foreground", "--port=" + port, "--listen-address=127.0.0.1",
                 "--bind-interfaces", "--no-resolv", "--no-hosts", "--address=/#/127.0.0.1", "--conf-file=/dev/null", "--pid-file="))
@@ -32,19 +33,6 @@ final class WildcardDns implements AutoCloseable {
     }
 
     /** dnsmasq listens on UDP and TCP: a port free for both. */
-    private static int freeUdpAndTcpPort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int candidate = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                    return candidate;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP");
-    }
 
     String address() {
         return "127.0.0.1:" + port;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import haystack.testing.LogLines;
 
 /** The watcher on a real directory feeding a real registry. Bounds are upper limits with slack, not timings. */
 class ServiceDirectoryTest {

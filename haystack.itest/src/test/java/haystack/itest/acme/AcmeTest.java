@@ -33,6 +33,7 @@ import haystack.testing.Pebble;
 import haystack.testing.RequiresPebble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import haystack.testing.LoopbackPorts;
 
 /**
  * ACME on the exported jar (SPEC §5b), against a real ACME server: pebble resolves names
@@ -61,7 +62,7 @@ class AcmeTest {
         backend.start();
         int http = Ports.free();
         int https = Ports.free();
-        int dns = freeUdpAndTcp();
+        int dns = LoopbackPorts.freeUdpAndTcp();
         Path services = Files.createDirectory(dir.resolve("services"));
         // present from the start, so Haystack watches it
         Path conf = Files.createDirectories(dir.resolve("conf"));
@@ -144,17 +145,4 @@ class AcmeTest {
         }
     }
 
-    private static int freeUdpAndTcp() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                int candidate = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                    return candidate;
-                } catch (IOException taken) {
-                    // another
-                }
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP");
-    }
 }

@@ -1,4 +1,4 @@
-package haystack.file.internal;
+package haystack.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -8,12 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /** What slf4j-simple prints to System.err while installed, line by line; still printed as well. */
-final class LogLines implements AutoCloseable {
+public final class LogLines implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    LogLines() {
+    public LogLines() {
         OutputStream tee = new OutputStream() {
             @Override
             public void write(int b) {
@@ -34,13 +34,13 @@ final class LogLines implements AutoCloseable {
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (captured) {
             return Arrays.asList(captured.toString(StandardCharsets.UTF_8).split("\n"));
         }
     }
 
-    List<String> containing(String... parts) {
+    public List<String> containing(String... parts) {
         return lines().stream().filter(l -> Arrays.stream(parts).allMatch(l::contains)).toList();
     }
 
