@@ -46,30 +46,8 @@ for tool in wrk haproxy nginx java; do
 done
 
 # --- backends: one nginx, one small static page, BACKENDS loopback ports ---------------
-mkdir -p "$WORK/www" "$WORK/tmp"
-printf 'hello from the bench backend\n' > "$WORK/www/index.html"
-servers=""
-upstream=""
-haproxy_servers=""
-ports=()
-for i in $(seq 1 "$BACKENDS"); do
-  port=$((BACKEND_BASE + i))
-  ports+=("$port")
-  servers+="  server { listen 127.0.0.1:$port; root $WORK/www; access_log off; keepalive_requests 1000000; }"$'\n'
-  upstream+="    server 127.0.0.1:$port;"$'\n'
-  haproxy_servers+="  server b$i 127.0.0.1:$port"$'\n'
-done
-cat > "$WORK/backend.conf" <<CONF
-worker_processes 1;
-pid $WORK/backend.pid;
-error_log $WORK/backend-error.log;
-daemon on;
-events { worker_connections 4096; }
-http {
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-$servers}
-CONF
-nginx -c "$WORK/backend.conf" -p "$WORK"
+. "$ROOT/bench/lib/backends.sh"
+start_nginx_backends
 
 # --- HAProxy: nbthread = cores, connection reuse to the backends ----------------------
 cat > "$WORK/haproxy.cfg" <<CONF
@@ -87,7 +65,7 @@ frontend fe
   default_backend be
 backend be
   balance roundrobin
-$haproxy_servers
+$servers_haproxy
 CONF
 haproxy -f "$WORK/haproxy.cfg" -q &
 PIDS+=($!)
@@ -104,7 +82,7 @@ http {
   access_log off;
   client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
   upstream be {
-$upstream    keepalive 256;
+$servers_nginx_upstream    keepalive 256;
   }
   server {
     listen 127.0.0.1:$NGINX_PORT;

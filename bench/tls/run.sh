@@ -52,28 +52,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -da
   -keyout "$WORK/tls/default.key" -out "$WORK/tls/default.crt" 2>/dev/null
 cat "$WORK/tls/default.crt" "$WORK/tls/default.key" > "$WORK/haproxy.pem"
 
-# --- backends: one nginx, BACKENDS loopback ports ------------------------------------
-printf 'hello from the bench backend\n' > "$WORK/www/index.html"
-servers=""
-haproxy_servers=""
-ports=()
-for i in $(seq 1 "$BACKENDS"); do
-  port=$((BACKEND_BASE + i))
-  ports+=("$port")
-  servers+="  server { listen 127.0.0.1:$port; root $WORK/www; access_log off; keepalive_requests 1000000; }"$'\n'
-  haproxy_servers+="  server b$i 127.0.0.1:$port"$'\n'
-done
-cat > "$WORK/backend.conf" <<CONF
-worker_processes 1;
-pid $WORK/backend.pid;
-error_log $WORK/backend-error.log;
-daemon on;
-events { worker_connections 4096; }
-http {
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-$servers}
-CONF
-nginx -c "$WORK/backend.conf" -p "$WORK"
+# --- backends: one nginx, one small static page, BACKENDS loopback ports ---------------
+. "$ROOT/bench/lib/backends.sh"
+start_nginx_backends
 
 # --- HAProxy: nbthread = cores, TLS 1.2+, ALPN http/1.1, connection reuse -----------
 cat > "$WORK/haproxy.cfg" <<CONF
@@ -93,7 +74,7 @@ frontend fe
   default_backend be
 backend be
   balance roundrobin
-$haproxy_servers
+$servers_haproxy
 CONF
 haproxy -f "$WORK/haproxy.cfg" -q &
 PIDS+=($!)
