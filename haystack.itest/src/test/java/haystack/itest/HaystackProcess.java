@@ -103,6 +103,16 @@ public final class HaystackProcess implements AutoCloseable {
     }
 
     /** Waits for a line matching {@code match}; returns it, or fails with everything printed so far. */
+    /** The port in the first line naming {@code marker} (a listener's start line: {@code marker ... port=N}), within 60 s. */
+    public int listenedPort(String marker) throws InterruptedException {
+        String line = awaitLine(l -> l.contains(marker), Duration.ofSeconds(60));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" port=(\\d+)").matcher(line.substring(line.indexOf(marker)));
+        if (!m.find()) {
+            throw new IllegalStateException("no port= after " + marker + ": " + line);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
     public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {

@@ -81,9 +81,9 @@ class FileSourceTest {
         env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
         env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
         try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
-            int http = port(haystack, "listener=http port=");
-            int dns = port(haystack, "dns server started");
-            int admin = port(haystack, "listener=admin port=");
+            int http = haystack.listenedPort("listener=http port=");
+            int dns = haystack.listenedPort("dns server started");
+            int admin = haystack.listenedPort("listener=admin port=");
             haystack.awaitLine(l -> l.contains("file service loaded service=filesrc endpoints=2 file=" + file), FOLLOWED);
             haystack.awaitLine(l -> l.contains("file service loaded service=many endpoints=10000"), Duration.ofSeconds(60));
 
@@ -161,12 +161,6 @@ class FileSourceTest {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static int port(HaystackProcess p, String marker) throws InterruptedException {
-        String line = p.awaitLine(l -> l.contains(marker), Duration.ofSeconds(60));
-        Matcher m = Pattern.compile(" port=(\\d+)").matcher(line.substring(line.indexOf(marker)));
-        assertTrue(m.find(), line);
-        return Integer.parseInt(m.group(1));
-    }
 
     record Dig(String status, List<String> answers, String raw) {
     }

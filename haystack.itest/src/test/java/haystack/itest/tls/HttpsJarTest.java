@@ -18,8 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpServer;
 import haystack.itest.HaystackProcess;
@@ -73,8 +71,8 @@ class HttpsJarTest {
         env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
         env.put("HAYSTACK_LB_HEAD_TIMEOUT", "4000");
         try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
-            int https = port(haystack, "listener=https port=");
-            int admin = port(haystack, "listener=admin port=");
+            int https = haystack.listenedPort("listener=https port=");
+            int admin = haystack.listenedPort("listener=admin port=");
             haystack.awaitLine(l -> l.contains("haystack started"), Duration.ofSeconds(60));
             haystack.awaitLine(l -> l.contains("file service loaded service=shop"), Duration.ofSeconds(30));
 
@@ -186,10 +184,4 @@ class HttpsJarTest {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static int port(HaystackProcess p, String marker) throws InterruptedException {
-        String line = p.awaitLine(l -> l.contains(marker), Duration.ofSeconds(60));
-        Matcher m = Pattern.compile(" port=(\\d+)").matcher(line.substring(line.indexOf(marker)));
-        assertTrue(m.find(), line);
-        return Integer.parseInt(m.group(1));
-    }
 }

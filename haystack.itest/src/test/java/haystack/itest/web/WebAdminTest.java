@@ -59,11 +59,11 @@ class WebAdminTest {
         env.putAll(extra);
         HaystackProcess p = new HaystackProcess(JAVA_HOME, dir, env);
         try {
-            int admin = port(p, "listener=admin port=");
-            int httpPort = port(p, "listener=http port=");
+            int admin = p.listenedPort("listener=admin port=");
+            int httpPort = p.listenedPort("listener=http port=");
             // the port of the server that started: with port 0 a first UDP port may be given up
             // when its TCP twin is taken, after its "dns listening" line
-            int dns = port(p, "dns server started");
+            int dns = p.listenedPort("dns server started");
             p.awaitLine(l -> l.contains("docker engine connected"), Duration.ofSeconds(30));
             return new Running(p, admin, httpPort, dns);
         } catch (Exception | AssertionError e) {
@@ -72,12 +72,6 @@ class WebAdminTest {
         }
     }
 
-    private static int port(HaystackProcess p, String marker) throws InterruptedException {
-        String line = p.awaitLine(l -> l.contains(marker), Duration.ofSeconds(30));
-        Matcher m = Pattern.compile(" port=(\\d+)").matcher(line.substring(line.indexOf(marker)));
-        assertTrue(m.find(), line);
-        return Integer.parseInt(m.group(1));
-    }
 
     private HttpResponse<String> get(int port, String path, String authorization) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
