@@ -172,14 +172,7 @@ proxy_pids() {
     nginx) local master; master=$(cat "$WORK/nginx-lb.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')" ;;
   esac
 }
-cpu_ticks() {
-  local total=0 pid
-  for pid in $(proxy_pids "$1"); do
-    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
-  done
-  echo "$total"
-}
-TICK=$(getconf CLK_TCK)
+. "$ROOT/bench/lib/proc.sh"
 rss_kb() { # resident set of all a proxy's processes, in kB
   local total=0 pid
   for pid in $(proxy_pids "$1"); do

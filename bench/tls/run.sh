@@ -115,14 +115,7 @@ proxy_pids() {
     haystack) echo "$HAYSTACK_PID" ;;
   esac
 }
-cpu_ticks() {
-  local total=0 pid
-  for pid in $(proxy_pids "$1"); do
-    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
-  done
-  echo "$total"
-}
-TICK=$(getconf CLK_TCK)
+. "$ROOT/bench/lib/proc.sh"
 
 run_handshakes() { # name port seconds -> "handshakes/s"
   local i clients=()
