@@ -22,12 +22,13 @@ import haystack.lb.internal.routing.ServicePool;
  * read until the endpoint's connection is open, so a connect that fails (refused, timed
  * out) is retried on another endpoint before any byte is relayed, and counts against the
  * endpoint; nothing the client does ever does. Each direction passes through the
- * buffer of the side it reads (one pooled direct buffer each, so bytes are not copied
- * through the heap): a side is read only while its
- * buffer has room, so a slow reader stops the writer and memory stays two buffers per
- * connection. An end of stream is passed on as a shutdown of output once its buffer is
- * written; the relay closes when both directions have ended, or on an error (the other
- * side then gets a reset), or after the idle timeout.
+ * buffer of the side it reads (a pooled direct buffer, so bytes are not copied through the
+ * heap), which the side holds only while the other side has not taken all of it: a quiet
+ * connection holds none, and a side is read only while its buffer has room, so a slow
+ * reader stops the writer and memory stays at most two buffers per connection. An end of
+ * stream is passed on as a shutdown of output once its buffer is written; the relay
+ * closes when both directions have ended, or on an error (the other side then gets a
+ * reset), or after the idle timeout.
  */
 final class TcpRelay {
 
@@ -80,7 +81,11 @@ final class TcpRelay {
                 channel = SocketChannel.open(b.address().getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                boolean done = channel.connect(b.address());
+                // On loopback or a local bridge the handshake is over before connect returns
+                // (the kernel runs the endpoint's side in this thread): asking at once saves a
+                // selector round (epoll_ctl, epoll_wait) per connection; when it is not over
+                // (a remote host) asking cost one poll. A refusal seen here is retried like any.
+                boolean done = channel.connect(b.address()) || channel.finishConnect();
                 backend = b;
                 endpoint = new RelaySide(this, loop, channel, done ? 0 : SelectionKey.OP_CONNECT);
                 if (done) {
@@ -128,8 +133,6 @@ final class TcpRelay {
     private void connected() {
         connected = true;
         backend.succeeded();
-        client.buffer = loop.directBuffer();
-        endpoint.buffer = loop.directBuffer();
         since = loop.now;
         try {
             read(client, endpoint);
@@ -197,6 +200,9 @@ final class TcpRelay {
      */
     private void read(RelaySide from, RelaySide to) throws IOException {
         for (int i = 0; i < 4; i++) {
+            if (from.buffer == null) {
+                from.buffer = loop.directBuffer();
+            }
             int room = from.buffer.remaining();
             int n = from.channel.read(from.buffer);
             if (n < 0) {
@@ -218,7 +224,7 @@ final class TcpRelay {
      */
     private void flush(RelaySide from, RelaySide to) throws IOException {
         ByteBuffer b = from.buffer;
-        if (b.position() > 0) {
+        if (b != null && b.position() > 0) {
             b.flip();
             int n = to.channel.write(b);
             b.compact();
@@ -227,7 +233,11 @@ final class TcpRelay {
                 (from == client ? listener.counters.bytesIn : listener.counters.bytesOut).add(n);
             }
         }
-        if (from.eof && b.position() == 0 && !to.shut && !(to.eof && !to.pending())) {
+        if (b != null && b.position() == 0) {
+            from.buffer = null;
+            loop.release(b);
+        }
+        if (from.eof && from.buffer == null && !to.shut && !(to.eof && !to.pending())) {
             to.shut = true;
             to.channel.shutdownOutput();
         }
