@@ -169,6 +169,12 @@ final class TcpRelay {
         try {
             if ((ops & SelectionKey.OP_WRITE) != 0) {
                 flush(other, side);
+                if (!other.pending() && !other.eof) {
+                    // A full socket was the only thing holding the other side back (a bulk
+                    // transfer to a slower reader): it has sent more meanwhile, so it is read
+                    // now rather than after another selector round to learn so.
+                    read(other, side);
+                }
             }
             if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
                 read(side, other);
@@ -219,8 +225,9 @@ final class TcpRelay {
 
     /**
      * Writes what {@code from} sent to {@code to}; once all of it is written after its end,
-     * shuts {@code to}'s output, unless {@code to}'s stream has ended and passed on too: the
-     * relay is then done and closing both sends the end.
+     * shuts {@code to}'s output ({@link #shutOutput}), unless {@code to}'s stream has ended
+     * and passed on too: the relay is then done and closing both sends the end. A side's
+     * buffer goes back to the loop as soon as it is empty.
      */
     private void flush(RelaySide from, RelaySide to) throws IOException {
         ByteBuffer b = from.buffer;
@@ -239,7 +246,24 @@ final class TcpRelay {
         }
         if (from.eof && from.buffer == null && !to.shut && !(to.eof && !to.pending())) {
             to.shut = true;
+            loop.later(() -> shutOutput(to));
+        }
+    }
+
+    /**
+     * Passes an end of stream on, once the loop has served the other sockets that were
+     * ready with it: when {@code to}'s own end was among them (a client that closes as soon
+     * as it has the reply), the relay has closed meanwhile and the close alone sends the
+     * end, without a shutdown(2).
+     */
+    private void shutOutput(RelaySide to) {
+        if (closed) {
+            return;
+        }
+        try {
             to.channel.shutdownOutput();
+        } catch (IOException e) {
+            abort(e);
         }
     }
 
