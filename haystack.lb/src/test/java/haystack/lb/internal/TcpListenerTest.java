@@ -452,13 +452,97 @@ class TcpListenerTest {
                 assertEquals(total, echoed, "1 GB up and the same 1 GB back down");
             }
             long rssGrowthMb = (rssKb() - rssBefore) / 1024;
-            // the relay holds two 17 kB direct buffers per connection; the JDK's own socket
+            // the relay holds at most two 64 kB direct buffers per connection; the JDK's own socket
             // buffers for the test's heap arrays come on top, a few hundred kB
             assertTrue(peakDirect[0] < 16L * 1024 * 1024, "direct memory in use peaked at " + peakDirect[0]);
             assertTrue(rssGrowthMb < 256, "the process grew by " + rssGrowthMb + " MB while relaying 2 GB");
             MetricSamples m = MetricSamples.of(lb.lb);
             assertEquals(total, m.value("haystack_tcp_bytes_total", "direction", "in"));
             assertEquals(total + 2, m.value("haystack_tcp_bytes_total", "direction", "out"), "the echo and the name line");
+        }
+    }
+
+    @Test
+    void quietConnectionsHoldNoBuffer() throws Exception {
+        // a side holds a relay buffer only while bytes wait in it: a hundred open connections
+        // that have exchanged a line and gone quiet hold none (they held two each before)
+        int listen = freePort();
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        List<Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // its own echo endpoint, reading 256 bytes at a time: the JDK caches a temporary
+        // direct buffer of the size read in each thread that reads a heap array, and
+        // TcpBackend's 64 kB reads would hide the relay's buffers behind those
+        try (ServerSocket a = new ServerSocket(0, 200, InetAddress.getLoopbackAddress()); LbFixture lb = new LbFixture()) {
+            Thread acceptor = new Thread(() -> {
+                while (!a.isClosed()) {
+                    try {
+                        Socket c = a.accept();
+                        open.add(c);
+                        Thread t = new Thread(() -> {
+                            try (c) {
+                                c.getOutputStream().write("a\n".getBytes(StandardCharsets.US_ASCII));
+                                byte[] buf = new byte[256];
+                                for (int n; (n = c.getInputStream().read(buf)) != -1; ) {
+                                    c.getOutputStream().write(buf, 0, n);
+                                }
+                            } catch (IOException e) {
+                                // closed at the end of the test
+                            }
+                        });
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            lb.put(tcp("kv", "kv-a", a.getLocalPort(), listen));
+            try (Socket s = connect(listen)) {
+                assertEquals("a", line(s.getInputStream()));
+            }
+            long before = direct.getMemoryUsed();
+            for (int i = 0; i < 100; i++) {
+                Socket s = connect(listen);
+                open.add(s);
+                assertEquals("a", line(s.getInputStream()));
+                s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("ping", line(s.getInputStream()));
+            }
+            assertEquals(100, lb.lb.tcpConnections());
+            long grown = direct.getMemoryUsed() - before;
+            assertTrue(grown < 1024 * 1024, "100 quiet connections took " + grown + " bytes of direct memory");
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aListenerOnAllAddressesTakesIpv6ClientsToo() throws Exception {
+        // an IPv4 address gets an IPv4 socket; 0.0.0.0 must stay dual-stack
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (ServerSocket probe = new ServerSocket(0, 1, v6)) {
+            assumeTrue(probe.isBound());
+        } catch (IOException e) {
+            assumeTrue(false, "no IPv6 loopback: " + e);
+        }
+        int listen = freePort();
+        TestConfig config = new TestConfig();
+        config.tcpBind = "0.0.0.0";
+        try (TcpBackend a = TcpBackend.echo("a"); LbFixture lb = new LbFixture(config)) {
+            lb.put(tcp("kv", "kv-a", a.port(), listen));
+            for (InetAddress client : List.of(InetAddress.getByName("127.0.0.1"), v6)) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(client, listen), 5000);
+                    s.setSoTimeout(10_000);
+                    assertEquals("a", line(s.getInputStream()), "through " + client);
+                }
+            }
         }
     }
 

@@ -34,7 +34,8 @@ final class TestConfig implements LbConfig {
     int ioThreads = 2;
     @Override public int io_threads() { return ioThreads; }
     int tcpIdleTimeout = 60_000;
-    @Override public String tcp_bind() { return "127.0.0.1"; }
+    String tcpBind = "127.0.0.1";
+    @Override public String tcp_bind() { return tcpBind; }
     @Override public int tcp_idle_timeout() { return tcpIdleTimeout; }
     boolean accessLog;
     @Override public boolean access_log() { return accessLog; }

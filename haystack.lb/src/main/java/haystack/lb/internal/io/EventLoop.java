@@ -27,6 +27,14 @@ public final class EventLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
     static final long TICK_MS = 100;
     private static final int POOLED_BUFFERS = 256;
+    /**
+     * Direct buffers are lent only while they hold bytes the other side has not taken (the
+     * TCP relay), so a few serve many connections and they can be large: a 64 kB read or
+     * write moves four times what the heap buffers' 16 kB do, for a quarter of the system
+     * calls in a bulk transfer.
+     */
+    static final int DIRECT_BUFFER_SIZE = 64 * 1024;
+    private static final int POOLED_DIRECT_BUFFERS = 64;
 
     public final int index;
     public final Selector selector;
@@ -101,16 +109,16 @@ public final class EventLoop implements Runnable {
     }
 
     /**
-     * A direct buffer of the loop's buffer size, for bytes that are only passed through
+     * A direct buffer of {@link #DIRECT_BUFFER_SIZE}, for bytes that are only passed through
      * (the TCP relay): the socket reads and writes it without a copy to and from the heap.
      */
     public ByteBuffer directBuffer() {
         ByteBuffer b = directBuffers.pollLast();
-        return b != null ? b : ByteBuffer.allocateDirect(bufferSize);
+        return b != null ? b : ByteBuffer.allocateDirect(DIRECT_BUFFER_SIZE);
     }
 
     public void release(ByteBuffer b) {
-        if (b != null && directBuffers.size() < POOLED_BUFFERS) {
+        if (b != null && directBuffers.size() < POOLED_DIRECT_BUFFERS) {
             b.clear();
             directBuffers.addLast(b);
         }

@@ -15,7 +15,7 @@ import haystack.lb.internal.io.LoopConnection;
 final class RelaySide extends LoopConnection {
 
     private final TcpRelay relay;
-    /** In fill mode: {@code [0, position)} waits to be written to the other side. Null until connected. */
+    /** In fill mode: {@code [0, position)} waits to be written to the other side. Null while nothing waits. */
     ByteBuffer buffer;
     /** Read the end of its stream. */
     boolean eof;
@@ -28,11 +28,11 @@ final class RelaySide extends LoopConnection {
     }
 
     boolean pending() {
-        return buffer.position() > 0;
+        return buffer != null && buffer.position() > 0;
     }
 
     boolean full() {
-        return !buffer.hasRemaining();
+        return buffer != null && !buffer.hasRemaining();
     }
 
     /** Closes the socket (once the selector has dropped it) and gives its buffer back to the loop. */

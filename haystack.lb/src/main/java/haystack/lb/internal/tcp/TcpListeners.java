@@ -1,7 +1,9 @@
 package haystack.lb.internal.tcp;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
@@ -155,13 +157,18 @@ public final class TcpListeners implements AutoCloseable {
      * socket would wake every loop for each connection, all but one to find nothing.
      */
     private static ServerSocketChannel listen(String address, int port, boolean reusePort) throws IOException {
-        ServerSocketChannel server = ServerSocketChannel.open();
+        InetSocketAddress at = new InetSocketAddress(address, port);
+        // one IPv4 address gets an IPv4 socket: the default dual-stack one would take every
+        // client as a v4-mapped IPv6 peer, through the kernel's longer IPv6 paths. 0.0.0.0
+        // stays dual-stack (the JDK binds it as ::), so IPv6 clients are served there too.
+        ServerSocketChannel server = at.getAddress() instanceof Inet4Address && !at.getAddress().isAnyLocalAddress()
+                ? ServerSocketChannel.open(StandardProtocolFamily.INET) : ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             if (reusePort && server.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
                 server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
-            server.bind(new InetSocketAddress(address, port), 1024);
+            server.bind(at, 1024);
             server.configureBlocking(false);
             return server;
         } catch (IOException | RuntimeException e) {

@@ -22,12 +22,13 @@ import haystack.lb.internal.routing.ServicePool;
  * read until the endpoint's connection is open, so a connect that fails (refused, timed
  * out) is retried on another endpoint before any byte is relayed, and counts against the
  * endpoint; nothing the client does ever does. Each direction passes through the
- * buffer of the side it reads (one pooled direct buffer each, so bytes are not copied
- * through the heap): a side is read only while its
- * buffer has room, so a slow reader stops the writer and memory stays two buffers per
- * connection. An end of stream is passed on as a shutdown of output once its buffer is
- * written; the relay closes when both directions have ended, or on an error (the other
- * side then gets a reset), or after the idle timeout.
+ * buffer of the side it reads (a pooled direct buffer, so bytes are not copied through the
+ * heap), which the side holds only while the other side has not taken all of it: a quiet
+ * connection holds none, and a side is read only while its buffer has room, so a slow
+ * reader stops the writer and memory stays at most two buffers per connection. An end of
+ * stream is passed on as a shutdown of output once its buffer is written; the relay
+ * closes when both directions have ended, or on an error (the other side then gets a
+ * reset), or after the idle timeout.
  */
 final class TcpRelay {
 
@@ -80,7 +81,11 @@ final class TcpRelay {
                 channel = SocketChannel.open(b.address().getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                boolean done = channel.connect(b.address());
+                // On loopback or a local bridge the handshake is over before connect returns
+                // (the kernel runs the endpoint's side in this thread): asking at once saves a
+                // selector round (epoll_ctl, epoll_wait) per connection; when it is not over
+                // (a remote host) asking cost one poll. A refusal seen here is retried like any.
+                boolean done = channel.connect(b.address()) || channel.finishConnect();
                 backend = b;
                 endpoint = new RelaySide(this, loop, channel, done ? 0 : SelectionKey.OP_CONNECT);
                 if (done) {
@@ -128,8 +133,6 @@ final class TcpRelay {
     private void connected() {
         connected = true;
         backend.succeeded();
-        client.buffer = loop.directBuffer();
-        endpoint.buffer = loop.directBuffer();
         since = loop.now;
         try {
             read(client, endpoint);
@@ -166,6 +169,12 @@ final class TcpRelay {
         try {
             if ((ops & SelectionKey.OP_WRITE) != 0) {
                 flush(other, side);
+                if (!other.pending() && !other.eof) {
+                    // A full socket was the only thing holding the other side back (a bulk
+                    // transfer to a slower reader): it has sent more meanwhile, so it is read
+                    // now rather than after another selector round to learn so.
+                    read(other, side);
+                }
             }
             if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
                 read(side, other);
@@ -197,6 +206,9 @@ final class TcpRelay {
      */
     private void read(RelaySide from, RelaySide to) throws IOException {
         for (int i = 0; i < 4; i++) {
+            if (from.buffer == null) {
+                from.buffer = loop.directBuffer();
+            }
             int room = from.buffer.remaining();
             int n = from.channel.read(from.buffer);
             if (n < 0) {
@@ -213,12 +225,13 @@ final class TcpRelay {
 
     /**
      * Writes what {@code from} sent to {@code to}; once all of it is written after its end,
-     * shuts {@code to}'s output, unless {@code to}'s stream has ended and passed on too: the
-     * relay is then done and closing both sends the end.
+     * shuts {@code to}'s output ({@link #shutOutput}), unless {@code to}'s stream has ended
+     * and passed on too: the relay is then done and closing both sends the end. A side's
+     * buffer goes back to the loop as soon as it is empty.
      */
     private void flush(RelaySide from, RelaySide to) throws IOException {
         ByteBuffer b = from.buffer;
-        if (b.position() > 0) {
+        if (b != null && b.position() > 0) {
             b.flip();
             int n = to.channel.write(b);
             b.compact();
@@ -227,9 +240,30 @@ final class TcpRelay {
                 (from == client ? listener.counters.bytesIn : listener.counters.bytesOut).add(n);
             }
         }
-        if (from.eof && b.position() == 0 && !to.shut && !(to.eof && !to.pending())) {
+        if (b != null && b.position() == 0) {
+            from.buffer = null;
+            loop.release(b);
+        }
+        if (from.eof && from.buffer == null && !to.shut && !(to.eof && !to.pending())) {
             to.shut = true;
+            loop.later(() -> shutOutput(to));
+        }
+    }
+
+    /**
+     * Passes an end of stream on, once the loop has served the other sockets that were
+     * ready with it: when {@code to}'s own end was among them (a client that closes as soon
+     * as it has the reply), the relay has closed meanwhile and the close alone sends the
+     * end, without a shutdown(2).
+     */
+    private void shutOutput(RelaySide to) {
+        if (closed) {
+            return;
+        }
+        try {
             to.channel.shutdownOutput();
+        } catch (IOException e) {
+            abort(e);
         }
     }
 
