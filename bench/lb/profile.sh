@@ -50,7 +50,7 @@ JAR="$ROOT/haystack.distro/target/haystack.jar"
 mkdir -p "$WORK/services"
 { echo "endpoints:"; for port in "${ports[@]}"; do echo "  - 127.0.0.1:$port"; done; echo "strategy: round-robin"; } > "$WORK/services/bench.yaml"
 ( cd "$WORK" && exec env HAYSTACK_SERVICES_DIR="$WORK/services" HAYSTACK_HTTP_PORT="$HAYSTACK_PORT" HAYSTACK_HTTP_BIND=127.0.0.1 \
-    HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_DNS_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
+    HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_HTTPS_PORT=0 HAYSTACK_DNS_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
     HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 HAYSTACK_DATA="$WORK/data" HAYSTACK_CONFIG_DIR="$WORK/conf" \
     HAYSTACK_LB_MAX_CONNECTIONS=8192 DOCKER_HOST="unix://$WORK/no-docker.sock" MALLOC_ARENA_MAX=2 \
     java @"$ROOT/haystack.distro/jvm.options" ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
@@ -64,7 +64,7 @@ kill -0 "$HAYSTACK_PID" 2>/dev/null && ! grep -q "haystack not started" "$WORK/h
 for _ in $(seq 1 50); do curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$HAYSTACK_PORT/" 2>/dev/null && break; sleep 0.2; done
 curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$HAYSTACK_PORT/" || { echo "haystack does not answer" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
 
-PHASES=${PHASES:-jfr perf threads strace}
+PHASES=${PHASES:-jfr perf threads strace bythread}
 phase() { [[ " $PHASES " == *" $1 "* ]]; }
 requests() { awk '/requests in/ { print $1 }' "$1"; }
 echo "warm-up 10 s"
@@ -114,6 +114,17 @@ for c in "${COUNTS[@]}"; do
   echo "requests: $n ($(awk '/Requests\/sec/ { print $2 }' "$OUT/wrk-threads-$c.txt") req/s)"
   awk -v n="$n" -v hz="$(getconf CLK_TCK)" 'NR == FNR { b[$1] = $2; next } { d = $2 - b[$1]; if (d > 0) printf "%-28s %8.2f us/req\n", $1, d / hz * 1e6 / n; tot += d } END { printf "%-28s %8.2f us/req\n", "total", tot / hz * 1e6 / n }' \
     "$OUT/threads-before-$c.txt" "$OUT/threads-after-$c.txt" | sort -k2 -rn | head -12
+  fi
+  if phase bythread; then
+  echo "--- system calls by thread, strace -f over a 3 s wrk run ---"
+  wrk -t2 -c"$c" -d5s -H "Host: $HOST" "http://127.0.0.1:$HAYSTACK_PORT/" > "$OUT/wrk-bythread-$c.txt" &
+  WRK=$!
+  sleep 1
+  timeout -s INT 3 strace -f -qq -p "$HAYSTACK_PID" -o "$OUT/strace-full-$c.txt" 2>/dev/null || true
+  wait "$WRK"
+  for t in /proc/"$HAYSTACK_PID"/task/*; do echo "${t##*/} $(tr ' ' _ < "$t/comm")"; done > "$OUT/tids.txt"
+  awk 'NR == FNR { name[$1] = $2; next } { call = $2; sub(/\(.*/, "", call); if (call ~ /^</) next; k = (name[$1] == "" ? $1 : name[$1]) " " call; n[k]++ }
+    END { for (k in n) print n[k], k }' "$OUT/tids.txt" "$OUT/strace-full-$c.txt" | sort -rn | head -15
   fi
   if phase strace; then
   echo "--- system calls, strace -c -f over a ${STRACE_SECONDS} s wrk run ---"

@@ -28,6 +28,7 @@ final class ClientConnection extends LoopConnection {
     final Listener listener;
     final ProxyContext context;
     private final InetSocketAddress remote;
+    private byte[] remoteAddress;
     /** TLS on this connection, or null for plain HTTP. */
     private final TlsSession tls;
     private boolean rereadQueued;
@@ -58,6 +59,14 @@ final class ClientConnection extends LoopConnection {
 
     InetSocketAddress remote() {
         return remote;
+    }
+
+    /** The client's address as X-Forwarded-For names it, formatted once per connection. */
+    byte[] remoteAddressBytes() {
+        if (remoteAddress == null) {
+            remoteAddress = remote.getAddress().getHostAddress().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return remoteAddress;
     }
 
     /** The TLS engine's delegated tasks have run: the handshake goes on (on the loop). */
