@@ -10,6 +10,7 @@
 #   - the CPU of each JVM thread (/proc/PID/task) over a wrk run: the event loops beside the
 #     JIT compilers and the GC;
 # Usage: bench/lb/profile.sh [duration-seconds] [connections...]   (default: 10 64 1000)
+#   env PROXY=haproxy: the same phases (but jfr) on HAProxy configured as bench/lb/run.sh has it
 #   env PHASES: which of "jfr perf threads strace" to run (default all); JAVA_OPTS: extra JVM flags
 #   env OUT: where the recordings and tables stay (default a new /tmp/haystack-profile-lb.*)
 set -euo pipefail
@@ -45,6 +46,16 @@ ulimit -n 20000 2>/dev/null || true
 . "$ROOT/bench/lib/backends.sh"
 start_nginx_backends
 
+if [ "${PROXY:-haystack}" = haproxy ]; then
+# --- the same measurements of HAProxy, configured as bench/lb/run.sh does, for the floor ---
+  { printf 'global\n  nbthread %s\n  maxconn 8192\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 50s\n  timeout server 50s\n  http-reuse always\n' "$(nproc)"
+    printf 'frontend fe\n  bind 127.0.0.1:%s\n  default_backend be\nbackend be\n  balance roundrobin\n%s' "$HAYSTACK_PORT" "$servers_haproxy"; } > "$WORK/haproxy.cfg"
+  haproxy -f "$WORK/haproxy.cfg" -q > "$WORK/haystack.log" 2>&1 &
+  PIDS+=($!)
+  HAYSTACK_PID=$!
+  PHASES=${PHASES:-perf threads strace bythread}
+  sleep 1
+else
 JAR="$ROOT/haystack.distro/target/haystack.jar"
 [ -f "$JAR" ] || { echo "build the jar first: ./mvnw -B -DskipTests install" >&2; exit 1; }
 mkdir -p "$WORK/services"
@@ -63,6 +74,7 @@ done
 kill -0 "$HAYSTACK_PID" 2>/dev/null && ! grep -q "haystack not started" "$WORK/haystack.log" || { echo "haystack did not start:" >&2; tail -20 "$WORK/haystack.log" >&2; exit 1; }
 for _ in $(seq 1 50); do curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$HAYSTACK_PORT/" 2>/dev/null && break; sleep 0.2; done
 curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$HAYSTACK_PORT/" || { echo "haystack does not answer" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+fi
 
 PHASES=${PHASES:-jfr perf threads strace bythread}
 phase() { [[ " $PHASES " == *" $1 "* ]]; }
