@@ -73,32 +73,35 @@ final class HeadWriter {
      * lines that pass, then Host (absolute form), Content-Length, {@code Connection:
      * upgrade}, Via and X-Forwarded-For/-Proto/-Host.
      */
-    static byte[] forBackend(RequestHead h, String target, String clientAddress, byte[] pseudonym, boolean https) {
+    static byte[] forBackend(RequestHead h, String target, byte[] clientAddress, byte[] pseudonym, boolean https) {
         byte[] proto = https ? X_FORWARDED_PROTO_HTTPS : X_FORWARDED_PROTO;
         FieldLines f = h.fields();
         byte[] a = f.a;
-        byte[] method = h.method().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] path = target.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] forwardedFor = (f.forwardedFor == null ? clientAddress : f.forwardedFor + ", " + clientAddress).getBytes(StandardCharsets.ISO_8859_1);
-        byte[] host = h.host() == null ? null : h.host().getBytes(StandardCharsets.ISO_8859_1);
+        // the method, the client's target and the host are copied from the buffer: no String on the way
+        byte[] path = target == null ? null : target.getBytes(StandardCharsets.ISO_8859_1);
+        int pathLength = path == null ? h.targetLength() : path.length;
+        byte[] forwarded = f.forwardedFor == null ? null : f.forwardedFor.getBytes(StandardCharsets.ISO_8859_1);
+        int forwardedLength = (forwarded == null ? 0 : forwarded.length + 2) + clientAddress.length;
+        boolean hasHost = h.host() != null;
+        int hostLength = hasHost ? h.hostLength() : 0;
         boolean hostReplaced = h.absoluteForm();
-        boolean addHost = hostReplaced || (h.host() == null && h.http10());
+        boolean addHost = hostReplaced || (!hasHost && h.http10());
         byte[] length = addsLength(f) ? Long.toString(f.contentLength).getBytes(StandardCharsets.ISO_8859_1) : null;
         ConnectionHeader connection = h.upgrade() ? ConnectionHeader.UPGRADE : ConnectionHeader.NONE;
 
-        int size = method.length + 1 + path.length + HTTP11.length + fieldsLength(f)
-                + (addHost ? HOST.length + (host == null ? 0 : host.length) + 2 : 0)
+        int size = h.methodLength() + 1 + pathLength + HTTP11.length + fieldsLength(f)
+                + (addHost ? HOST.length + hostLength + 2 : 0)
                 + (length == null ? 0 : CONTENT_LENGTH.length + length.length + 2)
                 + connection.length() + VIA_11.length + f.viaLength() + pseudonym.length + 2
-                + X_FORWARDED_FOR.length + forwardedFor.length + 2 + proto.length
-                + (host == null ? 0 : X_FORWARDED_HOST.length + host.length + 2) + 2;
+                + X_FORWARDED_FOR.length + forwardedLength + 2 + proto.length
+                + (hasHost ? X_FORWARDED_HOST.length + hostLength + 2 : 0) + 2;
         byte[] out = new byte[size];
-        int p = put(out, 0, method, 0, method.length);
+        int p = h.putMethod(out, 0);
         out[p++] = ' ';
-        p = put(out, p, path, 0, path.length);
+        p = path == null ? h.putTarget(out, p) : put(out, p, path, 0, path.length);
         p = put(out, p, HTTP11, 0, HTTP11.length);
         if (addHost) {
-            p = line(out, p, HOST, host == null ? new byte[0] : host); // RFC 9112 §3.2: empty when the target has no authority
+            p = crlf(out, h.putHost(out, put(out, p, HOST, 0, HOST.length))); // RFC 9112 §3.2: empty when the target has no authority
         }
         for (int i = 0; i < f.count(); i++) {
             if (!drops(f, i, true, hostReplaced)) {
@@ -110,10 +113,16 @@ final class HeadWriter {
         }
         p = connection.put(out, p);
         p = via(out, p, f, h.http10() ? VIA_10 : VIA_11, pseudonym);
-        p = line(out, p, X_FORWARDED_FOR, forwardedFor);
+        p = put(out, p, X_FORWARDED_FOR, 0, X_FORWARDED_FOR.length);
+        if (forwarded != null) {
+            p = put(out, p, forwarded, 0, forwarded.length);
+            out[p++] = ',';
+            out[p++] = ' ';
+        }
+        p = crlf(out, put(out, p, clientAddress, 0, clientAddress.length));
         p = put(out, p, proto, 0, proto.length);
-        if (host != null) {
-            p = line(out, p, X_FORWARDED_HOST, host);
+        if (hasHost) {
+            p = crlf(out, h.putHost(out, put(out, p, X_FORWARDED_HOST, 0, X_FORWARDED_HOST.length)));
         }
         p = crlf(out, p);
         return p == out.length ? out : java.util.Arrays.copyOf(out, p);

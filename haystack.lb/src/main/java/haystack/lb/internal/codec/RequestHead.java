@@ -14,6 +14,9 @@ public final class RequestHead {
     private final FieldLines fields;
     private final int start;
     private final String method;
+    /** Where the method's bytes are in the array. */
+    private final int methodStart;
+    private final int methodEnd;
     private final int targetStart;
     private final int targetEnd;
     /** The origin-form part of the target: path and query. */
@@ -21,15 +24,22 @@ public final class RequestHead {
     private final boolean absoluteForm;
     private final boolean http10;
     private final String host;
+    /** Where {@link #host} is in the array: the target's authority or the Host value. */
+    private final int hostStart;
+    private final int hostEnd;
     private final Framing framing;
     private final boolean keepAlive;
     private final boolean upgrade;
 
-    private RequestHead(FieldLines fields, int start, String method, int targetStart, int targetEnd, int pathStart,
-            boolean absoluteForm, boolean http10, String host, Framing framing, boolean keepAlive, boolean upgrade) {
+    private RequestHead(FieldLines fields, int start, String method, int methodStart, int methodEnd, int targetStart, int targetEnd, int pathStart,
+            boolean absoluteForm, boolean http10, String host, int hostStart, int hostEnd, Framing framing, boolean keepAlive, boolean upgrade) {
         this.fields = fields;
         this.start = start;
         this.method = method;
+        this.methodStart = methodStart;
+        this.methodEnd = methodEnd;
+        this.hostStart = hostStart;
+        this.hostEnd = hostEnd;
         this.targetStart = targetStart;
         this.targetEnd = targetEnd;
         this.pathStart = pathStart;
@@ -95,6 +105,8 @@ public final class RequestHead {
         int pathStart = t;
         boolean absoluteForm = false;
         String host = null;
+        int hostStart = 0;
+        int hostEnd = 0;
         if (a[t] == '/') {
             // origin-form
         } else if (a[t] == '*' && te == t + 1) {
@@ -109,6 +121,8 @@ public final class RequestHead {
                 throw new HttpException(400, "the target '" + HeadScanner.printable(a, t, te) + "' has no host (RFC 9110 §4.2.1)");
             }
             host = validHost(a, authority, authorityEnd);
+            hostStart = authority;
+            hostEnd = authorityEnd;
             pathStart = authorityEnd;
         }
         if (f.hostLines > 1) {
@@ -121,6 +135,8 @@ public final class RequestHead {
             }
             if (host == null) {
                 host = sent;
+                hostStart = f.hostFrom;
+                hostEnd = f.hostTo;
             }
         } else if (!http10) {
             throw new HttpException(400, "an HTTP/1.1 request without Host (RFC 9112 §3.2)");
@@ -128,7 +144,7 @@ public final class RequestHead {
         Framing framing = Framing.decide(f, true, http10, 0, false, false);
         boolean close = connectionFields.close();
         boolean keepAlive = http10 ? connectionFields.keepAlive() && !close : !close;
-        return new RequestHead(f, from, method, t, te, pathStart, absoluteForm, http10, host, framing, keepAlive,
+        return new RequestHead(f, from, method, i, m, t, te, pathStart, absoluteForm, http10, host, hostStart, hostEnd, framing, keepAlive,
                 connectionFields.upgrade());
     }
 
@@ -218,11 +234,21 @@ public final class RequestHead {
 
     private static String method(byte[] a, int from, int to) {
         for (String known : METHODS) {
-            if (known.length() == to - from && known.charAt(0) == a[from] && Tokens.ascii(a, from, to).equals(known)) {
+            if (known.length() == to - from && sameAscii(known, a, from)) {
                 return known;
             }
         }
         return Tokens.ascii(a, from, to);
+    }
+
+    /** Whether {@code a} holds {@code s} at {@code from}, case-sensitively (methods are, RFC 9110 §9.1). */
+    private static boolean sameAscii(String s, byte[] a, int from) {
+        for (int k = 0; k < s.length(); k++) {
+            if (a[from + k] != s.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     FieldLines fields() {
@@ -257,6 +283,38 @@ public final class RequestHead {
         }
         String s = Tokens.ascii(fields.a, pathStart, targetEnd);
         return absoluteForm && s.charAt(0) != '/' ? "/" + s : s;
+    }
+
+    /** Writes the method to {@code out} at {@code p}; returns the position after it. */
+    int putMethod(byte[] out, int p) {
+        return HeadScanner.put(out, p, fields.a, methodStart, methodEnd);
+    }
+
+    int methodLength() {
+        return methodEnd - methodStart;
+    }
+
+    /** Writes {@link #host} to {@code out} at {@code p} (nothing when there is none); returns the position after it. */
+    int putHost(byte[] out, int p) {
+        return HeadScanner.put(out, p, fields.a, hostStart, hostEnd);
+    }
+
+    int hostLength() {
+        return hostEnd - hostStart;
+    }
+
+    /** Writes {@link #target} to {@code out} at {@code p}, from the buffer; returns the position after it. */
+    int putTarget(byte[] out, int p) {
+        byte[] a = fields.a;
+        if (pathStart == targetEnd || absoluteForm && a[pathStart] != '/') {
+            out[p++] = '/';
+        }
+        return HeadScanner.put(out, p, a, pathStart, targetEnd);
+    }
+
+    /** The bytes {@link #putTarget} writes. */
+    int targetLength() {
+        return targetEnd - pathStart + (pathStart == targetEnd || absoluteForm && fields.a[pathStart] != '/' ? 1 : 0);
     }
 
     /** Whether the target (in origin form) starts with {@code prefix}, compared in place. */
@@ -337,6 +395,11 @@ public final class RequestHead {
 
     /** As above; {@code https} when the client came over TLS (X-Forwarded-Proto: https). */
     public byte[] forBackend(String target, String clientAddress, byte[] pseudonym, boolean https) {
-        return HeadWriter.forBackend(this, target == null ? target() : target, clientAddress, pseudonym, https);
+        return forBackend(target, clientAddress.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), pseudonym, https);
+    }
+
+    /** As above with the client's address as ASCII bytes (a connection keeps them, so no request formats them again). */
+    public byte[] forBackend(String target, byte[] clientAddress, byte[] pseudonym, boolean https) {
+        return HeadWriter.forBackend(this, target, clientAddress, pseudonym, https);
     }
 }

@@ -4,8 +4,12 @@ package haystack.lb.internal.codec;
 final class Tokens {
 
     private static final boolean[] TCHAR = new boolean[128];
+    private static final boolean[] HOST_BYTE = new boolean[128];
 
     static {
+        for (int c = 0; c < 128; c++) {
+            HOST_BYTE[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~!$&'()*+,;=%:[]".indexOf(c) >= 0;
+        }
         for (char c = '0'; c <= '9'; c++) {
             TCHAR[c] = true;
         }
@@ -30,8 +34,7 @@ final class Tokens {
      * percent-encoding, ':' and the brackets of an IP literal; no '@', '/', space or control.
      */
     static boolean isHostByte(byte b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                || "-._~!$&'()*+,;=%:[]".indexOf(b) >= 0;
+        return b > 0 && HOST_BYTE[b];
     }
 
     /** Field-value bytes: visible, SP, HTAB and obs-text; no other control bytes. */

@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 import haystack.lb.internal.io.EventLoop;
+import haystack.lb.internal.io.IoBuffer;
 import haystack.lb.internal.io.LoopConnection;
 import haystack.lb.internal.routing.Backend;
 
@@ -61,8 +62,21 @@ final class BackendConnection extends LoopConnection {
     /** Serves {@code x} from now on. */
     void attach(Exchange x) {
         exchange = x;
+    }
+
+    /** The buffer the response is read into, taken from the loop when the connection holds none. */
+    IoBuffer buffer() {
         if (in == null) {
             in = loop.buffer();
+        }
+        return in;
+    }
+
+    /** Gives the buffer back when everything in it has been passed on: taken again at the next read. */
+    void releaseEmptyBuffer() {
+        if (in != null && in.isEmpty()) {
+            loop.release(in);
+            in = null;
         }
     }
 

@@ -107,7 +107,7 @@ final class BodyFlow {
         if (complete()) {
             return true;
         }
-        if (!bodyEnded || untilClose) {
+        if (!bodyEnded || untilClose || buf == null) {
             return false;
         }
         try {

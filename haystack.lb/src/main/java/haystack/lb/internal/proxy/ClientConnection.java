@@ -28,6 +28,7 @@ final class ClientConnection extends LoopConnection {
     final Listener listener;
     final ProxyContext context;
     private final InetSocketAddress remote;
+    private byte[] remoteAddress;
     /** TLS on this connection, or null for plain HTTP. */
     private final TlsSession tls;
     private boolean rereadQueued;
@@ -58,6 +59,14 @@ final class ClientConnection extends LoopConnection {
 
     InetSocketAddress remote() {
         return remote;
+    }
+
+    /** The client's address as X-Forwarded-For names it, formatted once per connection. */
+    byte[] remoteAddressBytes() {
+        if (remoteAddress == null) {
+            remoteAddress = remote.getAddress().getHostAddress().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return remoteAddress;
     }
 
     /** The TLS engine's delegated tasks have run: the handshake goes on (on the loop). */
@@ -199,9 +208,8 @@ final class ClientConnection extends LoopConnection {
                 exchange = new Exchange(this, head, System.nanoTime());
                 exchange.start();
             }
-            if (exchange == null && in != null && in.isEmpty() && !closing) {
-                loop.release(in);
-                in = null;
+            if (exchange == null && (in == null || in.isEmpty()) && !closing && !isClosed()) {
+                releaseEmptyBuffer();
                 local.idleClients.add(this);
             }
         } finally {
@@ -296,10 +304,25 @@ final class ClientConnection extends LoopConnection {
         close();
     }
 
-    /** Sets the interest ops the state needs; the selector is only told of a change. */
+    /**
+     * Gives the buffer back to the loop once everything in it has been passed on, also
+     * while an exchange waits for its response: with many connections in flight a buffer
+     * held empty per connection is most of the memory and the collector's work.
+     */
+    private void releaseEmptyBuffer() {
+        if (in != null && in.isEmpty()) {
+            loop.release(in);
+            in = null;
+        }
+    }
+
+    /** Sets the interest ops the state needs (the selector is only told of a change) and gives back an empty buffer. */
     void updateInterest() {
         if (isClosed()) {
             return;
+        }
+        if (!processing) {
+            releaseEmptyBuffer();
         }
         boolean read = !eof && !closing && (in == null || !in.full()) && (exchange == null || exchange.wantsClientRead());
         boolean write = pending != null || (exchange != null && exchange.wantsClientWrite());

@@ -216,7 +216,7 @@ final class Exchange {
     }
 
     private void processResponse() {
-        IoBuffer in = backend.in;
+        IoBuffer in = backend.buffer();
         while (true) {
             if (response == null) {
                 ResponseHead r;
@@ -292,7 +292,7 @@ final class Exchange {
         BackendConnection c = backend;
         backend = null;
         c.backend.succeeded();
-        boolean reuse = !backendClosed && response.reusable() && requestSent() && c.in.isEmpty();
+        boolean reuse = !backendClosed && response.reusable() && requestSent() && (c.in == null || c.in.isEmpty());
         if (reuse) {
             c.park();
         } else {
@@ -319,7 +319,7 @@ final class Exchange {
     void backendReadable(BackendConnection c) {
         int n;
         try {
-            n = c.in.readFrom(c.channel);
+            n = c.buffer().readFrom(c.channel);
         } catch (IOException e) {
             backendFailed("backend connection lost: " + e.getMessage());
             updateInterests();
@@ -550,7 +550,8 @@ final class Exchange {
             return;
         }
         if (backend != null) {
-            backend.interest(!clientWriteBlocked && !backend.in.full(), backendWriteBlocked);
+            backend.releaseEmptyBuffer();
+            backend.interest(!clientWriteBlocked && (backend.in == null || !backend.in.full()), backendWriteBlocked);
         }
         client.updateInterest();
     }

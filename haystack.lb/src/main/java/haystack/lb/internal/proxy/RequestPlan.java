@@ -80,7 +80,7 @@ final class RequestPlan {
         if (edge != null && route.httpsRedirect() && head.host() != null) {
             return answered(path, body, head.length(), edge.redirect(head.host(), head.target()));
         }
-        byte[] out = head.forBackend(target, client.remote().getAddress().getHostAddress(), client.context.pseudonym, client.listener.tls() != null);
+        byte[] out = head.forBackend(target, client.remoteAddressBytes(), client.context.pseudonym, client.listener.tls() != null);
         int consumed = head.length();
         if (body.ended() && buffered > 0) {
             byte[] whole = new byte[out.length + buffered];

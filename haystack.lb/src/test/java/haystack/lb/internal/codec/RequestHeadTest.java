@@ -168,4 +168,30 @@ class RequestHeadTest {
         assertFalse(parse("POST / HTTP/1.1\r\nHost: a\r\n\r\n").idempotent());
         assertTrue(parse("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n").isHead());
     }
+
+    /** The writer copies the method, the client's target and the host from the buffer: byte for byte what the parsed strings say. */
+    @Test
+    void theHeadForTheBackendCopiesTargetAndHostFromTheBufferAsParsed() throws HttpException {
+        String[] heads = {
+            "GET http://Shop.Example?x=1 HTTP/1.1\r\nHost: shop.example\r\n\r\n",
+            "GET HTTPS://shop.example:8443 HTTP/1.1\r\nHost: shop.example:8443\r\n\r\n",
+            "GET http://shop.example/a/b?c HTTP/1.0\r\n\r\n",
+            "OPTIONS * HTTP/1.1\r\nHost: [::1]:80\r\n\r\n",
+            "PROPFIND /dav/%20x HTTP/1.1\r\nHost: Dav.Example\r\nX-Forwarded-For: 192.0.2.1\r\n\r\n",
+            "GET / HTTP/1.0\r\n\r\n",
+            "\r\nDELETE /x HTTP/1.1\r\nHost: a\r\n\r\n",
+        };
+        for (String head : heads) {
+            RequestHead h = parse(head);
+            String fromBuffer = new String(h.forBackend(null, "198.51.100.9".getBytes(StandardCharsets.ISO_8859_1), VIA, false), StandardCharsets.ISO_8859_1);
+            String fromStrings = new String(h.forBackend(h.target(), "198.51.100.9", VIA), StandardCharsets.ISO_8859_1);
+            assertEquals(fromStrings, fromBuffer, head);
+            assertTrue(fromBuffer.startsWith(h.method() + " " + h.target() + " HTTP/1.1\r\n"), fromBuffer);
+            if (h.host() != null) {
+                assertTrue(fromBuffer.contains("\r\nX-Forwarded-Host: " + h.host() + "\r\n"), fromBuffer);
+            }
+        }
+        assertTrue(new String(parse(heads[0]).forBackend(null, "h", VIA), StandardCharsets.ISO_8859_1).startsWith("GET /?x=1 HTTP/1.1\r\nHost: Shop.Example\r\n"));
+        assertTrue(new String(parse(heads[4]).forBackend(null, "h", VIA), StandardCharsets.ISO_8859_1).contains("\r\nX-Forwarded-For: 192.0.2.1, h\r\n"));
+    }
 }
