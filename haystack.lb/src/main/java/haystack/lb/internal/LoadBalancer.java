@@ -270,18 +270,19 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         synchronized (lock) {
             snapshot = change.current();
             health.checks(snapshot.endpoints());
-            rebuildLocked();
+            rebuildLocked(true);
         }
     }
 
     /** Health or ejection changed: same snapshot, new verdicts. */
     void rebuild() {
         synchronized (lock) {
-            rebuildLocked();
+            rebuildLocked(false);
         }
     }
 
-    private void rebuildLocked() {
+    /** @param registryChange true when only the snapshot changed: routes of untouched services are kept */
+    private void rebuildLocked(boolean registryChange) {
         Map<String, Backend> seen = new HashMap<>();
         for (Endpoint e : snapshot.endpoints()) {
             if (e.protocol() != Protocol.TCP || !(PORT_NAMES.contains(e.portName()) || e.tcpPort() > 0)) {
@@ -307,8 +308,10 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         });
         String origin = config.origin();
         List<String> domains = List.of(config.domains());
-        RoutingTable http = RoutingTable.build(snapshot, HTTP, origin, domains, e -> seen.get(e.id()), httpSequences);
-        RoutingTable httpAlt = RoutingTable.build(snapshot, HTTP_ALT, origin, domains, e -> seen.get(e.id()), httpAltSequences);
+        RoutingTable http = registryChange ? httpTable.next(snapshot, HTTP, origin, domains, e -> seen.get(e.id()), httpSequences)
+                : RoutingTable.build(snapshot, HTTP, origin, domains, e -> seen.get(e.id()), httpSequences);
+        RoutingTable httpAlt = registryChange ? httpAltTable.next(snapshot, HTTP_ALT, origin, domains, e -> seen.get(e.id()), httpAltSequences)
+                : RoutingTable.build(snapshot, HTTP_ALT, origin, domains, e -> seen.get(e.id()), httpAltSequences);
         httpSequences.keySet().retainAll(http.services().keySet());
         httpAltSequences.keySet().retainAll(httpAlt.services().keySet());
         httpTable = http;
