@@ -171,24 +171,54 @@ final class SortedTree {
 
             @Override
             public Iterator<V> iterator() {
-                Cursor<V> c = new Cursor<>(root);
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        c.descendToNode();
-                        return !c.empty();
-                    }
+                return new InOrder<>(root);
+            }
 
-                    @Override
-                    public V next() {
-                        if (!hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        return c.pop().value;
-                    }
-                };
+            @Override
+            public void forEach(java.util.function.Consumer<? super V> action) {
+                forEachValue(root, action);
             }
         };
+    }
+
+    private static <V> void forEachValue(Node<V> n, java.util.function.Consumer<? super V> action) {
+        while (n != null) {
+            forEachValue(n.left, action);
+            action.accept(n.value);
+            n = n.right;
+        }
+    }
+
+    /** In-order values: a stack of the nodes whose left subtree is being walked (at most the height). */
+    private static final class InOrder<V> implements Iterator<V> {
+        @SuppressWarnings("unchecked")
+        private final Node<V>[] stack = new Node[64]; // an AVL tree of 2^31 nodes is less than 45 high
+        private int top;
+
+        InOrder(Node<V> root) {
+            pushLeft(root);
+        }
+
+        private void pushLeft(Node<V> n) {
+            for (; n != null; n = n.left) {
+                stack[top++] = n;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return top > 0;
+        }
+
+        @Override
+        public V next() {
+            if (top == 0) {
+                throw new NoSuchElementException();
+            }
+            Node<V> n = stack[--top];
+            pushLeft(n.right);
+            return n.value;
+        }
     }
 
     /**
