@@ -35,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry: one copy-on-write snapshot behind a volatile reference for readers,
- * writers serialised by one lock (writes are rare: container events), and changes handed
+ * The registry: one immutable snapshot behind a volatile reference for readers, each
+ * change deriving the next from it in proportion to what changed (a file source may
+ * rewrite a hundred services a second), writers serialised by one lock, and changes handed
  * in order to the {@link ChangeDispatcher}. Also registered under its own class so the
  * bundle-scoped {@link DiscoveryPublisherImpl} can reach it; that package is private.
  * Whether it is ready (every source synchronised) is decided by {@link Readiness} and
