@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,8 @@ final class ServiceDirectory implements AutoCloseable {
     /** Events arriving this close together are one edit (an editor's write, rename, chmod). */
     private static final long SETTLE_MILLIS = 50;
     private static final int MAX_SETTLE_ROUNDS = 5;
+    /** A scan finding more changed files than this publishes the whole source as one change rather than one per file. */
+    private static final int MAX_SINGLE_CHANGES = 16;
     /** A file modified this recently is read again on a rescan even when its size and time look unchanged (coarse mtimes). */
     private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
@@ -77,7 +80,8 @@ final class ServiceDirectory implements AutoCloseable {
     private final Path dir;
     /** Touched only by the watching thread. */
     private boolean inScan;
-    private boolean changedInScan;
+    /** Services whose files changed during a scan, with their new endpoints (none: removed), in the order found. */
+    private final Map<String, List<Endpoint>> changedInScan = new LinkedHashMap<>();
     private final List<String> announced = new ArrayList<>();
     private final EndpointSource source;
     private final ServiceFileReader reader;
@@ -209,16 +213,19 @@ final class ServiceDirectory implements AutoCloseable {
             key = w.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
         }
         if (key != null) {
+            // still coming (a writer rewriting files all the time): apply these now, the key's
+            // later events stay queued for the next poll; a full scan here would read every file
             key.reset();
-            return null;
         }
         return names;
     }
 
-    /** Looks at every file: new and edited ones are read, vanished ones removed. */
     /**
-     * Reads the whole directory and publishes what changed as one registry change: a
-     * directory of 10,000 files is one snapshot, not 10,000 (each a copy of the registry).
+     * Looks at every file: new and edited ones are read, vanished ones removed. A scan that
+     * finds many files changed (the first one) publishes them as one registry change: a
+     * directory of 10,000 files is one snapshot, not 10,000. A few changed files (edits the
+     * watch had not told of yet) are published one service each, so a rescan under churn
+     * costs what changed, not the whole source.
      */
     private void scan() {
         inScan = true;
@@ -226,8 +233,7 @@ final class ServiceDirectory implements AutoCloseable {
             scanFiles();
         } finally {
             inScan = false;
-            if (changedInScan) {
-                changedInScan = false;
+            if (changedInScan.size() > MAX_SINGLE_CHANGES) {
                 List<Endpoint> all = new ArrayList<>();
                 for (FileState f : files.values()) {
                     if (f.loaded) {
@@ -235,6 +241,11 @@ final class ServiceDirectory implements AutoCloseable {
                     }
                 }
                 source.replaceAll(all);
+            } else {
+                changedInScan.forEach((service, endpoints) -> source.replaceContainer(FileEndpoints.containerId(service), endpoints));
+            }
+            if (!changedInScan.isEmpty()) {
+                changedInScan.clear();
                 countServices();
             }
             // told once served, so a line saying "loaded" means the service answers
@@ -365,7 +376,7 @@ final class ServiceDirectory implements AutoCloseable {
     /** One file's endpoints: at once when a watch event told of it, with the rest at the end of a scan. */
     private void publish(String service, List<Endpoint> endpoints) {
         if (inScan) {
-            changedInScan = true;
+            changedInScan.put(service, endpoints);
             return;
         }
         source.replaceContainer(FileEndpoints.containerId(service), endpoints);

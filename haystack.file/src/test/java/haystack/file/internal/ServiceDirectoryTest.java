@@ -10,10 +10,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import haystack.api.Endpoint;
+import haystack.api.RegistryChange;
 import haystack.api.discovery.EndpointSource;
 import haystack.registry.internal.DiscoveryPublisherImpl;
 import haystack.registry.internal.RegistryImpl;
@@ -124,6 +126,42 @@ class ServiceDirectoryTest {
         assertEquals(2000, registry.snapshot().endpoints().size());
         // one change for the first scan (and one for becoming synchronised at most), not one per file
         assertTrue(registry.snapshot().version() - before <= 2, "versions: " + (registry.snapshot().version() - before));
+    }
+
+    @Test
+    void filesRewrittenAllTheTimeArePublishedOneServicePerChangeNeverTheWholeDirectory() throws Exception {
+        int services = 200;
+        for (int i = 0; i < services; i++) {
+            write("s" + i + ".yaml", "endpoints: [10.1." + (i / 256) + "." + (i % 256) + ":80]\n");
+        }
+        List<RegistryChange> changes = new CopyOnWriteArrayList<>();
+        watch();
+        await("s" + (services - 1), Duration.ofSeconds(60), l -> l.size() == 1, "the last file");
+        registry.addListener(changes::add);
+        // a writer that never pauses: events keep coming past the settle rounds, and rescans
+        // (every second) see files the watch has not told of yet
+        long end = System.nanoTime() + Duration.ofMillis(3500).toNanos();
+        int round = 0;
+        while (System.nanoTime() < end) {
+            int i = round % 5;
+            write("s" + i + ".yaml", "endpoints: [10.2." + i + "." + (round % 250) + ":80]\n");
+            round++;
+            Thread.sleep(2);
+        }
+        for (int i = 0; i < 5; i++) {
+            int last = round - 1 - ((round - 1 - i) % 5 + 5) % 5;
+            String want = "10.2." + i + "." + (last % 250) + ":80";
+            await("s" + i, FOLLOWED, l -> addresses(l).equals(Set.of(want)), "s" + i + " at its last version " + want);
+        }
+        assertTrue(changes.size() > 2, "changes: " + changes.size());
+        for (RegistryChange c : changes.subList(1, changes.size())) { // the first is the listener's catch-up
+            Set<String> touched = new java.util.HashSet<>();
+            c.added().forEach(e -> touched.add(e.service()));
+            c.removed().forEach(e -> touched.add(e.service()));
+            c.updated().forEach(e -> touched.add(e.service()));
+            assertTrue(touched.size() <= 1, "one service per change, not a whole-directory replacement: " + touched);
+        }
+        assertEquals(services, registry.snapshot().size());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package haystack.lb.internal;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -268,23 +269,68 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
     @Override
     public void registryChanged(RegistryChange change) {
         synchronized (lock) {
+            boolean follows = change.previous() == snapshot;
             snapshot = change.current();
-            health.checks(snapshot.endpoints());
-            rebuildLocked();
+            if (follows) {
+                List<Endpoint> put = new ArrayList<>(change.added());
+                put.addAll(change.updated());
+                health.checksChanged(change.removed(), put);
+                followLocked(change.removed(), put);
+            } else {
+                health.checks(snapshot.endpoints());
+                rebuildLocked(true);
+            }
         }
+    }
+
+    /**
+     * A registry change that follows the snapshot held: the backends of the endpoints it
+     * removed, added and updated, and the routes of their services; the rest stays as it is.
+     */
+    private void followLocked(List<Endpoint> removed, List<Endpoint> put) {
+        removed.forEach(e -> retireLocked(e.id()));
+        for (Endpoint e : put) {
+            if (!balanced(e)) {
+                retireLocked(e.id()); // updated to a port the balancer does not serve
+                continue;
+            }
+            Backend b = backends.get(e.id());
+            if (b == null) {
+                b = new Backend(e, new BackendConnections(server.loops()));
+                backends.put(e.id(), b);
+            } else {
+                b.update(e);
+            }
+            health.track(b);
+        }
+        tablesLocked(true, e -> backends.get(e.id()));
+    }
+
+    private void retireLocked(String endpointId) {
+        Backend b = backends.remove(endpointId);
+        if (b != null) {
+            health.untrack(endpointId);
+            retiring.add(b);
+        }
+    }
+
+    /** Whether the balancer has a backend for {@code e}: TCP, on an HTTP listener's port name or a TCP listener's port. */
+    private static boolean balanced(Endpoint e) {
+        return e.protocol() == Protocol.TCP && (PORT_NAMES.contains(e.portName()) || e.tcpPort() > 0);
     }
 
     /** Health or ejection changed: same snapshot, new verdicts. */
     void rebuild() {
         synchronized (lock) {
-            rebuildLocked();
+            rebuildLocked(false);
         }
     }
 
-    private void rebuildLocked() {
+    /** @param registryChange true when only the snapshot changed: routes of untouched services are kept */
+    private void rebuildLocked(boolean registryChange) {
         Map<String, Backend> seen = new HashMap<>();
         for (Endpoint e : snapshot.endpoints()) {
-            if (e.protocol() != Protocol.TCP || !(PORT_NAMES.contains(e.portName()) || e.tcpPort() > 0)) {
+            if (!balanced(e)) {
                 continue;
             }
             Backend b = backends.get(e.id());
@@ -305,15 +351,22 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
             retiring.add(b);
             return true;
         });
+        tablesLocked(registryChange, e -> seen.get(e.id()));
+    }
+
+    /** New routing tables and TCP listeners over the snapshot held; {@code backendOf} gives each endpoint's backend. */
+    private void tablesLocked(boolean registryChange, java.util.function.Function<Endpoint, Backend> backendOf) {
         String origin = config.origin();
         List<String> domains = List.of(config.domains());
-        RoutingTable http = RoutingTable.build(snapshot, HTTP, origin, domains, e -> seen.get(e.id()), httpSequences);
-        RoutingTable httpAlt = RoutingTable.build(snapshot, HTTP_ALT, origin, domains, e -> seen.get(e.id()), httpAltSequences);
+        RoutingTable http = registryChange ? httpTable.next(snapshot, HTTP, origin, domains, backendOf, httpSequences)
+                : RoutingTable.build(snapshot, HTTP, origin, domains, backendOf, httpSequences);
+        RoutingTable httpAlt = registryChange ? httpAltTable.next(snapshot, HTTP_ALT, origin, domains, backendOf, httpAltSequences)
+                : RoutingTable.build(snapshot, HTTP_ALT, origin, domains, backendOf, httpAltSequences);
         httpSequences.keySet().retainAll(http.services().keySet());
         httpAltSequences.keySet().retainAll(httpAlt.services().keySet());
         httpTable = http;
         httpAltTable = httpAlt;
-        tcp.update(snapshot, e -> seen.get(e.id()));
+        tcp.update(snapshot, backendOf);
         LOG.debug("routes rebuilt version={} http={} http-alt={}", snapshot.version(), httpTable.services().size(), httpAltTable.services().size());
     }
 

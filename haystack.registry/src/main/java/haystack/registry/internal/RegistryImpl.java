@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry: one copy-on-write snapshot behind a volatile reference for readers,
- * writers serialised by one lock (writes are rare: container events), and changes handed
+ * The registry: one immutable snapshot behind a volatile reference for readers, each
+ * change deriving the next from it in proportion to what changed (a file source may
+ * rewrite a hundred services a second), writers serialised by one lock, and changes handed
  * in order to the {@link ChangeDispatcher}. Also registered under its own class so the
  * bundle-scoped {@link DiscoveryPublisherImpl} can reach it; that package is private.
  * Whether it is ready (every source synchronised) is decided by {@link Readiness} and
@@ -60,14 +60,13 @@ public final class RegistryImpl implements Registry {
     }
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Endpoints by id, per source id. Guarded by writeLock. */
-    private final Map<String, Map<String, Endpoint>> sources = new HashMap<>();
     /**
-     * Every endpoint by id, as readers see it (operator drains applied). Guarded by writeLock.
-     * Kept in id order, the order a snapshot lists them in: sorting values already in order
-     * is one pass, where sorting a hash map's values cost most of a change at 100,000 endpoints.
+     * Each source's endpoints as it published them, per source id. Guarded by writeLock.
+     * What readers see (operator drains and failing checks applied) is the current
+     * snapshot: each change derives the next snapshot from it ({@link RegistrySnapshot#next}),
+     * sharing everything the change did not touch.
      */
-    private final Map<String, Endpoint> all = new TreeMap<>();
+    private final Map<String, SourceEndpoints> sources = new HashMap<>();
     /** Ids of endpoints an operator drained. Guarded by writeLock. */
     private final Set<String> drainedByOperator = new HashSet<>();
     /** Ids of endpoints whose active health check fails (the load balancer's verdict). Guarded by writeLock. */
@@ -134,7 +133,7 @@ public final class RegistryImpl implements Registry {
     public boolean drain(String endpointId, boolean draining) {
         writeLock.lock();
         try {
-            Endpoint current = all.get(endpointId);
+            Endpoint current = snapshot.endpoint(endpointId).orElse(null);
             if (current == null) {
                 return false;
             }
@@ -142,7 +141,6 @@ public final class RegistryImpl implements Registry {
             if (changed) {
                 Endpoint published = sources.get(current.source()).get(endpointId);
                 Endpoint seen = asSeen(published);
-                all.put(endpointId, seen);
                 publish(List.of(), List.of(), List.of(seen));
                 LOG.info("endpoint {} by operator service={} container={} endpoint={}", draining ? "drained" : "undrained",
                         seen.qualifiedName(), seen.containerName(), endpointId);
@@ -157,14 +155,13 @@ public final class RegistryImpl implements Registry {
     public boolean checkFailing(String endpointId, boolean failing) {
         writeLock.lock();
         try {
-            Endpoint current = all.get(endpointId);
+            Endpoint current = snapshot.endpoint(endpointId).orElse(null);
             if (current == null) {
                 return false;
             }
             boolean changed = failing ? failingChecks.add(endpointId) : failingChecks.remove(endpointId);
             if (changed) {
                 Endpoint seen = asSeen(sources.get(current.source()).get(endpointId));
-                all.put(endpointId, seen);
                 publish(List.of(), List.of(), List.of(seen));
             }
             return true;
@@ -227,7 +224,7 @@ public final class RegistryImpl implements Registry {
             if (sources.containsKey(id)) {
                 throw new IllegalStateException("discovery source '" + id + "' is open already");
             }
-            sources.put(id, new HashMap<>());
+            sources.put(id, new SourceEndpoints());
             if (unsynchronised) {
                 readiness.awaiting(id);
             }
@@ -242,11 +239,12 @@ public final class RegistryImpl implements Registry {
     void close(String sourceId) {
         writeLock.lock();
         try {
-            Map<String, Endpoint> current = sources.get(sourceId);
+            SourceEndpoints current = sources.get(sourceId);
             if (current == null) {
                 return;
             }
-            apply(sourceId, current, Map.of());
+            current.clear();
+            apply(current);
             sources.remove(sourceId);
         } finally {
             writeLock.unlock();
@@ -272,19 +270,24 @@ public final class RegistryImpl implements Registry {
     }
 
     /**
-     * Runs {@code edit} on a copy of the source's endpoints and publishes the result as
-     * one change. The edit runs under the write lock: keep it to map operations.
+     * Runs {@code edit} on the source's endpoints and publishes the result as one change;
+     * an edit that throws changes nothing. The edit runs under the write lock: keep it to
+     * map operations.
      */
-    void edit(String sourceId, Consumer<Map<String, Endpoint>> edit) {
+    void edit(String sourceId, Consumer<SourceEndpoints> edit) {
         writeLock.lock();
         try {
-            Map<String, Endpoint> current = sources.get(sourceId);
+            SourceEndpoints current = sources.get(sourceId);
             if (current == null) {
                 throw new IllegalStateException("discovery source '" + sourceId + "' is closed");
             }
-            Map<String, Endpoint> next = new HashMap<>(current);
-            edit.accept(next);
-            apply(sourceId, current, next);
+            try {
+                edit.accept(current);
+            } catch (RuntimeException | Error e) {
+                current.undoEdit();
+                throw e;
+            }
+            apply(current);
         } finally {
             writeLock.unlock();
         }
@@ -295,58 +298,69 @@ public final class RegistryImpl implements Registry {
         return s.source(sourceId);
     }
 
-    private void apply(String sourceId, Map<String, Endpoint> current, Map<String, Endpoint> next) {
+    /** Publishes the edit just made to {@code source} as one change (nothing when it changed nothing). */
+    private void apply(SourceEndpoints source) {
         List<Endpoint> added = new ArrayList<>();
         List<Endpoint> removed = new ArrayList<>();
         List<Endpoint> updated = new ArrayList<>();
-        for (Endpoint e : next.values()) {
-            Endpoint old = current.get(e.id());
+        source.endEdit((old, now) -> {
             if (old == null) {
-                added.add(e);
-            } else if (!old.equals(e)) {
-                updated.add(e);
-                if (!java.util.Objects.equals(old.healthCheck(), e.healthCheck())) {
-                    failingChecks.remove(e.id()); // a new check (or none) starts from no verdict
+                added.add(asSeen(now));
+            } else if (now == null) {
+                // as readers saw it (drained, failing), and the marks go with it
+                removed.add(snapshot.endpoint(old.id()).orElse(old));
+                drainedByOperator.remove(old.id());
+                failingChecks.remove(old.id());
+            } else {
+                if (!java.util.Objects.equals(old.healthCheck(), now.healthCheck())) {
+                    failingChecks.remove(now.id()); // a new check (or none) starts from no verdict
                 }
+                updated.add(asSeen(now));
             }
-        }
-        for (Endpoint e : current.values()) {
-            if (!next.containsKey(e.id())) {
-                removed.add(e);
-            }
-        }
+        });
         if (added.isEmpty() && removed.isEmpty() && updated.isEmpty()) {
             return;
         }
-        removed.forEach(e -> {
-            all.remove(e.id());
-            drainedByOperator.remove(e.id());
-            failingChecks.remove(e.id());
-        });
-        List<Endpoint> addedSeen = added.stream().map(this::asSeen).toList();
-        List<Endpoint> updatedSeen = updated.stream().map(this::asSeen).toList();
-        addedSeen.forEach(e -> all.put(e.id(), e));
-        updatedSeen.forEach(e -> all.put(e.id(), e));
-        sources.put(sourceId, next);
-        publish(addedSeen, removed, updatedSeen);
+        publish(added, removed, updated);
     }
 
-    /** Swaps in a snapshot of {@code all} and hands the change to the listeners. Under writeLock. */
+    /** Swaps in the next snapshot and hands the change to the listeners. Under writeLock. */
     private void publish(List<Endpoint> added, List<Endpoint> removed, List<Endpoint> updated) {
         RegistrySnapshot previous = snapshot;
-        RegistrySnapshot after = new RegistrySnapshot(previous.version() + 1, all.values(), ready);
+        List<Endpoint> put = new ArrayList<>(added.size() + updated.size());
+        put.addAll(added);
+        put.addAll(updated);
+        RegistrySnapshot after = previous.next(previous.version() + 1, ready, removed.stream().map(Endpoint::id).toList(), put);
         snapshot = after;
-        logNewlyShadowed(previous, after);
+        logNewlyShadowed(previous, after, put);
         dispatcher.dispatch(new RegistryChange(previous, after, added, removed, updated));
     }
 
     /**
      * Says once, when it starts, that a grouped endpoint's {@code <group>.<service>} name
      * is served by the service of that exact name instead (SPEC §3): nothing is dropped
-     * silently. One pass over the endpoints per change; changes are container events.
+     * silently. Only what the change put can start it: a grouped endpoint put now, or the
+     * first ungrouped endpoint of a service (then every grouped endpoint is looked at: a
+     * new exact name is rare, a change to a known service is not).
      */
-    private static void logNewlyShadowed(RegistrySnapshot previous, RegistrySnapshot after) {
-        for (Endpoint e : after.endpoints()) {
+    private static void logNewlyShadowed(RegistrySnapshot previous, RegistrySnapshot after, List<Endpoint> put) {
+        Map<String, Endpoint> candidates = new java.util.LinkedHashMap<>();
+        boolean newExactName = false;
+        for (Endpoint e : put) {
+            if (e.group() != null) {
+                candidates.put(e.id(), e);
+            } else if (!newExactName && previous.service(e.service()).stream().noneMatch(p -> p.group() == null)) {
+                newExactName = true;
+            }
+        }
+        if (newExactName) {
+            for (Endpoint e : after.endpoints()) {
+                if (e.group() != null) {
+                    candidates.put(e.id(), e);
+                }
+            }
+        }
+        for (Endpoint e : candidates.values()) {
             if (after.shadowed(e) && !previous.endpoint(e.id()).map(previous::shadowed).orElse(false)) {
                 LOG.warn("name taken by the exact service name={} container={} group={} service={} reason=a service is named {} as written; "
                         + "this container is not served under it", e.qualifiedName(), e.containerName(), e.group(), e.service(), e.qualifiedName());

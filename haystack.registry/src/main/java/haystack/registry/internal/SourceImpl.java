@@ -30,13 +30,13 @@ final class SourceImpl implements EndpointSource {
     @Override
     public void put(Collection<Endpoint> endpoints) {
         List<Endpoint> stamped = stamp(endpoints);
-        registry.edit(id, map -> stamped.forEach(e -> map.put(e.id(), e)));
+        registry.edit(id, source -> stamped.forEach(source::put));
     }
 
     @Override
     public void remove(Collection<String> endpointIds) {
         List<String> ids = endpointIds.stream().map(this::stamped).toList();
-        registry.edit(id, map -> ids.forEach(map::remove));
+        registry.edit(id, source -> ids.forEach(source::remove));
     }
 
     @Override
@@ -47,18 +47,18 @@ final class SourceImpl implements EndpointSource {
                 throw new IllegalArgumentException("endpoint " + e.id() + " is not of container " + containerId);
             }
         }
-        registry.edit(id, map -> {
-            map.values().removeIf(e -> e.containerId().equals(containerId));
-            stamped.forEach(e -> map.put(e.id(), e));
+        registry.edit(id, source -> {
+            source.removeContainer(containerId);
+            stamped.forEach(source::put);
         });
     }
 
     @Override
     public void replaceAll(Collection<Endpoint> endpoints) {
         List<Endpoint> stamped = stamp(endpoints);
-        registry.edit(id, map -> {
-            map.clear();
-            stamped.forEach(e -> map.put(e.id(), e));
+        registry.edit(id, source -> {
+            source.clear();
+            stamped.forEach(source::put);
         });
     }
 

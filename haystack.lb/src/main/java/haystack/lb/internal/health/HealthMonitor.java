@@ -91,27 +91,11 @@ public final class HealthMonitor implements AutoCloseable {
     public void checks(Collection<Endpoint> endpoints) {
         Set<String> wanted = new HashSet<>();
         for (Endpoint e : endpoints) {
-            HealthCheck hc = e.healthCheck();
-            if (hc == null) {
-                continue;
-            }
-            wanted.add(e.id());
-            ActiveCheck running = active.get(e.id());
-            if (running != null && running.check.equals(hc)) {
-                running.endpoint = e;
-                continue;
-            }
-            if (running != null) {
-                running.task.cancel(false);
-            }
-            ActiveCheck check = new ActiveCheck(e, hc);
-            active.put(e.id(), check);
-            long every = hc.interval().toMillis();
-            try {
-                check.task = scheduler.scheduleWithFixedDelay(check, every, every, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                active.remove(e.id());
-                return; // closed
+            if (e.healthCheck() != null) {
+                wanted.add(e.id());
+                if (!follow(e)) {
+                    return; // closed
+                }
             }
         }
         active.values().removeIf(c -> {
@@ -121,6 +105,51 @@ public final class HealthMonitor implements AutoCloseable {
             c.task.cancel(false);
             return true;
         });
+    }
+
+    /**
+     * As {@link #checks}, for one registry change: only the endpoints it removed and the
+     * ones it added or updated ({@code put}) are looked at. Called by one thread at a time.
+     */
+    public void checksChanged(Collection<Endpoint> removed, Collection<Endpoint> put) {
+        removed.forEach(e -> stop(e.id()));
+        for (Endpoint e : put) {
+            if (e.healthCheck() == null) {
+                stop(e.id());
+            } else if (!follow(e)) {
+                return; // closed
+            }
+        }
+    }
+
+    /** Checks {@code e} by its health check (kept running when that is unchanged); false when the monitor is closed. */
+    private boolean follow(Endpoint e) {
+        HealthCheck hc = e.healthCheck();
+        ActiveCheck running = active.get(e.id());
+        if (running != null && running.check.equals(hc)) {
+            running.endpoint = e;
+            return true;
+        }
+        if (running != null) {
+            running.task.cancel(false);
+        }
+        ActiveCheck check = new ActiveCheck(e, hc);
+        active.put(e.id(), check);
+        long every = hc.interval().toMillis();
+        try {
+            check.task = scheduler.scheduleWithFixedDelay(check, every, every, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            active.remove(e.id());
+            return false;
+        }
+        return true;
+    }
+
+    private void stop(String endpointId) {
+        ActiveCheck running = active.remove(endpointId);
+        if (running != null) {
+            running.task.cancel(false);
+        }
     }
 
     /** Endpoints whose active check is failing now, with the answer that made it fail (for pages). */

@@ -3,10 +3,11 @@ package haystack.lb.internal.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -16,8 +17,9 @@ import haystack.api.RegistrySnapshot;
 
 /**
  * The immutable routing of one listener (one port name): host names to routes, and path
- * prefixes to routes, longest first. Built on every registry or health change and read
- * without locks by every request.
+ * prefixes to routes, longest first. Made on every registry or health change and read
+ * without locks by every request: a registry change rebuilds the routes of the services it
+ * touched ({@link #next}), a change of verdicts all of them ({@link #build}).
  */
 public final class RoutingTable {
 
@@ -32,18 +34,38 @@ public final class RoutingTable {
     static final String HTTP_ALT = "http-alt";
 
     /** The table before the first registry snapshot: nothing is known yet. */
-    public static final RoutingTable EMPTY = new RoutingTable(Map.of(), Map.of(), List.of(), false);
+    public static final RoutingTable EMPTY = new RoutingTable(Map.of(), Map.of(), List.of(), false, null, null, Map.of(), Map.of());
+
+    /** A name's endpoints served on this listener, and where the name stands among the others (its first eligible endpoint's id). */
+    private record Served(List<Endpoint> endpoints, String order) {
+    }
 
     private final Map<String, Route> byService;
     private final Map<String, Route> byHost;
     private final List<PathRoute> byPath;
     private final boolean ready;
+    /** The snapshot this table was made from (null for {@link #EMPTY}), and how: what {@link #next} starts from. */
+    private final RegistrySnapshot from;
+    private final Inputs inputs;
+    /** Every endpoint by qualified name (any port, shadowed or not), in id order. */
+    private final Map<String, List<Endpoint>> named;
+    /** The served endpoints of each name that has some. */
+    private final Map<String, Served> served;
 
-    private RoutingTable(Map<String, Route> byService, Map<String, Route> byHost, List<PathRoute> byPath, boolean ready) {
+    /** What a table depends on besides the snapshot. */
+    private record Inputs(String portName, String origin, List<String> domains) {
+    }
+
+    private RoutingTable(Map<String, Route> byService, Map<String, Route> byHost, List<PathRoute> byPath, boolean ready,
+            RegistrySnapshot from, Inputs inputs, Map<String, List<Endpoint>> named, Map<String, Served> served) {
         this.byService = byService;
         this.byHost = byHost;
         this.byPath = byPath;
         this.ready = ready;
+        this.from = from;
+        this.inputs = inputs;
+        this.named = named;
+        this.served = served;
     }
 
     /** Whether the registry had seen every discovery source: before that a missing route is not yet a 404. */
@@ -66,20 +88,130 @@ public final class RoutingTable {
      */
     public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin, List<String> domains,
             Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
-        Map<String, List<Endpoint>> services = served(snapshot, servedPortNames(portName));
-        Map<String, Route> byService = new HashMap<>();
+        Inputs inputs = new Inputs(portName, origin, List.copyOf(domains));
+        Map<String, List<Endpoint>> named = new HashMap<>();
+        for (Endpoint e : snapshot.endpoints()) {
+            named.computeIfAbsent(e.qualifiedName(), n -> new ArrayList<>()).add(e);
+        }
+        named.replaceAll((n, list) -> List.copyOf(list));
+        List<String> portNames = servedPortNames(portName);
+        Map<String, Served> served = new HashMap<>();
+        Map<String, Route> routes = new HashMap<>();
+        named.forEach((name, members) -> {
+            Served s = served(snapshot, members, portNames);
+            if (s != null) {
+                served.put(name, s);
+                routes.put(name, route(name, s.endpoints(), backends, sequences.computeIfAbsent(name, k -> new AtomicLong())));
+            }
+        });
+        return assemble(snapshot, inputs, named, served, routes);
+    }
+
+    /**
+     * The table of {@code snapshot} made from this one: only the names whose endpoints
+     * changed since the snapshot this table was made from get a new route; every other
+     * service keeps its route (and pool) as it was. Falls back to {@link #build} when
+     * there is nothing to start from or the listener's settings changed. For a registry
+     * change only: a change of backend verdicts (same endpoints) needs {@link #build}.
+     */
+    public RoutingTable next(RegistrySnapshot snapshot, String portName, String origin, List<String> domains,
+            Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
+        Inputs wanted = new Inputs(portName, origin, List.copyOf(domains));
+        if (from == null || !wanted.equals(inputs)) {
+            return build(snapshot, portName, origin, domains, backends, sequences);
+        }
+        Map<String, List<Endpoint>> gone = new HashMap<>();
+        Map<String, List<Endpoint>> come = new HashMap<>();
+        snapshot.changesSince(from, (old, now) -> {
+            if (old != null) {
+                gone.computeIfAbsent(old.qualifiedName(), n -> new ArrayList<>()).add(old);
+                come.computeIfAbsent(old.qualifiedName(), n -> new ArrayList<>());
+            }
+            if (now != null) {
+                come.computeIfAbsent(now.qualifiedName(), n -> new ArrayList<>()).add(now);
+            }
+        });
+        if (come.isEmpty() && snapshot.ready() == ready) {
+            return this;
+        }
+        Map<String, List<Endpoint>> nextNamed = new HashMap<>(named);
+        Map<String, Served> nextServed = new HashMap<>(served);
+        Map<String, Route> routes = new HashMap<>(byService);
+        List<String> portNames = servedPortNames(portName);
+        come.forEach((name, added) -> {
+            List<Endpoint> members = new ArrayList<>(named.getOrDefault(name, List.of()));
+            Set<String> leaving = new HashSet<>();
+            gone.getOrDefault(name, List.of()).forEach(e -> leaving.add(e.id()));
+            added.forEach(e -> leaving.add(e.id()));
+            members.removeIf(e -> leaving.contains(e.id()));
+            members.addAll(added);
+            members.sort(Comparator.comparing(Endpoint::id));
+            if (members.isEmpty()) {
+                nextNamed.remove(name);
+            } else {
+                nextNamed.put(name, List.copyOf(members));
+            }
+            Served s = members.isEmpty() ? null : served(snapshot, members, portNames);
+            if (s == null) {
+                nextServed.remove(name);
+                routes.remove(name);
+            } else {
+                nextServed.put(name, s);
+                routes.put(name, route(name, s.endpoints(), backends, sequences.computeIfAbsent(name, k -> new AtomicLong())));
+            }
+        });
+        return assemble(snapshot, inputs, nextNamed, nextServed, routes);
+    }
+
+    /**
+     * The endpoints of one qualified name (ordered by id) this listener serves: TCP, of
+     * the first of {@code portNames} the name has, not shadowed by an exact service of that
+     * name; null when none.
+     */
+    private static Served served(RegistrySnapshot snapshot, List<Endpoint> members, List<String> portNames) {
+        List<Endpoint> out = null;
+        String order = null;
+        int best = Integer.MAX_VALUE;
+        for (Endpoint e : members) {
+            int r = portNames.indexOf(e.portName());
+            // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
+            if (e.protocol() != Protocol.TCP || r < 0 || snapshot.shadowed(e)) {
+                continue;
+            }
+            if (order == null) {
+                order = e.id();
+            }
+            if (r < best) {
+                best = r;
+                out = new ArrayList<>();
+            } else if (r > best) {
+                continue;
+            }
+            out.add(e);
+        }
+        return out == null ? null : new Served(List.copyOf(out), order);
+    }
+
+    /**
+     * The host and path maps over every route. Services are taken in the order of their
+     * first endpoint's id, as a pass over the snapshot would meet them: that order decides
+     * which service keeps an alias or path two of them claim.
+     */
+    private static RoutingTable assemble(RegistrySnapshot snapshot, Inputs inputs, Map<String, List<Endpoint>> named,
+            Map<String, Served> served, Map<String, Route> routes) {
+        List<Map.Entry<String, Served>> ordered = new ArrayList<>(served.entrySet());
+        ordered.sort(Comparator.comparing(e -> e.getValue().order()));
         Map<String, Route> byHost = new HashMap<>();
         Map<String, Route> byPrefix = new HashMap<>();
-        String suffix = ".services." + origin.toLowerCase(Locale.ROOT);
-        for (Map.Entry<String, List<Endpoint>> s : services.entrySet()) {
+        String suffix = ".services." + inputs.origin().toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, Served> s : ordered) {
             String service = s.getKey();
-            Route route = route(service, s.getValue(), backends, sequences.computeIfAbsent(service, k -> new AtomicLong()));
-            byService.put(service, route);
+            Route route = routes.get(service);
             byHost.put(service.toLowerCase(Locale.ROOT) + suffix, route);
-            for (String domain : domains) {
+            for (String domain : inputs.domains()) {
                 byHost.putIfAbsent(service.toLowerCase(Locale.ROOT) + "." + normalHost(domain), route);
             }
-            for (Endpoint e : s.getValue()) {
+            for (Endpoint e : s.getValue().endpoints()) {
                 for (String alias : e.aliases()) {
                     byHost.putIfAbsent(normalHost(alias), route);
                 }
@@ -90,7 +222,7 @@ public final class RoutingTable {
         }
         // The bare name as a Host (seed 003's clients ask for serviceB.prod through the proxy);
         // full names and aliases are explicit and win.
-        byService.forEach((service, route) -> {
+        routes.forEach((service, route) -> {
             if (routableBareName(service)) {
                 byHost.putIfAbsent(service.toLowerCase(Locale.ROOT), route);
             }
@@ -98,7 +230,8 @@ public final class RoutingTable {
         List<PathRoute> byPath = new ArrayList<>();
         byPrefix.forEach((prefix, route) -> byPath.add(new PathRoute(prefix, route)));
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
-        return new RoutingTable(Map.copyOf(byService), Map.copyOf(byHost), List.copyOf(byPath), snapshot.ready());
+        // named and served are this table's own from here on, never changed (next copies them)
+        return new RoutingTable(Map.copyOf(routes), Map.copyOf(byHost), List.copyOf(byPath), snapshot.ready(), snapshot, inputs, named, served);
     }
 
     /**
@@ -112,29 +245,6 @@ public final class RoutingTable {
      */
     public static List<String> servedPortNames(String listener) {
         return HTTP.equals(listener) ? List.of(HTTP, HTTP_ALT) : List.of(listener);
-    }
-
-    /** Each service's endpoints (TCP) of the first of {@code portNames} it has, by qualified name, in snapshot order. */
-    private static Map<String, List<Endpoint>> served(RegistrySnapshot snapshot, List<String> portNames) {
-        Map<String, List<Endpoint>> services = new LinkedHashMap<>();
-        Map<String, Integer> rank = new HashMap<>();
-        for (Endpoint e : snapshot.endpoints()) {
-            int r = portNames.indexOf(e.portName());
-            // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
-            if (e.protocol() != Protocol.TCP || r < 0 || snapshot.shadowed(e)) {
-                continue;
-            }
-            String service = e.qualifiedName();
-            Integer best = rank.get(service);
-            if (best == null || r < best) {
-                rank.put(service, r);
-                services.put(service, new ArrayList<>());
-            } else if (r > best) {
-                continue;
-            }
-            services.get(service).add(e);
-        }
-        return services;
     }
 
     /**
