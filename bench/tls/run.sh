@@ -13,7 +13,11 @@
 #   env ROUNDS (default 3), HANDSHAKE_CLIENTS (parallel s_time processes, default 4),
 #   HAYSTACK_LB_IO_THREADS (default 0: half the cores, at least one), JAVA_OPTS, JAVA (the
 #   java command, to compare JVMs: the JDK's elliptic-curve code is most of a handshake's
-#   cost; e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10).
+#   cost; e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10),
+#   JFR (a file: Haystack's CPU samples during the handshake phase only, JFR's profile
+#   settings; read with `jfr view hot-methods FILE` on Java 21+ or `jfr print`),
+#   PORT_BASE (18380: backends from +1, HAProxy +101, Haystack +103; another base lets two
+#   benches share a machine).
 # Prints per round and as medians: handshakes/s and the proxy's CPU time per handshake;
 # req/s, p50, p99 and CPU time per request.
 set -euo pipefail
@@ -27,9 +31,9 @@ CLIENTS=${HANDSHAKE_CLIENTS:-4}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/haystack-bench-tls.XXXXXX)
 chmod 755 "$WORK"
-BACKEND_BASE=18380
-HAPROXY_PORT=18481
-HAYSTACK_PORT=18483
+BACKEND_BASE=${PORT_BASE:-18380}
+HAPROXY_PORT=$((BACKEND_BASE + 101))
+HAYSTACK_PORT=$((BACKEND_BASE + 103))
 HOST=bench.services.haystack
 PIDS=()
 
@@ -149,6 +153,8 @@ echo "1. full handshakes: $CLIENTS x openssl s_time -new, ${DURATION}s; $(nproc)
 echo "haproxy nbthread $(nproc); haystack $(grep -o 'ioThreads=[0-9]*' "$WORK/haystack.log" | head -1) (handshake crypto on its TLS task threads)"
 printf '%-6s %-10s %14s %16s\n' round proxy handshakes/s cpu-us/handshake
 declare -A HS HSCPU
+JCMD=$(dirname "$(command -v "${JAVA:-java}")")/jcmd
+[ -n "${JFR:-}" ] && "$JCMD" "$HAYSTACK_PID" JFR.start name=handshakes settings=profile filename="$JFR" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   for k in 0 1; do
     entry=${PEERS[$(( (round - 1 + k) % 2 ))]}
@@ -160,6 +166,7 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '%-6s %-10s %14s %16s\n' "$round" "$name" "$hs" "$cpu"
   done
 done
+[ -n "${JFR:-}" ] && "$JCMD" "$HAYSTACK_PID" JFR.stop name=handshakes >/dev/null && echo "handshake-phase profile: $JFR"
 
 echo
 echo "2. keep-alive HTTPS: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends"
