@@ -16,6 +16,7 @@
 #   cost; e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10),
 #   JFR (a file: Haystack's CPU samples during the handshake phase only, JFR's profile
 #   settings; read with `jfr view hot-methods FILE` on Java 21+ or `jfr print`),
+#   HAYSTACK_JAR (another build of the jar, to compare before and after a change),
 #   PORT_BASE (18380: backends from +1, HAProxy +101, Haystack +103; another base lets two
 #   benches share a machine).
 # Prints per round and as medians: handshakes/s and the proxy's CPU time per handshake;
@@ -85,7 +86,7 @@ PIDS+=($!)
 HAPROXY_PID=$!
 
 # --- Haystack: the exported jar, the backends in a service file ---------------------
-JAR="$ROOT/haystack.distro/target/haystack.jar"
+JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
 [ -f "$JAR" ] || ( cd "$ROOT" && ./mvnw -B -q -DskipTests install >/dev/null )
 { echo "endpoints:"; for port in "${ports[@]}"; do echo "  - 127.0.0.1:$port"; done; echo "strategy: round-robin"; } > "$WORK/services/bench.yaml"
 ( cd "$WORK" && exec env HAYSTACK_SERVICES_DIR="$WORK/services" HAYSTACK_TLS_DIR="$WORK/tls" HAYSTACK_HTTPS_PORT="$HAYSTACK_PORT" \
