@@ -13,7 +13,13 @@
 #   env ROUNDS (default 3), HANDSHAKE_CLIENTS (parallel s_time processes, default 4),
 #   HAYSTACK_LB_IO_THREADS (default 0: half the cores, at least one), JAVA_OPTS, JAVA (the
 #   java command, to compare JVMs: the JDK's elliptic-curve code is most of a handshake's
-#   cost; e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10).
+#   cost; e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java), WARMUP (s, 10),
+#   JFR (a file: Haystack's CPU samples during the handshake phase only, JFR's profile
+#   settings; read with `jfr view hot-methods FILE` on Java 21+ or `jfr print`),
+#   THREAD_CPU=1 (Haystack's CPU per handshake by thread: TLS tasks, event loops, JIT, GC),
+#   HAYSTACK_JAR (another build of the jar, to compare before and after a change),
+#   PORT_BASE (18380: backends from +1, HAProxy +101, Haystack +103; another base lets two
+#   benches share a machine).
 # Prints per round and as medians: handshakes/s and the proxy's CPU time per handshake;
 # req/s, p50, p99 and CPU time per request.
 set -euo pipefail
@@ -27,9 +33,9 @@ CLIENTS=${HANDSHAKE_CLIENTS:-4}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/haystack-bench-tls.XXXXXX)
 chmod 755 "$WORK"
-BACKEND_BASE=18380
-HAPROXY_PORT=18481
-HAYSTACK_PORT=18483
+BACKEND_BASE=${PORT_BASE:-18380}
+HAPROXY_PORT=$((BACKEND_BASE + 101))
+HAYSTACK_PORT=$((BACKEND_BASE + 103))
 HOST=bench.services.haystack
 PIDS=()
 
@@ -81,7 +87,7 @@ PIDS+=($!)
 HAPROXY_PID=$!
 
 # --- Haystack: the exported jar, the backends in a service file ---------------------
-JAR="$ROOT/haystack.distro/target/haystack.jar"
+JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
 [ -f "$JAR" ] || ( cd "$ROOT" && ./mvnw -B -q -DskipTests install >/dev/null )
 { echo "endpoints:"; for port in "${ports[@]}"; do echo "  - 127.0.0.1:$port"; done; echo "strategy: round-robin"; } > "$WORK/services/bench.yaml"
 ( cd "$WORK" && exec env HAYSTACK_SERVICES_DIR="$WORK/services" HAYSTACK_TLS_DIR="$WORK/tls" HAYSTACK_HTTPS_PORT="$HAYSTACK_PORT" \
@@ -149,6 +155,15 @@ echo "1. full handshakes: $CLIENTS x openssl s_time -new, ${DURATION}s; $(nproc)
 echo "haproxy nbthread $(nproc); haystack $(grep -o 'ioThreads=[0-9]*' "$WORK/haystack.log" | head -1) (handshake crypto on its TLS task threads)"
 printf '%-6s %-10s %14s %16s\n' round proxy handshakes/s cpu-us/handshake
 declare -A HS HSCPU
+thread_ticks() { # Haystack's threads, by name: "name user-ticks system-ticks", summed over same-named threads
+  for t in /proc/"$HAYSTACK_PID"/task/*; do
+    # utime and stime are fields 14 and 15 of stat, counted after the name's closing parenthesis (a name may hold spaces)
+    echo "$(tr ' ' _ < "$t/comm" 2>/dev/null) $(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12, $13 }')"
+  done | awk 'NF == 3 { u[$1] += $2; s[$1] += $3 } END { for (k in u) print k, u[k], s[k] }' | sort
+}
+[ "${THREAD_CPU:-0}" = 1 ] && thread_ticks > "$WORK/threads-before"
+JCMD=$(dirname "$(command -v "${JAVA:-java}")")/jcmd
+[ -n "${JFR:-}" ] && "$JCMD" "$HAYSTACK_PID" JFR.start name=handshakes settings=profile filename="$JFR" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   for k in 0 1; do
     entry=${PEERS[$(( (round - 1 + k) % 2 ))]}
@@ -160,6 +175,14 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '%-6s %-10s %14s %16s\n' "$round" "$name" "$hs" "$cpu"
   done
 done
+[ -n "${JFR:-}" ] && "$JCMD" "$HAYSTACK_PID" JFR.stop name=handshakes >/dev/null && echo "handshake-phase profile: $JFR"
+if [ "${THREAD_CPU:-0}" = 1 ]; then
+  total=$(printf '%s' "${HS[haystack]}" | awk -v d="$DURATION" '{ n += $1 * d } END { print n }')
+  echo "haystack's CPU over the phase by thread (its rounds and the idle time between), per handshake:"
+  thread_ticks | join "$WORK/threads-before" - | awk -v n="$total" -v hz="$TICK" '
+    { u = ($4 - $2) / hz * 1e6 / n; s = ($5 - $3) / hz * 1e6 / n; if (u + s >= 1) printf "%.0f   %-20s user %7.0f us  system %7.0f us\n", u + s, $1, u, s }' \
+    | sort -g -r | cut -d' ' -f2-
+fi
 
 echo
 echo "2. keep-alive HTTPS: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends"

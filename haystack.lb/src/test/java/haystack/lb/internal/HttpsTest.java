@@ -156,6 +156,24 @@ class HttpsTest {
     }
 
     @Test
+    void theServersCipherOrderWinsAes128GcmFirst() throws Exception {
+        // the JDK's client lists AES-256 first: the server's order (TlsEngines.preferred) decides
+        for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trusting().getSocketFactory().createSocket("127.0.0.1", https)) {
+                javax.net.ssl.SSLParameters p = s.getSSLParameters();
+                p.setServerNames(List.of(new javax.net.ssl.SNIHostName("a.example.test"))); // ECDSA
+                p.setProtocols(new String[] {protocol});
+                s.setSSLParameters(p);
+                s.setSoTimeout(5000);
+                s.startHandshake();
+                assertEquals(protocol, s.getSession().getProtocol());
+                assertEquals(protocol.equals("TLSv1.3") ? "TLS_AES_128_GCM_SHA256" : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                        s.getSession().getCipherSuite());
+            }
+        }
+    }
+
+    @Test
     void garbageAfterTheHandshakeClosesThatConnectionOnly() throws Exception {
         javax.net.ssl.SSLContext trust = trusting();
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", https)) {

@@ -2,6 +2,7 @@ package haystack.lb.internal.tls;
 
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,22 +73,41 @@ public final class TlsEngines implements AutoCloseable {
         return engine;
     }
 
-    /** TLS 1.3's suites and TLS 1.2's ECDHE with AES-GCM or ChaCha20-Poly1305, in the JDK's order of preference. */
     private String[] cipherSuites(SSLEngine engine) {
         String[] s = cipherSuites;
         if (s == null) {
-            List<String> chosen = new ArrayList<>();
-            for (String suite : engine.getSupportedCipherSuites()) {
-                boolean tls13 = suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_");
-                boolean ecdheAead = suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20"));
-                if (tls13 || ecdheAead) {
-                    chosen.add(suite);
-                }
-            }
-            s = chosen.toArray(String[]::new);
+            s = preferred(engine.getSupportedCipherSuites());
             cipherSuites = s;
         }
         return s;
+    }
+
+    /**
+     * TLS 1.3's suites and TLS 1.2's ECDHE with AES-GCM or ChaCha20-Poly1305; AES-128-GCM
+     * first, then AES-256-GCM, then ChaCha20, otherwise in the JDK's order (ECDSA before
+     * RSA). The JDK puts AES-256 first; AES-128 (with TLS 1.3's SHA-256 key schedule rather
+     * than SHA-384) costs a handshake and every record less for the same 128-bit security
+     * level that X25519 and P-256 give the key exchange (bench/tls/cost.sh); Go's crypto/tls
+     * prefers it too. The server's order decides (useCipherSuitesOrder).
+     */
+    static String[] preferred(String[] supported) {
+        List<String> chosen = new ArrayList<>();
+        for (String suite : supported) {
+            boolean tls13 = suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_");
+            boolean ecdheAead = suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20"));
+            if (tls13 || ecdheAead) {
+                chosen.add(suite);
+            }
+        }
+        chosen.sort(Comparator.comparingInt(TlsEngines::cipherRank)); // stable: the JDK's order within a rank
+        return chosen.toArray(String[]::new);
+    }
+
+    private static int cipherRank(String suite) {
+        if (suite.contains("AES_128_GCM")) {
+            return 0;
+        }
+        return suite.contains("AES_256_GCM") ? 1 : 2;
     }
 
     void run(List<Runnable> work, Runnable done) {
