@@ -16,15 +16,17 @@
 # Usage: bench/startup/run.sh [runs]   env MODES="defaults options archive", IDLE_SECONDS=10,
 #        JAVA_HOME (default: java on PATH), EXTRA_OPTS (JVM options after each mode's, to try
 #        one), NICE (e.g. -20, as root: run Haystack at that priority, so that other work on a
-#        shared machine takes less of its CPU); builds the distribution when the jar is missing.
+#        shared machine takes less of its CPU), HAYSTACK_JAR (another build of the jar, its archive
+#        beside it, to compare before and after a change), JVM_OPTIONS (another options file);
+#        builds the distribution when the jar is missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUNS=${1:-5}
 MODES=${MODES:-defaults options archive}
 IDLE_SECONDS=${IDLE_SECONDS:-10}
-JAR=$ROOT/haystack.distro/target/haystack.jar
-ARCHIVE=$ROOT/haystack.distro/target/haystack.jsa
-OPTIONS=$ROOT/haystack.distro/jvm.options
+JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
+ARCHIVE=${JAR%.jar}.jsa
+OPTIONS=${JVM_OPTIONS:-$ROOT/haystack.distro/jvm.options}
 WORK=$(mktemp -d /tmp/haystack-bench-startup.XXXXXX)
 JAVA_PID=
 
@@ -70,7 +72,7 @@ start_once() {
   mapfile -t opts < <(options "$mode")
   : > "$log"
   t0=$(now_ms)
-  ( cd "$dir" && export HAYSTACK_DNS_PORT=0 HAYSTACK_HTTP_PORT=0 HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_SSH_PORT=0 \
+  ( cd "$dir" && export HAYSTACK_DNS_PORT=0 HAYSTACK_HTTP_PORT=0 HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_HTTPS_PORT=0 HAYSTACK_SSH_PORT=0 \
       HAYSTACK_ADMIN_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_HTTP_BIND=127.0.0.1 HAYSTACK_SSH_BIND=127.0.0.1 \
       HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_DATA="$dir/data" HAYSTACK_CONFIG_DIR="$dir/conf" \
       HAYSTACK_SERVICES_DIR="$dir/services" MALLOC_ARENA_MAX=2 \
