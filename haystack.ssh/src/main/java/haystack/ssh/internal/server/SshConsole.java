@@ -61,7 +61,7 @@ public final class SshConsole {
         if (!config.bind().isBlank()) {
             server.setHost(config.bind());
         }
-        server.setKeyPairProvider(HostKeys.in(Path.of(config.data())));
+        server.setKeyPairProvider(HostKeys.loading(Path.of(config.data())));
         // SHA-1 signatures (ssh-rsa, ssh-dss) neither for host keys nor for logins, as OpenSSH since 8.8:
         // an RSA key logs in with rsa-sha2-256 or rsa-sha2-512
         server.setSignatureFactories(server.getSignatureFactories().stream().filter(f -> !SHA1_SIGNATURES.contains(f.getName())).toList());

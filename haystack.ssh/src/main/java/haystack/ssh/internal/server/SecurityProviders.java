@@ -1,0 +1,23 @@
+package haystack.ssh.internal.server;
+
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Registers MINA SSHD's security providers as soon as this bundle's components are there,
+ * on a thread of its own: making BouncyCastle's provider (Ed25519 keys) loads and registers
+ * hundreds of classes, which the console's activation would otherwise do on start-up's path
+ * once its configuration arrives. SSHD registers once, under a lock: the console's
+ * activation finds the providers there, or waits for this thread to finish them.
+ */
+@Component(immediate = true, service = {})
+public final class SecurityProviders {
+
+    @Activate
+    public SecurityProviders() {
+        Thread registrar = new Thread(SecurityUtils::isBouncyCastleRegistered, "haystack-ssh-providers");
+        registrar.setDaemon(true);
+        registrar.start();
+    }
+}
