@@ -4,10 +4,12 @@
 # resident memory idle afterwards; for each way of starting it:
 #   defaults   java -jar haystack.jar                                  (the JVM's defaults)
 #   options    java @haystack.distro/jvm.options -jar haystack.jar     (no archive)
-#   archive    as ./haystack starts it: jvm.options and the class-data sharing archive
-#              the build made next to the jar (haystack.distro/cds-archive.sh)
+#   archive    jvm.options and the class-data sharing archive the build made next to the
+#              jar (haystack.distro/cds-archive.sh)
+#   cache      as ./haystack starts it: the archive and Felix's bundle cache kept between
+#              starts of the same jar (haystack.distro/bundle-cache.sh)
 # Each mode has its own data directory, started once unmeasured first (it makes the SSH
-# host keys, as the first start on a host does), then RUNS measured restarts; medians are
+# host keys and, in mode cache, the bundle cache, as the first start on a host does), then RUNS measured restarts; medians are
 # printed beside every run. RSS is read IDLE_SECONDS after the line, on the last run.
 # Listeners on free ports, bound to loopback; the Docker engine is used when DOCKER_HOST
 # or /var/run/docker.sock is there, as users run it. Every wait is bounded.
@@ -22,7 +24,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUNS=${1:-5}
-MODES=${MODES:-defaults options archive}
+MODES=${MODES:-defaults options archive cache}
 IDLE_SECONDS=${IDLE_SECONDS:-10}
 JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
 ARCHIVE=${JAR%.jar}.jsa
@@ -48,7 +50,7 @@ options() {
   case $1 in
     defaults) ;;
     options) echo "@$OPTIONS" ;;
-    archive)
+    archive|cache)
       echo "@$OPTIONS"
       local runtime
       runtime=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$java_home/release")
@@ -56,8 +58,9 @@ options() {
            "$runtime archive=$(stat -c %s "$ARCHIVE") jar=$(stat -c %s@%Y "$JAR")" ]; then
         echo "-Xshare:auto"; echo "-XX:SharedArchiveFile=$ARCHIVE"
       else
-        echo "bench: no archive for this jar and Java (build haystack.distro): 'archive' runs without" >&2
-      fi ;;
+        echo "bench: no archive for this jar and Java (build haystack.distro): '$1' runs without" >&2
+      fi
+      if [ "$1" = cache ]; then "$ROOT/haystack.distro/bundle-cache.sh" "$JAR" "$2/data"; fi ;;
     *) echo "unknown mode $1" >&2; exit 2 ;;
   esac
   for o in ${EXTRA_OPTS:-}; do echo "$o"; done
@@ -69,7 +72,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # One start in $1 (data directory) with mode $2; prints "wall_ms jvm_ms cpu_ms rss_kb".
 start_once() {
   local dir=$1 mode=$2 measure_rss=$3 log=$1/haystack.log opts t0 t1 cpu rss jvm
-  mapfile -t opts < <(options "$mode")
+  mapfile -t opts < <(options "$mode" "$dir")
   : > "$log"
   t0=$(now_ms)
   ( cd "$dir" && export HAYSTACK_DNS_PORT=0 HAYSTACK_HTTP_PORT=0 HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_HTTPS_PORT=0 HAYSTACK_SSH_PORT=0 \

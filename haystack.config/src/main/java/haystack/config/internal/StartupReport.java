@@ -152,10 +152,10 @@ public final class StartupReport implements SynchronousBundleListener {
             long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
             long millis = System.currentTimeMillis() - jvmStart;
             long fragments = Arrays.stream(bundles).filter(Bundles::isFragment).count();
+            long cached = BundleCache.cachedBundles(context, jvmStart);
+            BundleCache.keep(context); // before the line: whoever stops Haystack on seeing it finds the cache kept
             LOG.info("haystack started bundles={} active={} fragments={} millisSinceJvmStart={} java={} cachedBundles={}",
-                    bundles.length, bundles.length - fragments, fragments, millis, Runtime.version(),
-                    BundleCache.cachedBundles(context, jvmStart));
-            BundleCache.keep(context);
+                    bundles.length, bundles.length - fragments, fragments, millis, Runtime.version(), cached);
         }
     }
 }

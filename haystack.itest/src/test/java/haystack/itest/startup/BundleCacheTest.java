@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -29,6 +30,7 @@ import java.util.zip.ZipOutputStream;
 
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
+import haystack.testing.OpenSsh;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Felix's bundle cache kept between starts as ./haystack keeps it (haystack.distro/bundle-cache.sh):
  * the second start of the same jar takes every bundle from the cache; a jar replaced at the
  * same path, even one whose manifest still lists the old bundles' digests, starts from its
- * own bundles, never the cached ones.
+ * own bundles, never the cached ones; a bundle uninstalled at runtime over the console is
+ * back at the next start, which begins from the jar's bundles again.
  */
 class BundleCacheTest {
 
@@ -70,12 +73,41 @@ class BundleCacheTest {
         Matcher third = start(jar, dir, env, data, CHANGED_VERSION);
         assertEquals("0", third.group(2), "a replaced jar starts from its own bundles: " + third.group());
 
-        Matcher fourth = start(jar, dir, env, data, CHANGED_VERSION);
+        // an operator uninstalls a bundle while it runs
+        Path key = dir.resolve("operator");
+        OpenSsh.keygen(key);
+        int sshPort = Ports.free();
+        Map<String, String> withSsh = new HashMap<>(env);
+        withSsh.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
+        withSsh.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
+        Matcher fourth = start(jar, dir, withSsh, data, CHANGED_VERSION, haystack -> {
+            haystack.awaitLine(l -> l.contains("ssh listening port=" + sshPort), START_WITHIN);
+            OpenSsh ssh = new OpenSsh(sshPort, dir.resolve("known_hosts"));
+            String lb = ssh.exec(key, "lb -s").ok();
+            Matcher id = Pattern.compile("(?m)^\\s*(\\d+)\\|.*\\|" + Pattern.quote(CHANGED_BUNDLE) + " ").matcher(lb);
+            assertTrue(id.find(), lb);
+            ssh.exec(key, "uninstall " + id.group(1)).ok();
+            haystack.awaitLine(l -> l.contains("bundle cache dropped"), Duration.ofSeconds(30));
+        });
         assertEquals(bundles - 1, Integer.parseInt(fourth.group(2)), "and its cache is reused in turn: " + fourth.group());
+
+        Matcher fifth = start(jar, dir, env, data, CHANGED_VERSION);
+        assertEquals("0", fifth.group(2), "bundles changed at runtime: the next start copies the jar's again: " + fifth.group());
+        assertEquals(String.valueOf(bundles), fifth.group(1), "the uninstalled bundle is back: " + fifth.group());
+    }
+
+    /** What a test does while Haystack runs. */
+    private interface WhileRunning {
+        void accept(HaystackProcess haystack) throws Exception;
     }
 
     /** Starts the jar as ./haystack does, checks the running haystack.domains' version, stops it; the started line. */
     private Matcher start(Path jar, Path dir, Map<String, String> env, Path data, String domainsVersion) throws Exception {
+        return start(jar, dir, env, data, domainsVersion, haystack -> { });
+    }
+
+    private Matcher start(Path jar, Path dir, Map<String, String> env, Path data, String domainsVersion, WhileRunning action)
+            throws Exception {
         List<String> options = HaystackProcess.bundleCacheOptions(jar, data);
         try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, jar, dir, env, options)) {
             String line = haystack.awaitLine(l -> l.contains("haystack started"), START_WITHIN);
@@ -91,6 +123,7 @@ class BundleCacheTest {
             } else {
                 assertEquals(domainsVersion, version, "the running " + CHANGED_BUNDLE + " is the jar's: " + info);
             }
+            action.accept(haystack);
             haystack.terminate();
             assertEquals(143, haystack.awaitExit(Duration.ofSeconds(60)), "stopped by SIGTERM: " + haystack.output());
             return m;

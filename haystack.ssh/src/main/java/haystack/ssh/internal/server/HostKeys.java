@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.keyprovider.MappedKeyPairProvider;
+import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.slf4j.Logger;
@@ -40,24 +42,52 @@ final class HostKeys {
     }
 
     /**
-     * The host keys of {@code dataDir}, loaded (or generated) on a thread of their own: start-up
-     * does not wait for them, the first connection does (at most {@link #WAIT_SECONDS}). The
-     * directory is made now, so a data directory that cannot be there still stops start-up.
+     * The host keys of {@code dataDir}, to be loaded (or generated) on a thread of their own
+     * once {@link Loading#start() started}: start-up does not wait for them, the first
+     * connection does (at most {@link #WAIT_SECONDS}). The directory is made now, so a data
+     * directory that cannot be there still stops start-up.
      */
-    static KeyPairProvider loading(Path dataDir) throws IOException {
+    static Loading loading(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
-        CompletableFuture<KeyPairProvider> keys = new CompletableFuture<>();
-        Thread loader = new Thread(() -> {
+        return new Loading(dataDir);
+    }
+
+    /** Host keys being loaded: a provider whose callers wait for them. */
+    static final class Loading implements KeyPairProvider {
+
+        private final Path dataDir;
+        private final CompletableFuture<KeyPairProvider> keys = new CompletableFuture<>();
+        private final Thread loader;
+
+        private Loading(Path dataDir) {
+            this.dataDir = dataDir;
+            this.loader = new Thread(this::load, "haystack-ssh-host-keys");
+            loader.setDaemon(true);
+        }
+
+        /** Once the port is bound: a start that fails leaves no thread reading bundle classes behind. */
+        void start() {
+            loader.start();
+        }
+
+        /** Waits (bounded) for the loading thread, so that it never outlives the bundle's class loader. */
+        void stop() throws InterruptedException {
+            if (loader.isAlive()) {
+                loader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            }
+        }
+
+        private void load() {
             try {
                 keys.complete(in(dataDir));
             } catch (IOException | RuntimeException e) {
                 LOG.error("ssh host keys cannot be loaded dir={} reason={}", dataDir, e.toString());
                 keys.completeExceptionally(e);
             }
-        }, "haystack-ssh-host-keys");
-        loader.setDaemon(true);
-        loader.start();
-        return session -> {
+        }
+
+        @Override
+        public Iterable<KeyPair> loadKeys(SessionContext session) throws IOException, GeneralSecurityException {
             try {
                 return keys.get(WAIT_SECONDS, TimeUnit.SECONDS).loadKeys(session);
             } catch (ExecutionException e) {
@@ -68,7 +98,7 @@ final class HostKeys {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted waiting for the ssh host keys");
             }
-        };
+        }
     }
 
     static KeyPairProvider in(Path dataDir) throws IOException {
