@@ -35,7 +35,7 @@ rm -rf "$run" && mkdir -p "$run"
 (
   cd "$run" || exit 1
   # Every listener on a free port, on loopback: the build must not take the host's ports.
-  export HAYSTACK_DNS_PORT=0 HAYSTACK_HTTP_PORT=0 HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
+  export HAYSTACK_DNS_PORT=0 HAYSTACK_HTTP_PORT=0 HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_HTTPS_PORT=0 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
     HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_HTTP_BIND=127.0.0.1 HAYSTACK_SSH_BIND=127.0.0.1 HAYSTACK_ADMIN_BIND=127.0.0.1 \
     HAYSTACK_DATA="$run/data" HAYSTACK_CONFIG_DIR="$run/conf" HAYSTACK_SERVICES_DIR="$run/services" MALLOC_ARENA_MAX=2
   exec "$java_home/bin/java" @../../jvm.options -XX:ArchiveClassesAtExit="$archive.tmp" -jar "$jar" </dev/null >"$log" 2>&1

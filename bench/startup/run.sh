@@ -4,10 +4,12 @@
 # resident memory idle afterwards; for each way of starting it:
 #   defaults   java -jar haystack.jar                                  (the JVM's defaults)
 #   options    java @haystack.distro/jvm.options -jar haystack.jar     (no archive)
-#   archive    as ./haystack starts it: jvm.options and the class-data sharing archive
-#              the build made next to the jar (haystack.distro/cds-archive.sh)
+#   archive    jvm.options and the class-data sharing archive the build made next to the
+#              jar (haystack.distro/cds-archive.sh)
+#   cache      as ./haystack starts it: the archive and Felix's bundle cache kept between
+#              starts of the same jar (haystack.distro/bundle-cache.sh)
 # Each mode has its own data directory, started once unmeasured first (it makes the SSH
-# host keys, as the first start on a host does), then RUNS measured restarts; medians are
+# host keys and, in mode cache, the bundle cache, as the first start on a host does), then RUNS measured restarts; medians are
 # printed beside every run. RSS is read IDLE_SECONDS after the line, on the last run.
 # Listeners on free ports, bound to loopback; the Docker engine is used when DOCKER_HOST
 # or /var/run/docker.sock is there, as users run it. Every wait is bounded.
@@ -16,15 +18,17 @@
 # Usage: bench/startup/run.sh [runs]   env MODES="defaults options archive", IDLE_SECONDS=10,
 #        JAVA_HOME (default: java on PATH), EXTRA_OPTS (JVM options after each mode's, to try
 #        one), NICE (e.g. -20, as root: run Haystack at that priority, so that other work on a
-#        shared machine takes less of its CPU); builds the distribution when the jar is missing.
+#        shared machine takes less of its CPU), HAYSTACK_JAR (another build of the jar, its archive
+#        beside it, to compare before and after a change), JVM_OPTIONS (another options file);
+#        builds the distribution when the jar is missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUNS=${1:-5}
-MODES=${MODES:-defaults options archive}
+MODES=${MODES:-defaults options archive cache}
 IDLE_SECONDS=${IDLE_SECONDS:-10}
-JAR=$ROOT/haystack.distro/target/haystack.jar
-ARCHIVE=$ROOT/haystack.distro/target/haystack.jsa
-OPTIONS=$ROOT/haystack.distro/jvm.options
+JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
+ARCHIVE=${JAR%.jar}.jsa
+OPTIONS=${JVM_OPTIONS:-$ROOT/haystack.distro/jvm.options}
 WORK=$(mktemp -d /tmp/haystack-bench-startup.XXXXXX)
 JAVA_PID=
 
@@ -46,7 +50,7 @@ options() {
   case $1 in
     defaults) ;;
     options) echo "@$OPTIONS" ;;
-    archive)
+    archive|cache)
       echo "@$OPTIONS"
       local runtime
       runtime=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$java_home/release")
@@ -54,8 +58,9 @@ options() {
            "$runtime archive=$(stat -c %s "$ARCHIVE") jar=$(stat -c %s@%Y "$JAR")" ]; then
         echo "-Xshare:auto"; echo "-XX:SharedArchiveFile=$ARCHIVE"
       else
-        echo "bench: no archive for this jar and Java (build haystack.distro): 'archive' runs without" >&2
-      fi ;;
+        echo "bench: no archive for this jar and Java (build haystack.distro): '$1' runs without" >&2
+      fi
+      if [ "$1" = cache ]; then "$ROOT/haystack.distro/bundle-cache.sh" "$JAR" "$2/data"; fi ;;
     *) echo "unknown mode $1" >&2; exit 2 ;;
   esac
   for o in ${EXTRA_OPTS:-}; do echo "$o"; done
@@ -67,10 +72,10 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # One start in $1 (data directory) with mode $2; prints "wall_ms jvm_ms cpu_ms rss_kb".
 start_once() {
   local dir=$1 mode=$2 measure_rss=$3 log=$1/haystack.log opts t0 t1 cpu rss jvm
-  mapfile -t opts < <(options "$mode")
+  mapfile -t opts < <(options "$mode" "$dir")
   : > "$log"
   t0=$(now_ms)
-  ( cd "$dir" && export HAYSTACK_DNS_PORT=0 HAYSTACK_HTTP_PORT=0 HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_SSH_PORT=0 \
+  ( cd "$dir" && export HAYSTACK_DNS_PORT=0 HAYSTACK_HTTP_PORT=0 HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_HTTPS_PORT=0 HAYSTACK_SSH_PORT=0 \
       HAYSTACK_ADMIN_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_HTTP_BIND=127.0.0.1 HAYSTACK_SSH_BIND=127.0.0.1 \
       HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_DATA="$dir/data" HAYSTACK_CONFIG_DIR="$dir/conf" \
       HAYSTACK_SERVICES_DIR="$dir/services" MALLOC_ARENA_MAX=2 \

@@ -30,6 +30,8 @@ public final class HaystackProcess implements AutoCloseable {
 
     /** The class-data sharing archive the distro build makes next to the jar (haystack.distro/cds-archive.sh). */
     public static final Path ARCHIVE = JAR.resolveSibling("haystack.jsa");
+    /** What ./haystack runs to keep Felix's bundle cache between starts of the same jar. */
+    public static final Path BUNDLE_CACHE_SCRIPT = Path.of("../haystack.distro/bundle-cache.sh").toAbsolutePath().normalize();
 
     public HaystackProcess(Path javaHome, Path workDir, Map<String, String> env) throws IOException {
         this(javaHome, workDir, env, List.of());
@@ -37,13 +39,20 @@ public final class HaystackProcess implements AutoCloseable {
 
     /** With {@code jvmOptions} after the distribution's own (the last of an option wins). */
     public HaystackProcess(Path javaHome, Path workDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: build haystack.distro first");
+        this(javaHome, JAR, workDir, env, jvmOptions);
+    }
+
+    /** Another build of the jar ({@code jar}; the archive only goes with the distro's own). */
+    public HaystackProcess(Path javaHome, Path jar, Path workDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build haystack.distro first");
         }
         List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "@" + JVM_OPTIONS));
-        command.addAll(archiveOptions(javaHome));
+        if (jar.equals(JAR)) {
+            command.addAll(archiveOptions(javaHome));
+        }
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -86,6 +95,21 @@ public final class HaystackProcess implements AutoCloseable {
             return List.of();
         }
         return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive);
+    }
+
+    /**
+     * The options ./haystack adds to keep Felix's bundle cache of {@code jar} in {@code dataDir}
+     * between starts, from haystack.distro/bundle-cache.sh itself (which also deletes a cache
+     * another jar made).
+     */
+    public static List<String> bundleCacheOptions(Path jar, Path dataDir) throws IOException, InterruptedException {
+        Process script = new ProcessBuilder("bash", BUNDLE_CACHE_SCRIPT.toString(), jar.toString(), dataDir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!script.waitFor(30, TimeUnit.SECONDS) || script.exitValue() != 0) {
+            throw new IllegalStateException("bundle-cache.sh failed: " + out);
+        }
+        return out.lines().filter(l -> !l.isBlank()).toList();
     }
 
     /** JAVA_RUNTIME_VERSION from the JDK's release file, or null. */

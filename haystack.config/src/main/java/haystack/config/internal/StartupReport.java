@@ -57,8 +57,16 @@ public final class StartupReport implements SynchronousBundleListener {
 
     @Override
     public void bundleChanged(BundleEvent event) {
-        if (event.getType() == BundleEvent.STARTED) {
-            check();
+        switch (event.getType()) {
+            case BundleEvent.STARTED -> check();
+            case BundleEvent.INSTALLED, BundleEvent.UPDATED, BundleEvent.UNINSTALLED -> {
+                if (reported.get()) {
+                    BundleCache.forget(context);
+                }
+            }
+            default -> {
+                // other transitions say nothing about start-up or the bundle set
+            }
         }
     }
 
@@ -141,10 +149,13 @@ public final class StartupReport implements SynchronousBundleListener {
     private void report() {
         if (reported.compareAndSet(false, true)) {
             Bundle[] bundles = context.getBundles();
-            long millis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+            long millis = System.currentTimeMillis() - jvmStart;
             long fragments = Arrays.stream(bundles).filter(Bundles::isFragment).count();
-            LOG.info("haystack started bundles={} active={} fragments={} millisSinceJvmStart={} java={}",
-                    bundles.length, bundles.length - fragments, fragments, millis, Runtime.version());
+            long cached = BundleCache.cachedBundles(context, jvmStart);
+            BundleCache.keep(context); // before the line: whoever stops Haystack on seeing it finds the cache kept
+            LOG.info("haystack started bundles={} active={} fragments={} millisSinceJvmStart={} java={} cachedBundles={}",
+                    bundles.length, bundles.length - fragments, fragments, millis, Runtime.version(), cached);
         }
     }
 }

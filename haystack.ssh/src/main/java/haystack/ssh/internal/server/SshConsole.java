@@ -52,6 +52,7 @@ public final class SshConsole {
             BuiltinSignatures.dsa.getName(), BuiltinSignatures.dsa_cert.getName());
 
     private final SshServer server;
+    private final HostKeys.Loading hostKeys;
 
     @Activate
     public SshConsole(Config config, @Reference CommandProcessor processor) throws IOException {
@@ -61,7 +62,8 @@ public final class SshConsole {
         if (!config.bind().isBlank()) {
             server.setHost(config.bind());
         }
-        server.setKeyPairProvider(HostKeys.in(Path.of(config.data())));
+        hostKeys = HostKeys.loading(Path.of(config.data()));
+        server.setKeyPairProvider(hostKeys);
         // SHA-1 signatures (ssh-rsa, ssh-dss) neither for host keys nor for logins, as OpenSSH since 8.8:
         // an RSA key logs in with rsa-sha2-256 or rsa-sha2-512
         server.setSignatureFactories(server.getSignatureFactories().stream().filter(f -> !SHA1_SIGNATURES.contains(f.getName())).toList());
@@ -77,6 +79,7 @@ public final class SshConsole {
             LOG.error("ssh port cannot be bound port={} reason={}", config.port(), e.getMessage());
             throw e;
         }
+        hostKeys.start();
         LOG.info("ssh listening port={} hostKeys={}", port(), Path.of(config.data()));
     }
 
@@ -86,8 +89,9 @@ public final class SshConsole {
     }
 
     @Deactivate
-    void deactivate() throws IOException {
+    void deactivate() throws IOException, InterruptedException {
         server.stop(true);
+        hostKeys.stop();
         LOG.info("ssh stopped port={}", port());
     }
 }

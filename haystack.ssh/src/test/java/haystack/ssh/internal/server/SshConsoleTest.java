@@ -169,7 +169,9 @@ class SshConsoleTest {
 
     @Test
     void theHostKeyIsKeptOwnerOnlyAndReusedOnRestart() throws Exception {
-        start(publicKey(goodKey), null);
+        OpenSsh before = start(publicKey(goodKey), null);
+        // the keys are loaded (here: generated) off start-up's path; the first connection waits for them
+        assertEquals(0, before.exec(goodKey, "haystack:services").status());
         Path hostKey = dir.resolve("data").resolve(HostKeys.FILE_NAME);
         byte[] first = Files.readAllBytes(hostKey);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(hostKey)));
