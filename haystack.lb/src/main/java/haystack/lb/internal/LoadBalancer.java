@@ -294,16 +294,22 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
                 retireLocked(e.id()); // updated to a port the balancer does not serve
                 continue;
             }
-            Backend b = backends.get(e.id());
-            if (b == null) {
-                b = new Backend(e, new BackendConnections(server.loops()));
-                backends.put(e.id(), b);
-            } else {
-                b.update(e);
-            }
-            health.track(b);
+            trackLocked(e);
         }
         tablesLocked(true, e -> backends.get(e.id()));
+    }
+
+    /** The backend of {@code e}, made or updated to it, and watched by the health monitor. */
+    private Backend trackLocked(Endpoint e) {
+        Backend b = backends.get(e.id());
+        if (b == null) {
+            b = new Backend(e, new BackendConnections(server.loops()));
+            backends.put(e.id(), b);
+        } else {
+            b.update(e);
+        }
+        health.track(b);
+        return b;
     }
 
     private void retireLocked(String endpointId) {
@@ -333,15 +339,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
             if (!balanced(e)) {
                 continue;
             }
-            Backend b = backends.get(e.id());
-            if (b == null) {
-                b = new Backend(e, new BackendConnections(server.loops()));
-                backends.put(e.id(), b);
-            } else {
-                b.update(e);
-            }
-            health.track(b);
-            seen.put(e.id(), b);
+            seen.put(e.id(), trackLocked(e));
         }
         backends.values().removeIf(b -> {
             if (seen.containsKey(b.id())) {
