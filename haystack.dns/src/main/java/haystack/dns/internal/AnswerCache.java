@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import haystack.api.RegistrySnapshot;
 import haystack.api.zone.ZoneAnswer;
+import haystack.dns.internal.zones.NameChanges;
 
 /**
  * Encoded authoritative responses, kept across registry changes. The key is the whole
@@ -14,8 +15,11 @@ import haystack.api.zone.ZoneAnswer;
  * may recurse); a hit is a copy with the client's id. An entry holds for the snapshot it
  * was made or last checked at; for a later snapshot it is checked once: it still holds
  * when every name it was made from (the question's and the additional section's targets)
- * has the same {@link ZoneAnswer} instance as then, which the zones keep while a name's
- * records do not change. An answer carrying the zone's SOA (its serial is the registry
+ * has the same answer as then. For names of Haystack's own zones that costs no lookup:
+ * the zones are brought to the snapshot (once per zone, not per name) and each name's
+ * mark in {@link NameChanges} must be older than the entry. Names of other providers are
+ * looked up again and must have the same {@link ZoneAnswer} instance, which the zones
+ * keep while a name's records do not change. An answer carrying the zone's SOA (its serial is the registry
  * version) or a failure holds for its own snapshot only. A full cache starts over, so
  * random names cannot grow it without bound.
  */
@@ -80,19 +84,29 @@ final class AnswerCache {
     /** Checks whether the names of a basis still have the answers it records. */
     interface Check {
         ZoneAnswer answer(String name, RegistrySnapshot snapshot, ZoneTable zones);
+
+        /** Brings the tracked zones of {@code zones} to {@code snapshot}; nothing to do where no zone is tracked. */
+        default void advance(RegistrySnapshot snapshot, ZoneTable zones) {
+        }
     }
 
     private static final class Entry {
         final byte[] wire;
         final ZoneTable zones;
         final Basis basis;
+        /** The {@link NameChanges} clock read before the basis was looked up. */
+        final long since;
+        /** Per name of the basis: whether it must be looked up again (its zone marks no changes). */
+        final boolean[] lookUp;
         /** The last snapshot this entry was found to hold for. */
         volatile RegistrySnapshot validAt;
 
-        Entry(byte[] wire, ZoneTable zones, Basis basis, RegistrySnapshot validAt) {
+        Entry(byte[] wire, ZoneTable zones, Basis basis, long since, boolean[] lookUp, RegistrySnapshot validAt) {
             this.wire = wire;
             this.zones = zones;
             this.basis = basis;
+            this.since = since;
+            this.lookUp = lookUp;
             this.validAt = validAt;
         }
     }
@@ -136,8 +150,9 @@ final class AnswerCache {
         }
         String[] names = e.basis.names();
         ZoneAnswer[] was = e.basis.answers();
+        check.advance(snapshot, zones);
         for (int i = 0; i < names.length; i++) {
-            if (check.answer(names[i], snapshot, zones) != was[i]) {
+            if (e.lookUp[i] ? check.answer(names[i], snapshot, zones) != was[i] : !NameChanges.unchangedSince(names[i], e.since)) {
                 return false;
             }
         }
@@ -145,11 +160,17 @@ final class AnswerCache {
         return true;
     }
 
-    void put(Key key, RegistrySnapshot snapshot, ZoneTable zones, byte[] response, Basis basis) {
+    /** Stores {@code response}, made at {@code snapshot} from {@code basis} looked up after {@link NameChanges#now()} was {@code since}. */
+    void put(Key key, RegistrySnapshot snapshot, ZoneTable zones, byte[] response, Basis basis, long since) {
         if (answers.size() >= CAPACITY) {
             answers.clear();
         }
-        answers.put(key.copy(), new Entry(response.clone(), zones, basis, snapshot));
+        String[] names = basis.names();
+        boolean[] lookUp = new boolean[names.length];
+        for (int i = 0; i < names.length; i++) {
+            lookUp[i] = !zones.tracked(names[i]);
+        }
+        answers.put(key.copy(), new Entry(response.clone(), zones, basis, since, lookUp, snapshot));
     }
 
     int size() {

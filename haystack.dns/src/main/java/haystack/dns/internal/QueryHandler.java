@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import haystack.api.Registry;
 import haystack.api.trace.Tracer;
 import haystack.api.RegistrySnapshot;
+import haystack.api.zone.ZoneAnswer;
+import haystack.dns.internal.zones.NameChanges;
 import haystack.dns.internal.forward.Forwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +72,17 @@ public final class QueryHandler {
         this.registry = registry;
         this.authority = authority;
         this.answers = new AuthoritativeAnswer(authority, ttl);
-        this.cache = new AnswerCache(answers::answerAt);
+        this.cache = new AnswerCache(new AnswerCache.Check() {
+            @Override
+            public ZoneAnswer answer(String name, RegistrySnapshot snapshot, ZoneTable zones) {
+                return answers.answerAt(name, snapshot, zones);
+            }
+
+            @Override
+            public void advance(RegistrySnapshot snapshot, ZoneTable zones) {
+                zones.advance(snapshot, authority.origin());
+            }
+        });
         this.forwarder = forwarder;
         this.allow = List.copyOf(allow);
     }
@@ -161,10 +173,11 @@ public final class QueryHandler {
                 reply.accept(finish(response, Rcode.REFUSED, limit));
                 return;
             }
+            long since = NameChanges.now();
             AnswerCache.Basis basis = answers.fill(response, question, lookup, snapshot, ctx.zones());
             byte[] wire = finish(response, response.getHeader().getRcode(), limit);
             if (ctx.key() != null && !lookup.failed()) {
-                cache.put(ctx.key(), snapshot, ctx.zones(), wire, basis);
+                cache.put(ctx.key(), snapshot, ctx.zones(), wire, basis, since);
             }
             reply.accept(wire);
             return;

@@ -4,7 +4,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import haystack.api.RegistrySnapshot;
 import haystack.api.zone.ZoneProvider;
+import haystack.dns.internal.zones.TrackedZone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +29,13 @@ final class ZoneTable {
     static final ZoneTable EMPTY = new ZoneTable(Map.of());
 
     private final Map<String, Zone> byApex;
+    /** The providers that mark their changed names, each once. */
+    private final List<TrackedZone> tracked;
 
     private ZoneTable(Map<String, Zone> byApex) {
         this.byApex = byApex;
+        this.tracked = byApex.values().stream().map(Zone::provider).distinct()
+                .filter(TrackedZone.class::isInstance).map(TrackedZone.class::cast).toList();
     }
 
     /** The table of {@code providers} (earlier ones win a contested apex) under {@code origin}. */
@@ -69,6 +75,22 @@ final class ZoneTable {
                 return null;
             }
             n = n.substring(dot + 1);
+        }
+    }
+
+    /**
+     * Whether {@code name}'s answer changes only with a mark in
+     * {@link haystack.dns.internal.zones.NameChanges}: its zone is a tracked one.
+     */
+    boolean tracked(String name) {
+        Zone z = find(name);
+        return z != null && z.provider() instanceof TrackedZone;
+    }
+
+    /** Brings every tracked zone to {@code snapshot}, so the marks of its changes are set. */
+    void advance(RegistrySnapshot snapshot, String origin) {
+        for (TrackedZone z : tracked) {
+            z.advance(snapshot, origin);
         }
     }
 

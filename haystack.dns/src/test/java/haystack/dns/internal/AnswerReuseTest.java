@@ -106,7 +106,7 @@ class AnswerReuseTest {
         AnswerCache.Basis basis = new AnswerCache.Basis(new String[] { "x" }, new ZoneAnswer[] { null }, false);
         for (int i = 0; i < AnswerCache.CAPACITY + 10; i++) {
             ByteBuffer q = ByteBuffer.wrap(("..query-" + i).getBytes());
-            cache.put(AnswerCache.key(q, false, true), s, ZoneTable.EMPTY, new byte[] { 1, 2, 3 }, basis);
+            cache.put(AnswerCache.key(q, false, true), s, ZoneTable.EMPTY, new byte[] { 1, 2, 3 }, basis, 0);
             assertTrue(cache.size() <= AnswerCache.CAPACITY);
         }
         ByteBuffer last = ByteBuffer.wrap(("..query-" + (AnswerCache.CAPACITY + 9)).getBytes());

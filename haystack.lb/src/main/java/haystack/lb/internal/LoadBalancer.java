@@ -364,7 +364,7 @@ public final class LoadBalancer implements RegistryListener, MetricsSource, TcpL
         httpAltSequences.keySet().retainAll(httpAlt.services().keySet());
         httpTable = http;
         httpAltTable = httpAlt;
-        tcp.update(snapshot, backendOf);
+        tcp.update(snapshot, backendOf, registryChange);
         LOG.debug("routes rebuilt version={} http={} http-alt={}", snapshot.version(), httpTable.services().size(), httpAltTable.services().size());
     }
 

@@ -620,6 +620,35 @@ class TcpListenerTest {
         }
     }
 
+    @Test
+    void aChangeTouchesTheOldAndTheNewPortOfAnEndpointAndLeavesOthersServing() throws Exception {
+        int one = freePort();
+        int two = freePort();
+        int three = freePort();
+        try (TcpBackend a = TcpBackend.echo("a"); TcpBackend b = TcpBackend.echo("b"); TcpBackend c = TcpBackend.echo("c");
+                LbFixture lb = new LbFixture()) {
+            Endpoint ea = tcp("kv", "kv-a", a.port(), one);
+            Endpoint ec = tcp("cache", "cache-c", c.port(), three);
+            lb.put(ea, ec);
+            assertEquals(Map.of(one, "kv", three, "cache"), lb.lb.tcpListeners());
+            lb.put(ea.toBuilder().tcpPort(two).build()); // moved: the old port closes, the new one opens
+            assertEquals(Map.of(two, "kv", three, "cache"), lb.lb.tcpListeners());
+            assertFalse(reachable(one), "the old port is closed");
+            assertEquals("a", exchange(two));
+            assertEquals("c", exchange(three), "the untouched listener still serves");
+            // a second service on the kept port: a conflict; when the keeper leaves, it takes the port
+            Endpoint eb = tcp("other", "other-b", b.port(), two);
+            lb.put(eb);
+            assertEquals(Map.of(two, "kv", three, "cache"), lb.lb.tcpListeners());
+            assertEquals("a", exchange(two));
+            lb.remove(ea.toBuilder().tcpPort(two).build());
+            assertEquals(Map.of(two, "other", three, "cache"), lb.lb.tcpListeners());
+            assertEquals("b", exchange(two));
+            lb.remove(ec);
+            assertEquals(Map.of(two, "other"), lb.lb.tcpListeners());
+        }
+    }
+
     private static boolean reachable(int port) {
         for (int i = 0; i < 20; i++) {
             try (Socket s = new Socket()) {

@@ -3,8 +3,11 @@ package haystack.web.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import haystack.api.Endpoint;
@@ -90,18 +93,28 @@ final class DashboardState {
         }
     }
 
-    /** Service to {name, why} for the services of {@code endpoints}. */
+    /**
+     * Service to {name, why} for the services of {@code endpoints}. The label is the first
+     * (by id) endpoint's of that name that has one; only the services of {@code endpoints}
+     * are read, so a change costs its services' endpoints, not the registry's.
+     */
     String strategies(RegistrySnapshot snapshot, Collection<Endpoint> endpoints) {
         StrategyCatalog catalog = view.strategies();
         Map<String, String> labels = new TreeMap<>();
+        Set<String> services = new HashSet<>();
         for (Endpoint e : endpoints) {
             labels.putIfAbsent(e.qualifiedName(), null);
+            services.add(e.service());
         }
-        for (Endpoint e : snapshot.endpoints()) {
-            if (e.strategy() != null && labels.containsKey(e.qualifiedName()) && labels.get(e.qualifiedName()) == null) {
-                labels.put(e.qualifiedName(), e.strategy());
+        Map<String, Endpoint> labelled = new HashMap<>();
+        for (String service : services) {
+            for (Endpoint e : snapshot.service(service)) {
+                if (e.strategy() != null && labels.containsKey(e.qualifiedName())) {
+                    labelled.merge(e.qualifiedName(), e, (a, b) -> a.id().compareTo(b.id()) <= 0 ? a : b);
+                }
             }
         }
+        labelled.forEach((name, e) -> labels.put(name, e.strategy()));
         Json j = new Json().object();
         labels.forEach((service, label) -> {
             StrategyNames.Choice c = StrategyNames.of(service, label, catalog);

@@ -60,4 +60,21 @@ class DashboardStateTest {
         String none = new DashboardState(view(snapshot, null, null), 2000).full();
         assertTrue(none.contains("\"listeners\":null") && none.contains("\"why\":null"), none);
     }
+
+    @Test
+    void aChangesStrategiesComeFromItsServicesOtherEndpointsByIdAndNameOnlyItsServices() {
+        Endpoint plain = endpoint("db-1", "docker:unix:///x", 5433);
+        Endpoint labelled = endpoint("db-3", "docker:unix:///x", 5435).toBuilder().strategy("least-connections").build();
+        Endpoint later = endpoint("db-9", "docker:unix:///x", 5439).toBuilder().strategy("random").build();
+        Endpoint grouped = endpoint("db-5", "docker:unix:///x", 5436).toBuilder().group("ro").strategy("consistent-hash").build();
+        Endpoint other = endpoint("kv-1", "docker:unix:///x", 6379).toBuilder().service("kv").strategy("random").build();
+        RegistrySnapshot snapshot = new RegistrySnapshot(3, List.of(plain, labelled, later, grouped, other));
+        DashboardState state = new DashboardState(view(snapshot, null, null), 2000);
+        // only db-1 changed: its service's label is db-3's (the first by id that has one); ro.db and kv are not in the change
+        String json = state.strategies(snapshot, List.of(plain));
+        assertTrue(json.equals("{\"db\":{\"name\":\"least-connections\",\"why\":\"no load balancer installed\"}}"), json);
+        String all = state.strategies(snapshot, snapshot.endpoints());
+        assertTrue(all.contains("\"ro.db\":{\"name\":\"consistent-hash\"") && all.contains("\"kv\":{\"name\":\"random\"")
+                && all.contains("\"db\":{\"name\":\"least-connections\""), all);
+    }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
+import haystack.api.RegistrySnapshot;
 import haystack.api.zone.ResourceRecord;
 import haystack.api.zone.ZoneAnswer;
 import haystack.api.zone.ZoneProvider;
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.Component;
  * container has any endpoint; starting or unhealthy containers answer NODATA.
  */
 @Component(service = ZoneProvider.class)
-public final class ContainersZone implements ZoneProvider {
+public final class ContainersZone implements ZoneProvider, TrackedZone {
 
     public static final String ZONE = "containers";
 
@@ -51,6 +52,11 @@ public final class ContainersZone implements ZoneProvider {
     @Override
     public List<String> zones() {
         return List.of(ZONE);
+    }
+
+    @Override
+    public void advance(RegistrySnapshot snapshot, String origin) {
+        index.advance(snapshot, origin);
     }
 
     @Override

@@ -72,6 +72,20 @@ final class IncrementalIndex {
         this.grouping = grouping;
     }
 
+    /** Brings the index to {@code target} under {@code newOrigin} unless it is there already. */
+    void advance(RegistrySnapshot target, String newOrigin) {
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0 && at == target && newOrigin.equals(origin) && lock.validate(stamp)) {
+            return;
+        }
+        long write = lock.writeLock();
+        try {
+            moveTo(target, newOrigin);
+        } finally {
+            lock.unlockWrite(write);
+        }
+    }
+
     ZoneAnswer lookup(ZoneQuery query) {
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
             long stamp = lock.tryOptimisticRead();
@@ -114,6 +128,7 @@ final class IncrementalIndex {
             owners.clear();
             at = NOTHING;
             origin = newOrigin;
+            NameChanges.forgetAll();
             ZoneNames fixed = new ZoneNames();
             grouping.fixed(newOrigin, fixed);
             contribute(FIXED, fixed, touched);
@@ -189,7 +204,9 @@ final class IncrementalIndex {
     /** Sets what readers see at {@code name} from its groups; an unchanged answer keeps its instance. */
     private void publish(String name) {
         if (!holders.containsKey(name)) {
-            answers.remove(name);
+            if (answers.remove(name) != null) {
+                NameChanges.changed(name);
+            }
             return;
         }
         List<String> keys = owners.getOrDefault(name, List.of());
@@ -205,6 +222,7 @@ final class IncrementalIndex {
         ZoneAnswer previous = answers.get(name);
         if (!next.equals(previous)) {
             answers.put(name, next);
+            NameChanges.changed(name);
         }
     }
 

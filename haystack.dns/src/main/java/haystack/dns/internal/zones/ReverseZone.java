@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
+import haystack.api.RegistrySnapshot;
 import haystack.api.zone.ResourceRecord;
 import haystack.api.zone.ZoneAnswer;
 import haystack.api.zone.ZoneProvider;
@@ -19,7 +20,7 @@ import org.xbill.DNS.ReverseMap;
  * containers. The server forwards reverse names this zone does not know.
  */
 @Component(service = ZoneProvider.class)
-public final class ReverseZone implements ZoneProvider {
+public final class ReverseZone implements ZoneProvider, TrackedZone {
 
     static final String IPV4 = "in-addr.arpa";
     static final String IPV6 = "ip6.arpa";
@@ -49,6 +50,11 @@ public final class ReverseZone implements ZoneProvider {
     @Override
     public List<String> zones() {
         return List.of(IPV4 + ".", IPV6 + ".");
+    }
+
+    @Override
+    public void advance(RegistrySnapshot snapshot, String origin) {
+        index.advance(snapshot, origin);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
+import haystack.api.RegistrySnapshot;
 import haystack.api.ServiceNames;
 import haystack.api.zone.ResourceRecord;
 import haystack.api.zone.ZoneAnswer;
@@ -32,7 +33,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  */
 @Component(service = ZoneProvider.class, configurationPid = "haystack.dns",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
-public final class ServicesZone implements ZoneProvider {
+public final class ServicesZone implements ZoneProvider, TrackedZone {
 
     public static final String ZONE = "services";
     private static final Set<String> HTTP_PORTS = Set.of("http", "http-alt");
@@ -53,6 +54,11 @@ public final class ServicesZone implements ZoneProvider {
     @Override
     public List<String> zones() {
         return List.of(ZONE);
+    }
+
+    @Override
+    public void advance(RegistrySnapshot snapshot, String origin) {
+        index.advance(snapshot, origin);
     }
 
     @Override

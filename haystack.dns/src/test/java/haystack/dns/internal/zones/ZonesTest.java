@@ -252,4 +252,36 @@ class ZonesTest {
         assertFalse(zone.lookup(query("5.1.168.192.in-addr.arpa", s)).exists());
         assertFalse(zone.lookup(query("0.d.f.ip6.arpa", s)).exists());
     }
+
+    @Test
+    void advancingMarksExactlyTheNamesWhoseAnswerChangedAndAResetMarksEveryName() throws Exception {
+        Endpoint redis1 = endpoint("redis", "redis-1", "172.17.0.4", "redis", "bench");
+        Endpoint redis2 = endpoint("redis", "redis-2", "172.17.0.5", "redis", "bench");
+        Endpoint web = endpoint("web", "web-1", "172.18.0.1", "redis", "bench");
+        ContainersZone containers = new ContainersZone();
+        ServicesZone services = new ServicesZone(List.of());
+        RegistrySnapshot first = new RegistrySnapshot(1, List.of(redis1, redis2, web));
+        containers.advance(first, "haystack");
+        services.advance(first, "haystack");
+        long since = NameChanges.now();
+        // the same SRV records; a new address behind redis-1's container name
+        Endpoint moved = endpoint("redis", "redis-1", "172.17.0.9", "redis", "bench");
+        RegistrySnapshot second = new RegistrySnapshot(2, List.of(moved, redis2, web));
+        containers.advance(second, "haystack");
+        services.advance(second, "haystack");
+        assertFalse(NameChanges.unchangedSince("redis-1.containers.haystack", since), "the moved address");
+        assertFalse(NameChanges.unchangedSince("redis.services.haystack", since), "the service's A records");
+        assertTrue(NameChanges.unchangedSince("_redis._tcp.redis.services.haystack", since), "SRV records stay the same");
+        assertTrue(NameChanges.unchangedSince("redis-2.containers.haystack", since));
+        assertTrue(NameChanges.unchangedSince("web.services.haystack", since));
+        assertEquals(Set.of("172.17.0.9"), names(containers.lookup(query("redis-1.containers.haystack", second))));
+        // advancing to where the zone is already marks nothing
+        long again = NameChanges.now();
+        containers.advance(second, "haystack");
+        services.advance(second, "haystack");
+        assertEquals(again, NameChanges.now());
+        NameChanges.forgetAll();
+        assertFalse(NameChanges.unchangedSince("web.services.haystack", again), "marks forgotten: nothing older can be trusted");
+        assertTrue(NameChanges.unchangedSince("web.services.haystack", NameChanges.now()));
+    }
 }

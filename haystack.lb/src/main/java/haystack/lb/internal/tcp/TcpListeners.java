@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -55,6 +56,10 @@ public final class TcpListeners implements AutoCloseable {
     private final Map<Integer, List<Endpoint>> unbound = new HashMap<>();
     /** Conflicts logged ("port service"), so each is logged once while it lasts. */
     private Set<String> conflicts = Set.of();
+    /** The endpoints asking for each port, by id, as of {@link #at}. Under the caller's lock. */
+    private final Map<Integer, TreeMap<String, Endpoint>> askers = new HashMap<>();
+    /** The snapshot of the last update; null before the first. */
+    private RegistrySnapshot at;
 
     public TcpListeners(EventLoop[] loops, TcpContext context, String bind) {
         this.loops = loops;
@@ -67,50 +72,91 @@ public final class TcpListeners implements AutoCloseable {
         bind = address;
     }
 
-    /** Opens, re-routes and closes listeners to match {@code snapshot}; {@code backends} gives each endpoint's runtime state. */
-    public void update(RegistrySnapshot snapshot, Function<Endpoint, Backend> backends) {
-        Map<Integer, Map<String, List<Endpoint>>> asked = new TreeMap<>();
-        for (Endpoint e : snapshot.endpoints()) {
-            if (e.protocol() == Protocol.TCP && e.tcpPort() > 0) {
-                asked.computeIfAbsent(e.tcpPort(), p -> new LinkedHashMap<>())
-                        .computeIfAbsent(e.qualifiedName(), s -> new ArrayList<>()).add(e);
-            }
-        }
-        Set<String> nowConflicting = new HashSet<>();
-        for (Map.Entry<Integer, Map<String, List<Endpoint>>> a : asked.entrySet()) {
-            int port = a.getKey();
-            Map<String, List<Endpoint>> services = a.getValue();
-            TcpListener open = listeners.get(port);
-            String owner = open != null && services.containsKey(open.service()) ? open.service() : services.keySet().iterator().next();
-            for (String other : services.keySet()) {
-                if (!other.equals(owner)) {
-                    String key = port + " " + other;
-                    nowConflicting.add(key);
-                    if (!conflicts.contains(key)) {
-                        LOG.warn("tcp listener conflict port={} service={} kept-by={} reason=two services ask for one port", port, other, owner);
-                    }
+    /**
+     * Opens, re-routes and closes listeners to match {@code snapshot}; {@code backends} gives
+     * each endpoint's runtime state. With {@code registryChange} only the backends of the
+     * endpoints that changed since the last update are new, so only the ports those endpoints
+     * ask (or asked) for are looked at; otherwise (health or ejection verdicts) every port is.
+     */
+    public void update(RegistrySnapshot snapshot, Function<Endpoint, Backend> backends, boolean registryChange) {
+        Set<Integer> ports;
+        if (registryChange && at != null) {
+            ports = new HashSet<>();
+            snapshot.changesSince(at, (old, now) -> {
+                if (old != null && asks(old)) {
+                    ports.add(old.tcpPort());
+                    askers.computeIfPresent(old.tcpPort(), (p, byId) -> {
+                        byId.remove(old.id());
+                        return byId.isEmpty() ? null : byId;
+                    });
+                }
+                if (now != null && asks(now)) {
+                    ports.add(now.tcpPort());
+                    askers.computeIfAbsent(now.tcpPort(), p -> new TreeMap<>()).put(now.id(), now);
+                }
+            });
+        } else {
+            askers.clear();
+            for (Endpoint e : snapshot.endpoints()) {
+                if (asks(e)) {
+                    askers.computeIfAbsent(e.tcpPort(), p -> new TreeMap<>()).put(e.id(), e);
                 }
             }
-            List<Endpoint> endpoints = services.get(owner);
-            Route route = RoutingTable.route(owner, endpoints, backends, sequences.computeIfAbsent(port, p -> new AtomicLong()));
-            if (open != null) {
-                if (!open.service().equals(owner)) {
-                    LOG.info("tcp listener service changed port={} service={} was={}", port, owner, open.service());
-                }
-                open.route(route);
-            } else if (!endpoints.equals(unbound.get(port))) {
-                open(port, route, endpoints);
-            }
+            ports = new HashSet<>(askers.keySet());
+            ports.addAll(listeners.keySet());
+            ports.addAll(unbound.keySet());
         }
-        conflicts = Set.copyOf(nowConflicting);
-        unbound.keySet().retainAll(asked.keySet());
-        sequences.keySet().retainAll(asked.keySet());
-        for (TcpListener l : List.copyOf(listeners.values())) {
-            if (!asked.containsKey(l.port)) {
-                close(l, "no endpoint asks for it");
-            }
+        at = snapshot;
+        for (int port : new TreeSet<>(ports)) {
+            updatePort(port, backends);
         }
         counters.entrySet().removeIf(c -> !listeners.containsKey(c.getKey()) && c.getValue().active.sum() == 0);
+    }
+
+    private static boolean asks(Endpoint e) {
+        return e.protocol() == Protocol.TCP && e.tcpPort() > 0;
+    }
+
+    /** Brings the listener of {@code port} in line with the endpoints that ask for it now. */
+    private void updatePort(int port, Function<Endpoint, Backend> backends) {
+        TreeMap<String, Endpoint> byId = askers.get(port);
+        TcpListener open = listeners.get(port);
+        Set<String> conflicting = new HashSet<>(conflicts);
+        conflicting.removeIf(key -> key.startsWith(port + " "));
+        if (byId == null) {
+            conflicts = Set.copyOf(conflicting);
+            unbound.remove(port);
+            sequences.remove(port);
+            if (open != null) {
+                close(open, "no endpoint asks for it");
+            }
+            return;
+        }
+        Map<String, List<Endpoint>> services = new LinkedHashMap<>(); // in the registry's order: by id
+        for (Endpoint e : byId.values()) {
+            services.computeIfAbsent(e.qualifiedName(), s -> new ArrayList<>()).add(e);
+        }
+        String owner = open != null && services.containsKey(open.service()) ? open.service() : services.keySet().iterator().next();
+        for (String other : services.keySet()) {
+            if (!other.equals(owner)) {
+                String key = port + " " + other;
+                conflicting.add(key);
+                if (!conflicts.contains(key)) {
+                    LOG.warn("tcp listener conflict port={} service={} kept-by={} reason=two services ask for one port", port, other, owner);
+                }
+            }
+        }
+        conflicts = Set.copyOf(conflicting);
+        List<Endpoint> endpoints = services.get(owner);
+        Route route = RoutingTable.route(owner, endpoints, backends, sequences.computeIfAbsent(port, p -> new AtomicLong()));
+        if (open != null) {
+            if (!open.service().equals(owner)) {
+                LOG.info("tcp listener service changed port={} service={} was={}", port, owner, open.service());
+            }
+            open.route(route);
+        } else if (!endpoints.equals(unbound.get(port))) {
+            open(port, route, endpoints);
+        }
     }
 
     private void open(int port, Route route, List<Endpoint> endpoints) {

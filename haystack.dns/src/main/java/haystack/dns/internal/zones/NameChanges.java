@@ -1,0 +1,52 @@
+package haystack.dns.internal.zones;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * When each name of Haystack's own zones last got a different answer, on one clock, so a
+ * cached response can tell it still holds by comparing the clock it was made at with the
+ * names it was made from, without looking them up again. A name's mark is set after its
+ * new answer is visible, so a response made from the old answer is always older than the
+ * mark. Bounded: when too many names are marked, every mark before is forgotten and every
+ * response made before counts as changed.
+ */
+public final class NameChanges {
+
+    static final int CAPACITY = 65_536;
+
+    private static final AtomicLong CLOCK = new AtomicLong();
+    private static final Map<String, Long> CHANGED = new ConcurrentHashMap<>();
+    /** Responses made before this clock value cannot be checked: the marks they need may be gone. */
+    private static volatile long floor;
+
+    private NameChanges() {
+    }
+
+    /** The clock now: read it before looking up what a response is made from. */
+    public static long now() {
+        return CLOCK.get();
+    }
+
+    /** Whether {@code name}'s answer is the same as at clock value {@code since}. */
+    public static boolean unchangedSince(String name, long since) {
+        Long mark = CHANGED.get(name);
+        // the floor is read after the mark: a reset that dropped the mark has raised it already
+        return (mark == null || mark <= since) && since >= floor;
+    }
+
+    /** Marks {@code name} changed; called after its new answer is visible. */
+    static void changed(String name) {
+        if (CHANGED.size() >= CAPACITY) {
+            forgetAll();
+        }
+        CHANGED.put(name, CLOCK.incrementAndGet());
+    }
+
+    /** Every name counts as changed (an index started over). */
+    static void forgetAll() {
+        floor = CLOCK.incrementAndGet();
+        CHANGED.clear();
+    }
+}
