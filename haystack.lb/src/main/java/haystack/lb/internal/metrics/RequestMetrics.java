@@ -73,13 +73,14 @@ public final class RequestMetrics implements MetricsSource {
 
     /** Counts {@code r} (and logs it when the access log is on). */
     public void completed(CompletedRequest r) {
-        inFlight.decrement();
         String service = r.route() == null ? "" : r.route().service();
         String endpoint = r.backend() == null ? "" : r.backend().authority();
         int status = r.status();
         String statusClass = status >= 100 && status < 600 ? CLASSES[status / 100 - 1] : "other";
         requests.computeIfAbsent(new Key(service, endpoint, statusClass), k -> new LongAdder()).increment();
         durations.computeIfAbsent(service, s -> new Histogram()).observeNanos(r.nanos());
+        // last: a reader that sees the request no longer in flight sees it counted
+        inFlight.decrement();
         if (accessLog) {
             ACCESS.info("access time={} client={} host={} method={} path={} service={} container={} endpoint={} status={} bytes={} durationMs={}",
                     Instant.now(), r.client().getHostAddress(), orDash(r.host()), r.method(), orDash(r.path()),
