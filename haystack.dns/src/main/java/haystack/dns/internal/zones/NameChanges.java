@@ -36,8 +36,12 @@ public final class NameChanges {
         return (mark == null || mark <= since) && since >= floor;
     }
 
-    /** Marks {@code name} changed; called after its new answer is visible. */
-    static void changed(String name) {
+    /**
+     * Marks {@code name} changed; called after its new answer is visible. Writers take turns
+     * (readers never wait): a mark put while another writer forgets all would be cleared with
+     * a clock above the floor, and an older response would pass as unchanged.
+     */
+    static synchronized void changed(String name) {
         if (CHANGED.size() >= CAPACITY) {
             forgetAll();
         }
@@ -45,7 +49,7 @@ public final class NameChanges {
     }
 
     /** Every name counts as changed (an index started over). */
-    static void forgetAll() {
+    static synchronized void forgetAll() {
         floor = CLOCK.incrementAndGet();
         CHANGED.clear();
     }
