@@ -17,7 +17,7 @@ import haystack.dns.internal.zones.NameChanges;
  * when every name it was made from (the question's and the additional section's targets)
  * has the same answer as then. For names of Haystack's own zones that costs no lookup:
  * the zones are brought to the snapshot (once per zone, not per name) and each name's
- * mark in {@link NameChanges} must be older than the entry. Names of other providers are
+ * mark in its zone's {@link NameChanges} must be older than the entry. Names of other providers are
  * looked up again and must have the same {@link ZoneAnswer} instance, which the zones
  * keep while a name's records do not change. An answer carrying the zone's SOA (its serial is the registry
  * version) or a failure holds for its own snapshot only. A full cache starts over, so
@@ -96,17 +96,17 @@ final class AnswerCache {
         final Basis basis;
         /** The {@link NameChanges} clock read before the basis was looked up. */
         final long since;
-        /** Per name of the basis: whether it must be looked up again (its zone marks no changes). */
-        final boolean[] lookUp;
+        /** Per name of the basis: the marks of its zone, or null when it must be looked up again (its zone marks no changes). */
+        final NameChanges[] marks;
         /** The last snapshot this entry was found to hold for. */
         volatile RegistrySnapshot validAt;
 
-        Entry(byte[] wire, ZoneTable zones, Basis basis, long since, boolean[] lookUp, RegistrySnapshot validAt) {
+        Entry(byte[] wire, ZoneTable zones, Basis basis, long since, NameChanges[] marks, RegistrySnapshot validAt) {
             this.wire = wire;
             this.zones = zones;
             this.basis = basis;
             this.since = since;
-            this.lookUp = lookUp;
+            this.marks = marks;
             this.validAt = validAt;
         }
     }
@@ -152,7 +152,8 @@ final class AnswerCache {
         ZoneAnswer[] was = e.basis.answers();
         check.advance(snapshot, zones);
         for (int i = 0; i < names.length; i++) {
-            if (e.lookUp[i] ? check.answer(names[i], snapshot, zones) != was[i] : !NameChanges.unchangedSince(names[i], e.since)) {
+            NameChanges marks = e.marks[i];
+            if (marks == null ? check.answer(names[i], snapshot, zones) != was[i] : !marks.unchangedSince(names[i], e.since)) {
                 return false;
             }
         }
@@ -166,11 +167,11 @@ final class AnswerCache {
             answers.clear();
         }
         String[] names = basis.names();
-        boolean[] lookUp = new boolean[names.length];
+        NameChanges[] marks = new NameChanges[names.length];
         for (int i = 0; i < names.length; i++) {
-            lookUp[i] = !zones.tracked(names[i]);
+            marks[i] = zones.changes(names[i]);
         }
-        answers.put(key.copy(), new Entry(response.clone(), zones, basis, since, lookUp, snapshot));
+        answers.put(key.copy(), new Entry(response.clone(), zones, basis, since, marks, snapshot));
     }
 
     int size() {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import haystack.api.RegistrySnapshot;
 import haystack.api.zone.ZoneProvider;
+import haystack.dns.internal.zones.NameChanges;
 import haystack.dns.internal.zones.TrackedZone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +80,12 @@ final class ZoneTable {
     }
 
     /**
-     * Whether {@code name}'s answer changes only with a mark in
-     * {@link haystack.dns.internal.zones.NameChanges}: its zone is a tracked one.
+     * Where {@code name}'s answer is marked when it changes: its zone's marks when the zone
+     * is a tracked one, else null (the name must be looked up again).
      */
-    boolean tracked(String name) {
+    NameChanges changes(String name) {
         Zone z = find(name);
-        return z != null && z.provider() instanceof TrackedZone;
+        return z != null && z.provider() instanceof TrackedZone t ? t.changes() : null;
     }
 
     /** Brings every tracked zone to {@code snapshot}, so the marks of its changes are set. */

@@ -21,6 +21,7 @@ public final class ContainersZone implements ZoneProvider, TrackedZone {
 
     public static final String ZONE = "containers";
 
+    private final NameChanges changes = new NameChanges();
     private final IncrementalIndex index = new IncrementalIndex(new IncrementalIndex.Grouping() {
         @Override
         public void groups(Endpoint e, String origin, Consumer<String> out) {
@@ -47,7 +48,7 @@ public final class ContainersZone implements ZoneProvider, TrackedZone {
             String apex = ZONE + "." + origin;
             names.addName(apex, apex);
         }
-    });
+    }, changes);
 
     @Override
     public List<String> zones() {
@@ -57,6 +58,11 @@ public final class ContainersZone implements ZoneProvider, TrackedZone {
     @Override
     public void advance(RegistrySnapshot snapshot, String origin) {
         index.advance(snapshot, origin);
+    }
+
+    @Override
+    public NameChanges changes() {
+        return changes;
     }
 
     @Override

@@ -53,6 +53,8 @@ final class IncrementalIndex {
     private static final int OPTIMISTIC_ATTEMPTS = 3;
 
     private final Grouping grouping;
+    /** Where the names whose answer changes are marked. */
+    private final NameChanges changes;
     private final StampedLock lock = new StampedLock();
     /** What readers see: answers by name. Written under the write lock only. */
     private final Map<String, ZoneAnswer> answers = new ConcurrentHashMap<>();
@@ -68,8 +70,9 @@ final class IncrementalIndex {
     private RegistrySnapshot at = NOTHING;
     private String origin;
 
-    IncrementalIndex(Grouping grouping) {
+    IncrementalIndex(Grouping grouping, NameChanges changes) {
         this.grouping = grouping;
+        this.changes = changes;
     }
 
     /** Brings the index to {@code target} under {@code newOrigin} unless it is there already. */
@@ -128,7 +131,7 @@ final class IncrementalIndex {
             owners.clear();
             at = NOTHING;
             origin = newOrigin;
-            NameChanges.forgetAll();
+            changes.forgetAll();
             ZoneNames fixed = new ZoneNames();
             grouping.fixed(newOrigin, fixed);
             contribute(FIXED, fixed, touched);
@@ -205,7 +208,7 @@ final class IncrementalIndex {
     private void publish(String name) {
         if (!holders.containsKey(name)) {
             if (answers.remove(name) != null) {
-                NameChanges.changed(name);
+                changes.changed(name);
             }
             return;
         }
@@ -222,7 +225,7 @@ final class IncrementalIndex {
         ZoneAnswer previous = answers.get(name);
         if (!next.equals(previous)) {
             answers.put(name, next);
-            NameChanges.changed(name);
+            changes.changed(name);
         }
     }
 

@@ -25,6 +25,7 @@ public final class ReverseZone implements ZoneProvider, TrackedZone {
     static final String IPV4 = "in-addr.arpa";
     static final String IPV6 = "ip6.arpa";
 
+    private final NameChanges changes = new NameChanges();
     private final IncrementalIndex index = new IncrementalIndex(new IncrementalIndex.Grouping() {
         @Override
         public void groups(Endpoint e, String origin, Consumer<String> out) {
@@ -45,7 +46,7 @@ public final class ReverseZone implements ZoneProvider, TrackedZone {
         public void fixed(String origin, ZoneNames names) {
             // no name of its own: only the containers' addresses
         }
-    });
+    }, changes);
 
     @Override
     public List<String> zones() {
@@ -55,6 +56,11 @@ public final class ReverseZone implements ZoneProvider, TrackedZone {
     @Override
     public void advance(RegistrySnapshot snapshot, String origin) {
         index.advance(snapshot, origin);
+    }
+
+    @Override
+    public NameChanges changes() {
+        return changes;
     }
 
     @Override

@@ -38,7 +38,8 @@ public final class ServicesZone implements ZoneProvider, TrackedZone {
     public static final String ZONE = "services";
     private static final Set<String> HTTP_PORTS = Set.of("http", "http-alt");
 
-    private final IncrementalIndex index = new IncrementalIndex(grouping());
+    private final NameChanges changes = new NameChanges();
+    private final IncrementalIndex index = new IncrementalIndex(grouping(), changes);
     private final List<InetAddress> advertised;
 
     @Activate
@@ -59,6 +60,11 @@ public final class ServicesZone implements ZoneProvider, TrackedZone {
     @Override
     public void advance(RegistrySnapshot snapshot, String origin) {
         index.advance(snapshot, origin);
+    }
+
+    @Override
+    public NameChanges changes() {
+        return changes;
     }
 
     @Override

@@ -63,7 +63,7 @@ class ZonesTest {
             @Override
             public void fixed(String origin, ZoneNames names) {
             }
-        });
+        }, new NameChanges());
         List<ZoneAnswer> before = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             ZoneAnswer a = services.lookup(query("s" + i + ".services.haystack", first));
@@ -269,19 +269,39 @@ class ZonesTest {
         RegistrySnapshot second = new RegistrySnapshot(2, List.of(moved, redis2, web));
         containers.advance(second, "haystack");
         services.advance(second, "haystack");
-        assertFalse(NameChanges.unchangedSince("redis-1.containers.haystack", since), "the moved address");
-        assertFalse(NameChanges.unchangedSince("redis.services.haystack", since), "the service's A records");
-        assertTrue(NameChanges.unchangedSince("_redis._tcp.redis.services.haystack", since), "SRV records stay the same");
-        assertTrue(NameChanges.unchangedSince("redis-2.containers.haystack", since));
-        assertTrue(NameChanges.unchangedSince("web.services.haystack", since));
+        assertFalse(containers.changes().unchangedSince("redis-1.containers.haystack", since), "the moved address");
+        assertFalse(services.changes().unchangedSince("redis.services.haystack", since), "the service's A records");
+        assertTrue(services.changes().unchangedSince("_redis._tcp.redis.services.haystack", since), "SRV records stay the same");
+        assertTrue(containers.changes().unchangedSince("redis-2.containers.haystack", since));
+        assertTrue(services.changes().unchangedSince("web.services.haystack", since));
         assertEquals(Set.of("172.17.0.9"), names(containers.lookup(query("redis-1.containers.haystack", second))));
         // advancing to where the zone is already marks nothing
         long again = NameChanges.now();
         containers.advance(second, "haystack");
         services.advance(second, "haystack");
         assertEquals(again, NameChanges.now());
-        NameChanges.forgetAll();
-        assertFalse(NameChanges.unchangedSince("web.services.haystack", again), "marks forgotten: nothing older can be trusted");
-        assertTrue(NameChanges.unchangedSince("web.services.haystack", NameChanges.now()));
+        services.changes().forgetAll();
+        assertFalse(services.changes().unchangedSince("web.services.haystack", again), "marks forgotten: nothing older can be trusted");
+        assertTrue(services.changes().unchangedSince("web.services.haystack", NameChanges.now()));
+    }
+
+    @Test
+    void twoInstancesOfAZoneDoNotSeeEachOthersMarks() throws Exception {
+        Endpoint redis1 = endpoint("redis", "redis-1", "172.17.0.4", "redis", "bench");
+        Endpoint moved = endpoint("redis", "redis-1", "172.17.0.9", "redis", "bench");
+        ContainersZone one = new ContainersZone();
+        ContainersZone other = new ContainersZone();
+        RegistrySnapshot first = new RegistrySnapshot(1, List.of(redis1));
+        one.advance(first, "haystack");
+        other.advance(first, "haystack");
+        long since = NameChanges.now();
+        one.advance(new RegistrySnapshot(2, List.of(moved)), "haystack");
+        assertFalse(one.changes().unchangedSince("redis-1.containers.haystack", since), "its own change");
+        assertTrue(other.changes().unchangedSince("redis-1.containers.haystack", since), "the other zone did not change");
+        // a reset (new origin) of one forgets its own marks only
+        one.advance(new RegistrySnapshot(3, List.of(moved)), "other");
+        assertFalse(one.changes().unchangedSince("web-1.containers.other", since));
+        assertTrue(other.changes().unchangedSince("redis-1.containers.haystack", since), "the other's marks stay");
+        assertTrue(other.changes().unchangedSince("anything.containers.haystack", since));
     }
 }
