@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,9 +36,7 @@ class TraceOverSshTest {
         OpenSsh.keygen(key, "ed25519"); // what ssh-keygen makes by default
         String who = " user=operator key=" + OpenSsh.fingerprint(key);
         int sshPort = Ports.free();
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
-        env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
+        Map<String, String> env = HaystackEnv.under(dir).ssh(sshPort, key).map();
         DockerClient docker = DockerClientFactory.instance().client();
         String image = BusyboxImage.name();
         String traced = "trace-" + System.nanoTime();

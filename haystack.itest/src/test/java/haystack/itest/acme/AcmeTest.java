@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +26,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 import com.sun.net.httpserver.HttpServer;
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.Pebble;
@@ -69,19 +69,10 @@ class AcmeTest {
         Files.writeString(services.resolve("acme.yaml"), "endpoints:\n  - 127.0.0.1:" + backend.getAddress().getPort() + "\n");
 
         try (Pebble pebble = Pebble.start(dir.resolve("pebble"), new Pebble.Options().dnsServer("127.0.0.1:" + dns).httpPort(http))) {
-            Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-            env.put("HAYSTACK_HTTP_PORT", String.valueOf(http));
-            env.put("HAYSTACK_HTTPS_PORT", String.valueOf(https));
-            env.put("HAYSTACK_DNS_PORT", String.valueOf(dns));
-            env.put("HAYSTACK_SERVICES_DIR", services.toString());
-            env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-            env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
-            env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
-            env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
-            env.put("HAYSTACK_ACME_DIRECTORY", pebble.directoryUrl());
-            env.put("HAYSTACK_ACME_CA", pebble.caFile().toString());
-            env.put("HAYSTACK_ACME_EMAIL", "ops@example.com");
-            env.put("HAYSTACK_ACME_RETRY_MIN", "1000");
+            Map<String, String> env = HaystackEnv.under(dir).loopback().port("HTTP", http).port("HTTPS", https).port("DNS", dns)
+                    .set("HAYSTACK_SERVICES_DIR", services.toString())
+                    .set("HAYSTACK_ACME_DIRECTORY", pebble.directoryUrl()).set("HAYSTACK_ACME_CA", pebble.caFile().toString())
+                    .set("HAYSTACK_ACME_EMAIL", "ops@example.com").set("HAYSTACK_ACME_RETRY_MIN", "1000").map();
             X509Certificate root = pebble.root();
             try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
                 // a minute from start-up: the JVM's own start on a busy machine is not ACME's

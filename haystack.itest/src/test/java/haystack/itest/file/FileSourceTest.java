@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -21,8 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpServer;
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
-import haystack.itest.Ports;
 import haystack.testing.OpenSsh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,12 +73,7 @@ class FileSourceTest {
         }
         write(services.resolve("many.yaml"), many.toString());
 
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_SERVICES_DIR", services.toString());
-        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-        env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
-        env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
-        env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
+        Map<String, String> env = HaystackEnv.under(dir).loopback().set("HAYSTACK_SERVICES_DIR", services.toString()).map();
         try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
             int http = haystack.listenedPort("listener=http port=");
             int dns = haystack.listenedPort("dns server started");

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.OpenSsh;
@@ -69,15 +69,8 @@ class ExamplesWalkthroughTest {
         int http = Ports.free();
         int dns = Ports.free();
         int sshPort = Ports.free();
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("DOCKER_HOST", "none");
-        env.put("HAYSTACK_HTTP_PORT", String.valueOf(http));
-        env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
-        env.put("HAYSTACK_DNS_PORT", String.valueOf(dns));
-        env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
-        env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
-        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-        env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
+        Map<String, String> env = HaystackEnv.under(dir).loopback().ssh(sshPort, key).port("HTTP", http).port("DNS", dns)
+                .set("DOCKER_HOST", "none").map();
 
         try (HaystackProcess haystack = new HaystackProcess(Path.of(System.getProperty("java.home")), dir, env)) {
             // Haystack starts while the examples build

@@ -3,11 +3,9 @@ package haystack.itest.hotswap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -19,6 +17,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports.Binding;
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.BusyboxImage;
@@ -58,13 +57,8 @@ class HotSwapTest {
         int http = Ports.free();
         int dns = Ports.free();
         int sshPort = Ports.free();
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_HTTP_PORT", String.valueOf(http));
-        env.put("HAYSTACK_DNS_PORT", String.valueOf(dns));
-        env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
-        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-        env.put("HAYSTACK_DOCKER_PUBLISHED", "true");
-        env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
+        Map<String, String> env = HaystackEnv.under(dir).advertise("127.0.0.1").ssh(sshPort, key).port("HTTP", http).port("DNS", dns)
+                .set("HAYSTACK_DOCKER_PUBLISHED", "true").map();
         String host = service + ".services.haystack";
         backend("A");
         backend("B");

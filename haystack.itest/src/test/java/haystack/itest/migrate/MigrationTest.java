@@ -20,6 +20,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports.Binding;
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.BusyboxImage;
@@ -73,16 +74,11 @@ class MigrationTest {
         httpAlt = Ports.free();
         dns = Ports.free();
         int sshPort = Ports.free();
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_HTTP_PORT", String.valueOf(http));
-        env.put("HAYSTACK_HTTP_ALT_PORT", String.valueOf(httpAlt));
-        env.put("HAYSTACK_DNS_PORT", String.valueOf(dns));
-        env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
-        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-        env.put("HAYSTACK_DOCKER_PUBLISHED", "true");
-        env.put("HAYSTACK_DNS_DOMAINS", "service.consul,highhock.local");
-        env.put("DNS_NAMESERVERS", "127.0.0.1:" + Ports.free()); // nothing listens: outside names fail fast
-        env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
+        Map<String, String> env = HaystackEnv.under(dir).advertise("127.0.0.1").ssh(sshPort, key)
+                .port("HTTP", http).port("HTTP_ALT", httpAlt).port("DNS", dns)
+                .set("HAYSTACK_DOCKER_PUBLISHED", "true").set("HAYSTACK_DNS_DOMAINS", "service.consul,highhock.local")
+                .set("DNS_NAMESERVERS", "127.0.0.1:" + Ports.free()) // nothing listens: outside names fail fast
+                .map();
         haystack = new HaystackProcess(Path.of(System.getProperty("java.home")), dir, env);
         haystack.awaitLine(l -> l.contains("ssh listening port=" + sshPort), WAIT);
         haystack.awaitLine(l -> l.contains("docker engine connected"), WAIT);

@@ -12,13 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.HttpdContainer;
@@ -63,15 +63,8 @@ class ReadinessTest {
         int dns = Ports.free();
         int http = Ports.free();
         int admin = Ports.free();
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_DNS_PORT", String.valueOf(dns));
-        env.put("HAYSTACK_HTTP_PORT", String.valueOf(http));
-        env.put("HAYSTACK_ADMIN_PORT", String.valueOf(admin));
-        env.put("HAYSTACK_DOCKER_PUBLISHED", "true");
-        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-        env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
-        env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
-        env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
+        Map<String, String> env = HaystackEnv.under(dir).loopback().port("DNS", dns).port("HTTP", http).port("ADMIN", admin)
+                .set("HAYSTACK_DOCKER_PUBLISHED", "true").map();
         Map<String, Integer> seen = new TreeMap<>();
         try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.BusyboxImage;
@@ -61,12 +61,8 @@ class TcpListenerContainersTest {
         int sshPort = Ports.free();
         Path key = dir.resolve("operator");
         OpenSsh.keygen(key);
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_SSH_PORT", String.valueOf(sshPort));
-        env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", java.nio.file.Files.readString(Path.of(key + ".pub")).trim());
-        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-        env.put("HAYSTACK_TCP_BIND", "127.0.0.1");
-        env.put("HAYSTACK_LB_CONNECT_TIMEOUT", "2000");
+        Map<String, String> env = HaystackEnv.under(dir).advertise("127.0.0.1").ssh(sshPort, key)
+                .set("HAYSTACK_TCP_BIND", "127.0.0.1").set("HAYSTACK_LB_CONNECT_TIMEOUT", "2000").map();
         String a = backend("a", listen);
         String b = backend("b", listen);
         try (HaystackProcess haystack = new HaystackProcess(Path.of(System.getProperty("java.home")), dir, env)) {

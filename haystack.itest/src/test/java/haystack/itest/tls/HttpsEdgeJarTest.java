@@ -12,14 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
-import haystack.itest.Ports;
 import haystack.testing.HttpdContainer;
 import haystack.testing.OpenSsh;
 import haystack.testing.OpenSsl;
@@ -58,14 +57,8 @@ class HttpsEdgeJarTest {
             Path services = Files.createDirectory(dir.resolve("services"));
             // the same backend without the label, from a service file: not redirected
             Files.writeString(services.resolve("plain.yaml"), "endpoints:\n  - 127.0.0.1:" + web.getFirstMappedPort() + "\n");
-            Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-            env.put("HAYSTACK_SERVICES_DIR", services.toString());
-            env.put("HAYSTACK_DOCKER_PUBLISHED", "true");
-            env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-            env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
-            env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
-            env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
-            env.put("HAYSTACK_SSH_AUTHORIZED_KEYS", Files.readString(Path.of(key + ".pub")).trim());
+            Map<String, String> env = HaystackEnv.under(dir).loopback().authorize(key)
+                    .set("HAYSTACK_SERVICES_DIR", services.toString()).set("HAYSTACK_DOCKER_PUBLISHED", "true").map();
             try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
                 int https = haystack.listenedPort("listener=https port=");
                 int http = haystack.listenedPort("listener=http port=");

@@ -14,14 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import com.sun.net.httpserver.HttpServer;
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
-import haystack.itest.Ports;
 import haystack.testing.OpenSsl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,13 +62,8 @@ class HttpsJarTest {
         write(services.resolve("shop.yaml"), "endpoints:\n  - 127.0.0.1:" + backend.getAddress().getPort()
                 + "\naliases: [a.example.test, b.example.test, x.wild.example.test, both.example.test, late.example.test]\n");
 
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_SERVICES_DIR", services.toString());
-        env.put("HAYSTACK_TLS_DIR", tls.toString());
-        env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
-        env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
-        env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
-        env.put("HAYSTACK_LB_HEAD_TIMEOUT", "4000");
+        Map<String, String> env = HaystackEnv.under(dir).loopbackListeners().set("HAYSTACK_SERVICES_DIR", services.toString())
+                .set("HAYSTACK_TLS_DIR", tls.toString()).set("HAYSTACK_LB_HEAD_TIMEOUT", "4000").map();
         try (HaystackProcess haystack = new HaystackProcess(JAVA_HOME, dir, env)) {
             int https = haystack.listenedPort("listener=https port=");
             int admin = haystack.listenedPort("listener=admin port=");

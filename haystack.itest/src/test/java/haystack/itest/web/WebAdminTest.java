@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.HttpdContainer;
@@ -50,13 +51,7 @@ class WebAdminTest {
     }
 
     private Running start(Path dir, Map<String, String> extra) throws Exception {
-        Map<String, String> env = new HashMap<>(Ports.allFree(dir));
-        env.put("HAYSTACK_DOCKER_PUBLISHED", "true");
-        env.put("HAYSTACK_ADDRESS", "127.0.0.1");
-        env.put("HAYSTACK_HTTP_BIND", "127.0.0.1");
-        env.put("HAYSTACK_DNS_BIND", "127.0.0.1");
-        env.put("HAYSTACK_ADMIN_BIND", "127.0.0.1");
-        env.putAll(extra);
+        Map<String, String> env = HaystackEnv.under(dir).loopback().set("HAYSTACK_DOCKER_PUBLISHED", "true").setAll(extra).map();
         HaystackProcess p = new HaystackProcess(JAVA_HOME, dir, env);
         try {
             int admin = p.listenedPort("listener=admin port=");
