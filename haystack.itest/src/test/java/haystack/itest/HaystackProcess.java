@@ -44,6 +44,27 @@ public final class HaystackProcess implements AutoCloseable {
 
     /** Another build of the jar ({@code jar}; the archive only goes with the distro's own). */
     public HaystackProcess(Path javaHome, Path jar, Path workDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
+        this(javaCommand(javaHome, jar, jvmOptions), workDir, env);
+    }
+
+    /**
+     * {@code jar} started as ./haystack starts it with Felix's bundle cache in {@code dataDir}:
+     * the cache's lock taken on a descriptor the JVM inherits, so it holds the lock while it
+     * runs (haystack.distro/bundle-cache.sh with LOCK_FD), and the script's options before -jar.
+     */
+    public static HaystackProcess keepingBundleCache(Path javaHome, Path jar, Path workDir, Map<String, String> env, Path dataDir)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", String.join("\n",
+                "mkdir -p \"$1\" && exec 9>>\"$1/bundle-cache.lock\" || exit 1",
+                "mapfile -t options < <(bash \"$2\" \"${@: -1}\" \"$1\" 9)", // the last word is the jar
+                "shift 2",
+                "exec \"${@:1:$#-2}\" \"${options[@]}\" \"${@: -2}\""), // java ... <options> -jar JAR
+                "haystack", dataDir.toString(), BUNDLE_CACHE_SCRIPT.toString()));
+        command.addAll(javaCommand(javaHome, jar, List.of()));
+        return new HaystackProcess(command, workDir, env);
+    }
+
+    private static List<String> javaCommand(Path javaHome, Path jar, List<String> jvmOptions) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build haystack.distro first");
         }
@@ -53,6 +74,10 @@ public final class HaystackProcess implements AutoCloseable {
         }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
+        return command;
+    }
+
+    private HaystackProcess(List<String> command, Path workDir, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * written; when a bundle is installed, updated or uninstalled at runtime (the console's
  * {@code install}, {@code update}, {@code uninstall}), it is deleted, so the next start
  * begins from the jar's bundles again instead of bringing back what an operator changed.
- * Without the launcher's properties ({@code java -jar}, the image) nothing is kept.
+ * Without the launcher's properties ({@code java -jar}, the image) nothing is kept; when
+ * another running Haystack holds the cache, this start used a temporary one and says so.
  */
 final class BundleCache {
 
@@ -28,6 +29,8 @@ final class BundleCache {
     static final String STAMP_PROPERTY = "haystack.bundleCache.stamp";
     /** The stamp's file name in the framework's storage directory (bundle-cache.sh reads it). */
     static final String STAMP_FILE = "haystack.stamp";
+    /** The system property bundle-cache.sh passes instead when another Haystack holds the cache: its directory. */
+    static final String IN_USE_PROPERTY = "haystack.bundleCache.inUse";
 
     private static final Logger LOG = LoggerFactory.getLogger(BundleCache.class);
 
@@ -41,6 +44,11 @@ final class BundleCache {
 
     /** Started from the jar's bundles: the next start of the same jar may reuse the cache. */
     static void keep(BundleContext context) {
+        String inUse = context.getProperty(IN_USE_PROPERTY);
+        if (inUse != null) {
+            LOG.info("bundle cache in use by another haystack, this start used a temporary one dir={}", inUse);
+            return;
+        }
         Path file = stampFile(context);
         String stamp = context.getProperty(STAMP_PROPERTY);
         if (file == null || stamp == null) {

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the second start of the same jar takes every bundle from the cache; a jar replaced at the
  * same path, even one whose manifest still lists the old bundles' digests, starts from its
  * own bundles, never the cached ones; a bundle uninstalled at runtime over the console is
- * back at the next start, which begins from the jar's bundles again.
+ * back at the next start, which begins from the jar's bundles again. A second Haystack started
+ * on the same data while one runs (a rebuilt jar beside it) leaves the running one's cache
+ * alone: it starts from a temporary cache of its own and says so in one line.
  */
 class BundleCacheTest {
 
@@ -94,6 +96,69 @@ class BundleCacheTest {
         Matcher fifth = start(jar, dir, env, data, CHANGED_VERSION);
         assertEquals("0", fifth.group(2), "bundles changed at runtime: the next start copies the jar's again: " + fifth.group());
         assertEquals(String.valueOf(bundles), fifth.group(1), "the uninstalled bundle is back: " + fifth.group());
+    }
+
+    @Test
+    void aSecondHaystackOnTheSameDataLeavesTheRunningOnesCacheAlone(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("haystack.jar");
+        Files.copy(HaystackProcess.JAR, jar);
+        Path rebuilt = dir.resolve("rebuilt.jar"); // another file: another stamp, as a rebuilt jar has
+        Files.copy(HaystackProcess.JAR, rebuilt);
+        Map<String, String> env = Ports.allFree(dir);
+        Path data = Path.of(env.get("HAYSTACK_DATA"));
+        Path cache = data.resolve("bundle-cache");
+
+        int bundles;
+        try (HaystackProcess first = HaystackProcess.keepingBundleCache(JAVA_HOME, jar, dir, env, data)) {
+            bundles = Integer.parseInt(awaitStarted(first).group(1));
+            stop(first);
+        }
+        try (HaystackProcess running = HaystackProcess.keepingBundleCache(JAVA_HOME, jar, dir, env, data)) {
+            Matcher kept = awaitStarted(running);
+            assertEquals(bundles - 1, Integer.parseInt(kept.group(2)), "started from the kept cache: " + kept.group());
+            String stamp = Files.readString(cache.resolve("haystack.stamp"));
+            List<String> entries = entries(cache);
+
+            try (HaystackProcess second = HaystackProcess.keepingBundleCache(JAVA_HOME, rebuilt, dir, env, data)) {
+                Matcher own = awaitStarted(second);
+                assertEquals("0", own.group(2), "the second starts from its own temporary cache: " + own.group());
+                List<String> said = second.haystackLines().stream().filter(l -> l.contains("bundle cache in use")).toList();
+                assertEquals(1, said.size(), second.output());
+                assertTrue(said.get(0).endsWith("bundle cache in use by another haystack, this start used a temporary one dir="
+                        + cache.toRealPath()), said.get(0));
+                stop(second);
+            }
+            assertEquals(stamp, Files.readString(cache.resolve("haystack.stamp")), "the running one's stamp stays");
+            assertTrue(entries(cache).containsAll(entries), "the running one's bundles stay: " + entries + " " + entries(cache));
+            assertTrue(running.isAlive(), running.output());
+            assertTrue(get(running.listenedPort("listener=admin"), "/api/info").contains(CHANGED_BUNDLE), "and it still answers");
+            stop(running);
+        }
+        try (HaystackProcess again = HaystackProcess.keepingBundleCache(JAVA_HOME, jar, dir, env, data)) {
+            Matcher m = awaitStarted(again);
+            assertEquals(bundles - 1, Integer.parseInt(m.group(2)), "the cache outlived the second start: " + m.group());
+            assertTrue(again.haystackLines().stream().noneMatch(l -> l.contains("bundle cache in use")), again.output());
+            stop(again);
+        }
+    }
+
+    private static Matcher awaitStarted(HaystackProcess haystack) throws InterruptedException {
+        String line = haystack.awaitLine(l -> l.contains("haystack started"), START_WITHIN);
+        Matcher m = STARTED.matcher(line);
+        assertTrue(m.find(), line);
+        return m;
+    }
+
+    private static void stop(HaystackProcess haystack) throws InterruptedException {
+        haystack.terminate();
+        assertEquals(143, haystack.awaitExit(Duration.ofSeconds(60)), "stopped by SIGTERM: " + haystack.output());
+    }
+
+    /** The names in {@code dir}, sorted. */
+    private static List<String> entries(Path dir) throws IOException {
+        try (var names = Files.list(dir)) {
+            return names.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     /** What a test does while Haystack runs. */
