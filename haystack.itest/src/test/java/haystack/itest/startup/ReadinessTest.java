@@ -22,6 +22,7 @@ import haystack.itest.HaystackEnv;
 import haystack.itest.HaystackProcess;
 import haystack.itest.Ports;
 import haystack.testing.HttpdContainer;
+import haystack.testing.LoopbackPorts;
 import haystack.testing.OpenSsh;
 import haystack.testing.RequiresDocker;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,9 @@ class ReadinessTest {
 
     private Map<String, Integer> startAndProbe(Path dir) throws Exception {
         Files.createDirectories(dir);
-        int dns = Ports.free();
+        // free for UDP too: dig asks from the first moment, before Haystack binds, and must not
+        // reach another process's UDP socket on a port that was only free for TCP
+        int dns = LoopbackPorts.freeUdpAndTcp();
         int http = Ports.free();
         int admin = Ports.free();
         Map<String, String> env = HaystackEnv.under(dir).loopback().port("DNS", dns).port("HTTP", http).port("ADMIN", admin)
