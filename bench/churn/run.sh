@@ -3,30 +3,36 @@
 # jar runs with BOTH the Docker source (the local engine) and the file source. The file
 # directory holds ENDPOINTS endpoints (10 per service, port redis: DNS only) and the service
 # `bench` (BACKENDS loopback nginx backends, port http: the load balancer's). Each scenario
-# runs for DURATION seconds:
+# runs for DURATION seconds, ROUNDS times in one process (then medians):
 #   LB (wrk keep-alive, CONNECTIONS connections, Host bench.services.haystack):
 #     idle; file churn (a writer rewrites CHURN other service files a second); docker churn
-#     (containers of another service, with an http port, started and removed in a loop as
-#     fast as the engine allows or DOCKER_RATE a second); flap-leave (the last backend of
-#     `bench` leaves the file, then its nginx quits once the registry no longer lists it; it
-#     starts again and comes back into the file: one round trip every FLAP_PERIOD seconds);
-#     flap-crash (the same, but its nginx stops at the moment it leaves the file).
-#     HAProxy on the same backends beside it idle, under file churn and under docker churn:
-#     it watches neither, so its drop is what the churner's own CPU costs the machine.
+#     (containers of another service, with an http port, started and removed by
+#     DOCKER_PARALLEL loops as fast as the engine allows, or DOCKER_RATE a second in all);
+#     flap-leave (the last backend of `bench` leaves the file, then its nginx quits once the
+#     registry no longer lists it; it starts again and comes back into the file: one round
+#     trip every FLAP_PERIOD seconds); flap-crash (the same, but its nginx stops at the
+#     moment it leaves the file). HAProxy on the same backends beside it idle, under file
+#     churn and under docker churn: it watches neither, so its drop is what the churner's
+#     own CPU costs the machine.
 #   DNS (dnsperf, every file service's A and SRV): idle, file churn, docker churn.
-# Prints one table: rate (req/s or q/s), p99 (LB) or average (DNS) latency, errors (wrk's
-# non-2xx and socket errors; DNS: queries lost or not NOERROR), Haystack's CPU per
-# request/query (user+sys from /proc), what the churner did a second (file rewrites written
-# "w" and loaded by Haystack "ld", containers started, backend round trips), the registry
-# changes applied a second
-# (haystack_registry_version from /metrics) and the ratio to the idle figure of the same run.
-# Every container carries the labels haystack.bench=churn and haystack.bench.run=<this pid>;
-# they are removed at exit. Loopback only; every phase is bounded by DURATION.
+#   cost: Haystack's CPU per registry change while a churner runs and nothing else.
+# Prints each run, then one table of medians: rate (req/s or q/s), p99 (LB) or average (DNS)
+# latency, errors (wrk's non-2xx and socket errors; DNS: queries lost or not NOERROR),
+# Haystack's CPU per request/query (user+sys from /proc), what the churner did a second
+# (file rewrites written, containers started, backend round trips), what Haystack took in
+# (file rewrites loaded, Docker events), the registry changes applied a second
+# (haystack_registry_version from /metrics), the ratio to the idle run of the same round,
+# and Haystack's collection pauses during the run (-Xlog:gc: total, longest, full ones).
+# "ejected=N" in the detail: the load balancer connected to a backend that was gone (then
+# retried elsewhere). Every container carries the labels haystack.bench=churn and
+# haystack.bench.run=<this pid> and is removed at exit. Loopback only; every phase is
+# bounded by DURATION.
 # Needs: wrk haproxy nginx dnsperf dig curl python3 docker (an engine), busybox-static, Java 17.
-# Usage: bench/churn/run.sh   env: DURATION (10) WARMUP (5) CONNECTIONS (64) WRK_THREADS (2)
-#   BACKENDS (4) CHURN (100) ENDPOINTS (10000) DOCKER_RATE (0: as fast as the engine allows)
-#   ROUNDS (3) DOCKER_PARALLEL (4 loops) DOCKER_LIVE (2 containers per loop at once) FLAP_PERIOD (1) CLIENTS (8) OUTSTANDING (100)
-#   PORT_BASE (19400: ports PORT_BASE+1 .. +60) JAVA_EXTRA (more JVM flags)
+# Usage: bench/churn/run.sh   env: DURATION (10) WARMUP (5) ROUNDS (3) CONNECTIONS (64)
+#   WRK_THREADS (2) BACKENDS (4) CHURN (100) ENDPOINTS (10000) DOCKER_PARALLEL (4 loops)
+#   DOCKER_LIVE (2 containers per loop at once) DOCKER_RATE (0: as fast as the engine allows)
+#   FLAP_PERIOD (1) CLIENTS (8) OUTSTANDING (100) PORT_BASE (19400: ports PORT_BASE+1 .. +60)
+#   JAVA_EXTRA (more JVM flags) HAYSTACK_JAR (another build) KEEP_WORK=1 (keep the scratch dir)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}
@@ -71,7 +77,7 @@ cleanup_all() {
     [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
   done
   sleep 0.5
-  rm -rf "$WORK"
+  [ "${KEEP_WORK:-0}" = 1 ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup_all EXIT
 trap 'exit 130' INT TERM
@@ -143,7 +149,7 @@ JAR="${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}"
     HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT="$ADMIN_PORT" HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 \
     HAYSTACK_DATA="$WORK/data" HAYSTACK_CONFIG_DIR="$WORK/conf" HAYSTACK_LB_MAX_CONNECTIONS=8192 \
     DOCKER_HOST="${DOCKER_HOST:-unix:///var/run/docker.sock}" MALLOC_ARENA_MAX=2 \
-    java "@$ROOT/haystack.distro/jvm.options" ${JAVA_EXTRA:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
+    java "@$ROOT/haystack.distro/jvm.options" "-Xlog:gc:file=$WORK/gc.log" ${JAVA_EXTRA:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
 HAYSTACK_PID=$!; PIDS+=("$HAYSTACK_PID")
 ready=0
 for _ in $(seq 1 600); do
@@ -321,12 +327,19 @@ cost() {
 # One sample a line in $WORK/samples: round|scenario|kind|rate|latency|errors|cpu|churned|loaded|changes|detail
 ROUND=0
 measure() { # scenario kind fn churner-count-file
-  local c0 c1 v0 v1 l0 l1 e0 e1 rate lat errors cpu detail churned loaded changes
+  local c0 c1 v0 v1 l0 l1 e0 e1 g0 g1 ejected0 ejected rate lat errors cpu detail churned loaded changes gc
   c0=$(lines "$WORK/$4")
+  g0=$(lines "$WORK/gc.log")
+  ejected0=$(grep -c 'endpoint ejected' "$WORK/haystack.log" || true)
   read -r v0 l0 e0 < <(counters)
   read -r rate lat errors cpu detail < <($3)
   read -r v1 l1 e1 < <(counters)
   c1=$(lines "$WORK/$4")
+  g1=$(lines "$WORK/gc.log")
+  ejected=$(( $(grep -c 'endpoint ejected' "$WORK/haystack.log" || true) - ejected0 ))
+  # Haystack's collections during the run (-Xlog:gc): pauses summed, the longest, full ones
+  gc=$(awk -v a="$g0" -v b="$g1" 'NR > a && NR <= b && /Pause/ { ms = $NF; sub(/ms$/, "", ms); ms += 0; t += ms; if (ms > m) m = ms; if (/Pause Full/) f++ }
+    END { printf "%.0f/%.0f/%d", t, m, f }' "$WORK/gc.log" 2>/dev/null || echo -)
   per() { awk -v n="$1" -v d="$DURATION" 'BEGIN { printf "%.1f", n / d }'; }
   churned=-; loaded=-
   case $4 in
@@ -336,8 +349,11 @@ measure() { # scenario kind fn churner-count-file
   esac
   changes=$(per $((v1 - v0)))
   [ "$2" = haproxy ] && changes=-
-  echo "$ROUND|$1|$2|$rate|$lat|$errors|$cpu|$churned|$loaded|$changes|${detail:--}" >> "$WORK/samples"
-  printf '%-3s %-24s %10.0f %10s %7s %9s %8s %8s %9s  %s\n' "$ROUND" "$1" "$rate" "$lat" "$errors" "$cpu" "$churned" "$loaded" "$changes" "${detail:--}"
+  [ "$2" = haproxy ] && gc=-
+  # the load balancer connected to a backend that was not there (then retried elsewhere)
+  [ "$2" = haystack ] && [ "$ejected" -gt 0 ] && detail="${detail/#-/} ejected=$ejected"
+  echo "$ROUND|$1|$2|$rate|$lat|$errors|$cpu|$churned|$loaded|$changes|${detail:--}|$gc" >> "$WORK/samples"
+  printf '%-3s %-24s %10.0f %10s %7s %9s %8s %8s %9s %12s  %s\n' "$ROUND" "$1" "$rate" "$lat" "$errors" "$cpu" "$churned" "$loaded" "$changes" "$gc" "${detail:--}"
 }
 
 echo "warm-up: ${WARMUP}s wrk on each proxy, ${WARMUP}s dnsperf (JIT, caches)"
@@ -349,7 +365,7 @@ echo "$ENDPOINTS endpoints in $SERVICES files + bench ($BACKENDS backends); wrk 
   "dnsperf -c$CLIENTS -q$OUTSTANDING -l$DURATION; file churn $CHURN/s; docker churn $DOCKER_PARALLEL loops ($DOCKER_LIVE live each," \
   "rate ${DOCKER_RATE/#0/engine-bound}); $ROUNDS rounds; $(nproc) cores shared by everything"
 echo
-printf '%-3s %-24s %10s %10s %7s %9s %8s %8s %9s  %s\n' rnd scenario "req|q/s" "p99|avg" errors cpu-us/op churn/s loaded/s changes/s detail
+printf '%-3s %-24s %10s %10s %7s %9s %8s %8s %9s %12s  %s\n' rnd scenario "req|q/s" "p99|avg" errors cpu-us/op churn/s loaded/s changes/s gc-ms/max/full detail
 : > "$WORK/flap-access.log"
 FLAP_SERVED=(0 0)
 for ROUND in $(seq 1 "$ROUNDS"); do
@@ -395,14 +411,17 @@ awk -F'|' -v rounds="$ROUNDS" '
     if ($2 ~ / idle/) idle[$1, $3] = $4
     rate[key] = rate[key] " " $4; lat[key] = lat[key] " " $5; err[key] += $6; cpu[key] = cpu[key] " " $7
     ch[key] = ch[key] " " $8; ld[key] = ld[key] " " $9; chg[key] = chg[key] " " $10
+    if ($12 != "-") { split($12, g, "/"); gct[key] += g[1]; if (g[2] + 0 > gcm[key] + 0) gcm[key] = g[2]; gcf[key] += g[3] } else gct[key] = "-"
     r = idle[$1, $3]; ratio[key] = ratio[key] " " ((r > 0) ? sprintf("%.3f", $4 / r) : "-")
     if ($11 != "-") det[key] = det[key] "r" $1 ":" $11 " " }
   END {
-    printf "%-24s %10s %10s %7s %9s %8s %8s %9s %8s  %s\n", "scenario", "req|q/s", "p99|avg-ms", "errors", "cpu-us/op", "churn/s", "loaded/s", "changes/s", "vs-idle", "detail"
+    printf "%-24s %10s %10s %7s %9s %8s %8s %9s %8s %14s  %s\n", "scenario", "req|q/s", "p99|avg-ms", "errors", "cpu-us/op", "churn/s", "loaded/s", "changes/s", "vs-idle", "gc-ms/max/full", "detail"
     for (i = 1; i <= n; i++) { k = order[i]; m = median(ratio[k])
-      printf "%-24s %10s %10s %7d %9s %8s %8s %9s %8s  %s\n", k, (kind[k] == "cost" ? "-" : sprintf("%.0f", median(rate[k]))),
+      printf "%-24s %10s %10s %7d %9s %8s %8s %9s %8s %14s  %s\n", k, (kind[k] == "cost" ? "-" : sprintf("%.0f", median(rate[k]))),
         (kind[k] == "cost" ? "-" : median(lat[k])), err[k], median(cpu[k]), median(ch[k]), median(ld[k]), median(chg[k]),
-        (kind[k] == "cost" || m == "-" ? "-" : sprintf("%.2f", m)), (det[k] == "" ? "-" : det[k]) } }' "$WORK/samples"
+        (kind[k] == "cost" || m == "-" ? "-" : sprintf("%.2f", m)),
+        (gct[k] == "-" ? "-" : sprintf("%.0f/%.0f/%d", gct[k] / rounds, gcm[k], gcf[k])), (det[k] == "" ? "-" : det[k]) } }' "$WORK/samples"
+echo "gc-ms/max/full: Haystack's collection pauses per run (the mean over rounds), the longest, and the full collections in all rounds (-Xlog:gc)"
 echo "churn/s: file rewrites written, containers started, or backend round trips a second; loaded/s: file rewrites Haystack loaded, or Docker events it received"
 echo "the flapping backend served ${FLAP_SERVED[0]} requests in the flap-leave runs, ${FLAP_SERVED[1]} in the flap-crash runs (in rotation between round trips)"
 awk -F'|' '$2 == "lb idle" { h += $4 } $2 == "lb idle haproxy" { a += $4 } END { if (a > 0) printf "idle: haystack/haproxy throughput %.2fx (sum over rounds)\n", h / a }' "$WORK/samples"
