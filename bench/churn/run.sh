@@ -172,29 +172,32 @@ counters() { # → "registry-version file-loads docker-events"
 
 # --- churners: each runs in the background for at most $1 seconds, PID in CHURNER -----------
 # Rewrites the DNS services' files round-robin, CHURN a second: the last endpoint of each goes
-# to 10.255.x.y and back on the next turn (as bench/dns/churn.sh does). Counts in $WORK/file-writes.
+# to 10.255.x.y and back on the next turn (as bench/dns/churn.sh does; which way is read from
+# the file, so a writer started again in the next round changes every file it writes too).
+# One line per rewrite in $WORK/file-writes.
 file_churn() { # seconds
   python3 - "$WORK" "$SERVICES" "$1" "$CHURN" "$PER" <<'PY' &
 import os, sys, time
 d, services, seconds, rate, per = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 os.makedirs(d + "/tmp", exist_ok=True)
-moved = set()
 written = open(d + "/file-writes", "a")
 start = time.monotonic(); n = 0
 while time.monotonic() - start < seconds and not os.path.exists(d + "/stop"):
     i = n % services
+    target = "%s/services/s%d.yaml" % (d, i)
+    with open(target) as f:
+        moved = "10.255." in f.read()
     lines = ["port: redis", "endpoints:"]
     for j in range(per):
         k = i * per + j
         a = "10.%d.%d.%d" % ((k >> 16) % 256, (k >> 8) % 256, k % 256)
-        if j == per - 1 and i not in moved:
+        if j == per - 1 and not moved:
             a = "10.255.%d.%d" % ((i >> 8) % 256, i % 256)
         lines.append("  - %s:6379" % a)
-    moved ^= {i}
     tmp = "%s/tmp/s%d.yaml" % (d, i)
     with open(tmp, "w") as f:
         f.write("\n".join(lines) + "\n")
-    os.replace(tmp, "%s/services/s%d.yaml" % (d, i))
+    os.replace(tmp, target)
     n += 1
     written.write("w\n"); written.flush()
     delay = start + n / rate - time.monotonic()
