@@ -428,5 +428,8 @@ echo "gc-ms/max/full: Haystack's collection pauses per run (the mean over rounds
 echo "churn/s: file rewrites written, containers started, or backend round trips a second; loaded/s: file rewrites Haystack loaded, or Docker events it received"
 echo "the flapping backend served ${FLAP_SERVED[0]} requests in the flap-leave runs, ${FLAP_SERVED[1]} in the flap-crash runs (in rotation between round trips)"
 awk -F'|' '$2 == "lb idle" { h += $4 } $2 == "lb idle haproxy" { a += $4 } END { if (a > 0) printf "idle: haystack/haproxy throughput %.2fx (sum over rounds)\n", h / a }' "$WORK/samples"
+echo "load balancer answers other than 2xx, by endpoint (haystack_http_requests_total), and requests it aborted:"
+curl -fs --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" | grep '^haystack_http_requests_total' | grep -v 'code="2xx"' || echo "  none"
+grep 'request aborted' "$WORK/haystack.log" | sed -E 's/^[0-9-]+ [0-9:.]+ //' | sort | uniq -c | sort -rn | head -5 || true
 echo "haystack warnings (count, first of each kind):"
 grep -E '\[(WARN|ERROR)\]' "$WORK/haystack.log" | sed -E 's/^[0-9-]+ [0-9:.]+ //; s/(reason=[^:]*).*/\1/' | sort | uniq -c | sort -rn | head -8 || true
