@@ -32,6 +32,7 @@
 #   WRK_THREADS (2) BACKENDS (4) CHURN (100) ENDPOINTS (10000) DOCKER_PARALLEL (4 loops)
 #   DOCKER_LIVE (2 containers per loop at once) DOCKER_RATE (0: as fast as the engine allows)
 #   FLAP_PERIOD (1) CLIENTS (8) OUTSTANDING (100) PORT_BASE (19400: ports PORT_BASE+1 .. +60)
+#   PHASES ("file docker flap": which churn scenarios run beside idle)
 #   JAVA_EXTRA (more JVM flags) HAYSTACK_JAR (another build) KEEP_WORK=1 (keep the scratch dir)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +48,7 @@ DOCKER_LIVE=${DOCKER_LIVE:-2}
 DOCKER_PARALLEL=${DOCKER_PARALLEL:-4}
 FLAP_PERIOD=${FLAP_PERIOD:-1}
 ROUNDS=${ROUNDS:-3}
+PHASES=${PHASES:-file docker flap}
 CLIENTS=${CLIENTS:-8}
 OUTSTANDING=${OUTSTANDING:-100}
 PORT_BASE=${PORT_BASE:-19400}
@@ -371,32 +373,39 @@ echo
 printf '%-3s %-24s %10s %10s %7s %9s %8s %8s %9s %12s  %s\n' rnd scenario "req|q/s" "p99|avg" errors cpu-us/op churn/s loaded/s changes/s gc-ms/max/full detail
 : > "$WORK/flap-access.log"
 FLAP_SERVED=(0 0)
+phase() { [[ " $PHASES " == *" $1 "* ]]; }
 for ROUND in $(seq 1 "$ROUNDS"); do
   measure "lb idle" haystack lb_haystack -
   measure "lb idle haproxy" haproxy lb_haproxy -
   measure "dns idle" dns dns_haystack -
-  file_churn $((4 * DURATION + 10)); sleep 1
-  measure "cost file-churn" cost cost file-writes
-  measure "lb file-churn" haystack lb_haystack file-writes
-  measure "lb file-churn haproxy" haproxy lb_haproxy file-writes
-  measure "dns file-churn" dns dns_haystack file-writes
-  stop_churner
-  docker_churn $((4 * DURATION + 20)); sleep 3
-  measure "cost docker-churn" cost cost docker-starts
-  measure "lb docker-churn" haystack lb_haystack docker-starts
-  measure "lb docker-churn haproxy" haproxy lb_haproxy docker-starts
-  measure "dns docker-churn" dns dns_haystack docker-starts
-  stop_churner
-  served=$(lines "$WORK/flap-access.log")
-  flap $((DURATION + 5)) leave; sleep 1
-  measure "lb flap-leave (own)" haystack lb_haystack flaps
-  stop_churner
-  FLAP_SERVED[0]=$(( FLAP_SERVED[0] + $(lines "$WORK/flap-access.log") - served ))
-  served=$(lines "$WORK/flap-access.log")
-  flap $((DURATION + 5)) crash; sleep 1
-  measure "lb flap-crash (own)" haystack lb_haystack flaps
-  stop_churner
-  FLAP_SERVED[1]=$(( FLAP_SERVED[1] + $(lines "$WORK/flap-access.log") - served ))
+  if phase file; then
+    file_churn $((4 * DURATION + 10)); sleep 1
+    measure "cost file-churn" cost cost file-writes
+    measure "lb file-churn" haystack lb_haystack file-writes
+    measure "lb file-churn haproxy" haproxy lb_haproxy file-writes
+    measure "dns file-churn" dns dns_haystack file-writes
+    stop_churner
+  fi
+  if phase docker; then
+    docker_churn $((4 * DURATION + 20)); sleep 3
+    measure "cost docker-churn" cost cost docker-starts
+    measure "lb docker-churn" haystack lb_haystack docker-starts
+    measure "lb docker-churn haproxy" haproxy lb_haproxy docker-starts
+    measure "dns docker-churn" dns dns_haystack docker-starts
+    stop_churner
+  fi
+  if phase flap; then
+    served=$(lines "$WORK/flap-access.log")
+    flap $((DURATION + 5)) leave; sleep 1
+    measure "lb flap-leave (own)" haystack lb_haystack flaps
+    stop_churner
+    FLAP_SERVED[0]=$(( FLAP_SERVED[0] + $(lines "$WORK/flap-access.log") - served ))
+    served=$(lines "$WORK/flap-access.log")
+    flap $((DURATION + 5)) crash; sleep 1
+    measure "lb flap-crash (own)" haystack lb_haystack flaps
+    stop_churner
+    FLAP_SERVED[1]=$(( FLAP_SERVED[1] + $(lines "$WORK/flap-access.log") - served ))
+  fi
 done
 
 # --- the table: medians over the rounds; vs-idle is the median of each round's ratio to the
