@@ -368,7 +368,7 @@ perf "$DNS_PORT" "$WORK/queries.txt" "$WARMUP" >/dev/null
 echo "haystack: $(grep -o 'haystack started.*' "$WORK/haystack.log" | head -1)"
 echo "$ENDPOINTS endpoints in $SERVICES files + bench ($BACKENDS backends); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s;" \
   "dnsperf -c$CLIENTS -q$OUTSTANDING -l$DURATION; file churn $CHURN/s; docker churn $DOCKER_PARALLEL loops ($DOCKER_LIVE live each," \
-  "rate ${DOCKER_RATE/#0/engine-bound}); $ROUNDS rounds; $(nproc) cores shared by everything"
+  "rate ${DOCKER_RATE/#0/engine-bound}); phases: idle $PHASES; $ROUNDS rounds; $(nproc) cores shared by everything"
 echo
 printf '%-3s %-24s %10s %10s %7s %9s %8s %8s %9s %12s  %s\n' rnd scenario "req|q/s" "p99|avg" errors cpu-us/op churn/s loaded/s changes/s gc-ms/max/full detail
 : > "$WORK/flap-access.log"
