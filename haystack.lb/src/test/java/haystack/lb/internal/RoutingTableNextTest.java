@@ -57,6 +57,35 @@ class RoutingTableNextTest {
     }
 
     @Test
+    void aChangeOfAServiceTheListenerDoesNotServeKeepsEveryRoute() {
+        List<Endpoint> all = new ArrayList<>();
+        for (int s = 0; s < 20; s++) {
+            all.add(LbFixture.endpoint("web" + s, "w" + s, 2000 + s).build());
+            all.add(LbFixture.endpoint("cache" + s, "r" + s, 3000 + s).portName("redis").build());
+        }
+        RegistrySnapshot before = new RegistrySnapshot(1, all);
+        Map<String, AtomicLong> sequences = new HashMap<>();
+        RoutingTable t0 = RoutingTable.build(before, "http", "haystack", List.of(), this::backend, sequences);
+        RegistrySnapshot after = before.next(2, true, List.of(all.get(3).id()),
+                List.of(LbFixture.endpoint("cache1", "r1b", 4000).portName("redis").build()));
+        RoutingTable t1 = t0.next(after, "http", "haystack", List.of(), this::backend, sequences);
+        assertSame(t0.services(), t1.services(), "a DNS-only service changed: the routes are the same objects");
+        assertEquals(t0.hosts(), t1.hosts());
+        // The exact service web3 (redis only) beside web3 of a group still reaches the table.
+        Endpoint grouped = LbFixture.endpoint("web3x", "g-1", 5000).group("grp").build();
+        RegistrySnapshot third = after.next(3, true, List.of(), List.of(grouped));
+        RoutingTable t2 = t1.next(third, "http", "haystack", List.of(), this::backend, sequences);
+        RoutingTable built = RoutingTable.build(third, "http", "haystack", List.of(), this::backend, new HashMap<>(sequences));
+        assertSameRoutes(built, t2, "after a grouped endpoint");
+        assertEquals(1, t2.services().get(grouped.qualifiedName()).pool().size(), "the grouped endpoint is served");
+        Endpoint exact = LbFixture.endpoint(grouped.qualifiedName(), "x-1", 5001).portName("redis").build();
+        RegistrySnapshot fourth = third.next(4, true, List.of(), List.of(exact));
+        RoutingTable t3 = t2.next(fourth, "http", "haystack", List.of(), this::backend, sequences);
+        assertEquals(null, t3.services().get(grouped.qualifiedName()), "shadowed by an exact service that has no http port");
+        assertSameRoutes(RoutingTable.build(fourth, "http", "haystack", List.of(), this::backend, new HashMap<>(sequences)), t3, "after the exact service");
+    }
+
+    @Test
     void randomChangesGiveWhatABuildGives() throws Exception {
         Random random = new Random(22);
         String[] services = { "web", "api", "web.nginx", "nginx", "shop", "b.c" };

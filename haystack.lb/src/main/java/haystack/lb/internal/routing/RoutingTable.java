@@ -47,7 +47,11 @@ public final class RoutingTable {
     /** The snapshot this table was made from (null for {@link #EMPTY}), and how: what {@link #next} starts from. */
     private final RegistrySnapshot from;
     private final Inputs inputs;
-    /** Every endpoint by qualified name (any port, shadowed or not), in id order. */
+    /**
+     * The endpoints this listener could serve (TCP, of one of its port names; shadowed or
+     * not), by qualified name, in id order. Names with none (DNS-only services) are left
+     * out, so a change to them costs this table nothing.
+     */
     private final Map<String, List<Endpoint>> named;
     /** The served endpoints of each name that has some. */
     private final Map<String, Served> served;
@@ -89,12 +93,14 @@ public final class RoutingTable {
     public static RoutingTable build(RegistrySnapshot snapshot, String portName, String origin, List<String> domains,
             Function<Endpoint, Backend> backends, Map<String, AtomicLong> sequences) {
         Inputs inputs = new Inputs(portName, origin, List.copyOf(domains));
+        List<String> portNames = servedPortNames(portName);
         Map<String, List<Endpoint>> named = new HashMap<>();
         for (Endpoint e : snapshot.endpoints()) {
-            named.computeIfAbsent(e.qualifiedName(), n -> new ArrayList<>()).add(e);
+            if (candidate(e, portNames)) {
+                named.computeIfAbsent(e.qualifiedName(), n -> new ArrayList<>()).add(e);
+            }
         }
         named.replaceAll((n, list) -> List.copyOf(list));
-        List<String> portNames = servedPortNames(portName);
         Map<String, Served> served = new HashMap<>();
         Map<String, Route> routes = new HashMap<>();
         named.forEach((name, members) -> {
@@ -120,24 +126,32 @@ public final class RoutingTable {
         if (from == null || !wanted.equals(inputs)) {
             return build(snapshot, portName, origin, domains, backends, sequences);
         }
+        List<String> portNames = servedPortNames(portName);
         Map<String, List<Endpoint>> gone = new HashMap<>();
         Map<String, List<Endpoint>> come = new HashMap<>();
         snapshot.changesSince(from, (old, now) -> {
+            // Every touched name is looked at again, candidate or not: an exact service that
+            // comes or goes changes which endpoints of its name are shadowed.
             if (old != null) {
                 gone.computeIfAbsent(old.qualifiedName(), n -> new ArrayList<>()).add(old);
                 come.computeIfAbsent(old.qualifiedName(), n -> new ArrayList<>());
             }
             if (now != null) {
-                come.computeIfAbsent(now.qualifiedName(), n -> new ArrayList<>()).add(now);
+                List<Endpoint> added = come.computeIfAbsent(now.qualifiedName(), n -> new ArrayList<>());
+                if (candidate(now, portNames)) {
+                    added.add(now);
+                }
             }
         });
-        if (come.isEmpty() && snapshot.ready() == ready) {
-            return this;
+        come.keySet().removeIf(name -> come.get(name).isEmpty() && !named.containsKey(name));
+        if (come.isEmpty()) {
+            // Nothing this listener serves changed (a DNS-only service): the same routes, made from the new snapshot.
+            return snapshot.ready() == ready && from == snapshot ? this
+                    : new RoutingTable(byService, byHost, byPath, snapshot.ready(), snapshot, inputs, named, served);
         }
         Map<String, List<Endpoint>> nextNamed = new HashMap<>(named);
         Map<String, Served> nextServed = new HashMap<>(served);
         Map<String, Route> routes = new HashMap<>(byService);
-        List<String> portNames = servedPortNames(portName);
         come.forEach((name, added) -> {
             List<Endpoint> members = new ArrayList<>(named.getOrDefault(name, List.of()));
             Set<String> leaving = new HashSet<>();
@@ -175,7 +189,7 @@ public final class RoutingTable {
         for (Endpoint e : members) {
             int r = portNames.indexOf(e.portName());
             // A name that is both an exact (dotted) service and <group>.<service> is the exact service's.
-            if (e.protocol() != Protocol.TCP || r < 0 || snapshot.shadowed(e)) {
+            if (!candidate(e, portNames) || snapshot.shadowed(e)) {
                 continue;
             }
             if (order == null) {
@@ -232,6 +246,11 @@ public final class RoutingTable {
         byPath.sort(Comparator.comparingInt((PathRoute p) -> p.prefix().length()).reversed().thenComparing(PathRoute::prefix));
         // named and served are this table's own from here on, never changed (next copies them)
         return new RoutingTable(Map.copyOf(routes), Map.copyOf(byHost), List.copyOf(byPath), snapshot.ready(), snapshot, inputs, named, served);
+    }
+
+    /** Whether {@code e} is of a kind this listener serves: TCP, on one of its port names. */
+    private static boolean candidate(Endpoint e, List<String> portNames) {
+        return e.protocol() == Protocol.TCP && portNames.contains(e.portName());
     }
 
     /**
