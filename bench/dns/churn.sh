@@ -14,7 +14,7 @@
 # by DURATION.
 # Usage: bench/dns/churn.sh [endpoints...]   (CHURN changes/s, default 100; DURATION, WARMUP
 #        seconds; CLIENTS; PORT; JAVA_EXTRA; HAYSTACK_JAR, default the built jar;
-#        COST_ONLY=1 stops after the writer-alone phase; JFR=<file> records that phase)
+#        COST_ONLY=1 stops after the writer-alone phase; JFR=<file> gets that phase's recording)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}
@@ -95,13 +95,12 @@ cost() { # dir services endpoints
   dnsperf -s 127.0.0.1 -p "$PORT" -d "$1/queries.txt" -l $((WARMUP + DURATION + 1)) -c 1 -q 10 -Q "$COST_QPS" >/dev/null 2>&1 &
   local trickle=$!; PIDS+=("$trickle")
   sleep "$WARMUP"   # the change path warmed too
-  [ -z "${JFR:-}" ] || jcmd "$HAYSTACK_PID" JFR.start name=cost settings=profile >/dev/null
   read -r l0 v0 < <(counters); read -r yc0 yt0 fc0 ft0 < <(gcs "$HAYSTACK_PID"); t0=$(cpu_ticks "$HAYSTACK_PID")
   thread_ticks "$HAYSTACK_PID" | sort >"$1/threads0"
   sleep "$DURATION"
   t1=$(cpu_ticks "$HAYSTACK_PID"); read -r yc1 yt1 fc1 ft1 < <(gcs "$HAYSTACK_PID"); read -r l1 v1 < <(counters)
   thread_ticks "$HAYSTACK_PID" | sort >"$1/threads1"
-  [ -z "${JFR:-}" ] || jcmd "$HAYSTACK_PID" JFR.stop name=cost filename="$JFR" >/dev/null
+  [ -z "${JFR:-}" ] || jcmd "$HAYSTACK_PID" JFR.dump name=cost filename="$JFR" begin=-"$DURATION"s >/dev/null
   stop "$CHURN_PID"; stop "$trickle"
   awk -v e="$3" -v t=$((t1 - t0)) -v it="$idle_ticks" -v hz="$hz" -v s="$DURATION" -v c=$((v1 - v0)) -v l=$((l1 - l0)) -v qps="$COST_QPS" \
       -v yc=$((yc1 - yc0)) -v yt0="$yt0" -v yt1="$yt1" -v fc=$((fc1 - fc0)) -v ft0="$ft0" -v ft1="$ft1" 'BEGIN {
@@ -120,7 +119,9 @@ for endpoints in "${SIZES[@]}"; do
   services=$(( (endpoints + PER - 1) / PER ))
   dir="$WORK/$endpoints"
   write_services "$dir" "$services" "$PER"
-  start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
+  # JFR from the start (started mid-run, its instrumentation sends the compiler back to work)
+  JAVA_EXTRA="${JAVA_EXTRA:-}${JFR:+ -XX:StartFlightRecording=name=cost,settings=profile}" \
+    start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
   cost "$dir" "$services" "$endpoints"
   if [ "${COST_ONLY:-0}" = 1 ]; then stop "$HAYSTACK_PID"; continue; fi
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up
