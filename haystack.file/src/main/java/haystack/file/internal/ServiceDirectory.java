@@ -75,6 +75,8 @@ final class ServiceDirectory implements AutoCloseable {
         final String service;
         /** Null until first read. */
         Signature read;
+        /** When it was last read (epoch nanoseconds, taken before reading). */
+        long readAtNanos;
         /** The version and reason last reported, or null when the last read was good. */
         String lastRejection;
         byte[] goodDigest;
@@ -344,10 +346,11 @@ final class ServiceDirectory implements AutoCloseable {
             return;
         }
         FileState state = files.computeIfAbsent(name, n -> new FileState(service.get()));
-        if (!toldOfChange && !mayHideAnEdit(signature.modifiedNanos, nowEpochNanos()) && signature.equals(state.read)) {
+        if (!toldOfChange && signature.equals(state.read) && !mayHideAnEdit(signature.modifiedNanos, state.readAtNanos)) {
             return;
         }
         state.read = signature;
+        state.readAtNanos = nowEpochNanos();
         load(file, state);
     }
 
@@ -410,19 +413,20 @@ final class ServiceDirectory implements AutoCloseable {
     }
 
     /**
-     * Whether a file last modified at {@code modifiedNanos} (epoch) may have been edited
-     * since without its size or time showing it, as seen at {@code nowNanos}: within
-     * {@link #RECENT_FINE_NANOS} of a time with a sub-millisecond part, within
-     * {@link #RECENT_NANOS} of a whole-millisecond one (or a clock that went back). Under
-     * a writer rewriting files all the time, a rescan then reads again the files of the
-     * last tenth of a second, not those of the last three.
+     * Whether a read at {@code readNanos} (epoch) of a file modified at {@code modifiedNanos}
+     * may have missed a later edit that left its size and time as they were: the read came
+     * within {@link #RECENT_FINE_NANOS} of a time with a sub-millisecond part, or within
+     * {@link #RECENT_NANOS} of a whole-millisecond one (or the clock went back). Such a file
+     * is read again at the next rescan; a read made after the window settles it. Under a
+     * writer rewriting files all the time, a rescan then reads again each rewritten file
+     * once, not every file of the last three seconds at every rescan.
      */
-    static boolean mayHideAnEdit(long modifiedNanos, long nowNanos) {
+    static boolean mayHideAnEdit(long modifiedNanos, long readNanos) {
         if (modifiedNanos < 0) {
             return false;
         }
         long window = modifiedNanos % 1_000_000 != 0 ? RECENT_FINE_NANOS : RECENT_NANOS;
-        return Math.abs(nowNanos - modifiedNanos) < window;
+        return Math.abs(readNanos - modifiedNanos) < window;
     }
 
     private void remove(String name) {

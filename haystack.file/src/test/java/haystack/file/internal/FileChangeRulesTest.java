@@ -12,7 +12,11 @@ import java.util.concurrent.TimeUnit;
 import haystack.api.Endpoint;
 import org.junit.jupiter.api.Test;
 
-/** When a rescan reads a file again, and what a reload keeps of the last one. */
+/**
+ * When a rescan reads a file again although its size and time look unchanged (the read
+ * came so soon after the time that an edit in the same clock tick may have been missed),
+ * and what a reload keeps of the last one.
+ */
 class FileChangeRulesTest {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -23,7 +27,7 @@ class FileChangeRulesTest {
     private static final long WHOLE_MILLI = 1_700_000_000L * SECOND + 123 * MILLI;
 
     @Test
-    void aFineTimeHidesAnEditForAFewTicksOnly() {
+    void aReadSoonAfterAFineTimeIsCheckedOnceMoreALaterOneSettlesIt() {
         assertTrue(ServiceDirectory.mayHideAnEdit(FINE, FINE));
         assertTrue(ServiceDirectory.mayHideAnEdit(FINE, FINE + 50 * MILLI));
         assertFalse(ServiceDirectory.mayHideAnEdit(FINE, FINE + 200 * MILLI));
@@ -31,7 +35,7 @@ class FileChangeRulesTest {
     }
 
     @Test
-    void aCoarseTimeHidesAnEditForSeconds() {
+    void aReadWithinSecondsOfACoarseTimeIsChecked() {
         for (long t : new long[] { WHOLE_SECOND, WHOLE_MILLI }) {
             assertTrue(ServiceDirectory.mayHideAnEdit(t, t + 200 * MILLI));
             assertTrue(ServiceDirectory.mayHideAnEdit(t, t + 2 * SECOND), "FAT keeps times to 2 s");
