@@ -5,10 +5,16 @@
 # address and back: one registry change each), beside nsd idle on the same records.
 # Prints queries/s, latency and CPU per query for each, the file rewrites Haystack loaded
 # and the registry changes it made per second during the run (the file source folds the
-# rewrites it finds in one scan into one change), and the ratio churn/idle. Needs: dnsperf nsd dig curl python3, a JDK 17. Loopback only,
-# every run bounded by DURATION.
+# rewrites it finds in one scan into one change), and the ratio churn/idle. Before the
+# queries, a phase with the writer alone (and COST_QPS, default 200, queries/s so the DNS
+# index follows each change as it does under load) prints what one registry change costs Haystack:
+# its CPU (/proc/<pid>/stat) per change applied (haystack_registry_version), its CPU per
+# second with no writer, and the collections (count, total pause; jstat) in the phase.
+# Needs: dnsperf nsd dig curl python3, a JDK 17 (jstat). Loopback only, every run bounded
+# by DURATION.
 # Usage: bench/dns/churn.sh [endpoints...]   (CHURN changes/s, default 100; DURATION, WARMUP
-#        seconds; CLIENTS; PORT; JAVA_EXTRA)
+#        seconds; CLIENTS; PORT; JAVA_EXTRA; HAYSTACK_JAR, default the built jar;
+#        COST_ONLY=1 stops after the writer-alone phase; JFR=<file> gets that phase's recording)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}
@@ -18,6 +24,7 @@ OUTSTANDING=${OUTSTANDING:-100}
 PORT=${PORT:-15365}
 ADMIN_PORT=${ADMIN_PORT:-15366}
 CHURN=${CHURN:-100}
+COST_QPS=${COST_QPS:-200}
 PER=10
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10 10000 100000)
@@ -33,24 +40,25 @@ counters() { # → "file-loads registry-version", from /metrics
 }
 
 # Rewrites service files round-robin, CHURN a second, for at most $3 seconds: the last
-# endpoint of each goes to 10.255.x.y and back on the next turn (written aside, then renamed).
+# endpoint of each goes to 10.255.x.y, or back if the file has it there (so every rewrite
+# changes the service, however many writers ran before); written aside, then renamed.
 churn() { # dir services seconds
   python3 - "$1" "$2" "$3" "$CHURN" "$PER" <<'PY' &
 import os, sys, time
 d, services, seconds, rate, per = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 os.makedirs(d + "/tmp", exist_ok=True)
-moved = set()
 start = time.monotonic(); n = 0
 while time.monotonic() - start < seconds:
     i = n % services
+    with open("%s/services/s%d.yaml" % (d, i)) as f:
+        moved = "10.255." in f.read()
     lines = ["port: redis", "endpoints:"]
     for j in range(per):
         k = i * per + j
         a = "10.%d.%d.%d" % ((k >> 16) % 256, (k >> 8) % 256, k % 256)
-        if j == per - 1 and i not in moved:
+        if j == per - 1 and not moved:
             a = "10.255.%d.%d" % ((i >> 8) % 256, i % 256)
         lines.append("  - %s:6379" % a)
-    moved ^= {i}
     tmp = "%s/tmp/s%d.yaml" % (d, i)
     with open(tmp, "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -63,13 +71,59 @@ PY
   CHURN_PID=$!; PIDS+=("$CHURN_PID")
 }
 
+# Collections so far → "young-count young-seconds full-count full-seconds"
+gcs() { # pid
+  jstat -gc "$1" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR == 2 { printf "%d %s %d %s\n", $c["YGC"], $c["YGCT"], $c["FGC"], $c["FGCT"] }' || echo "0 0 0 0"
+}
+
+# CPU ticks of each thread of a process → "tid ticks name" lines
+thread_ticks() { # pid
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v tid="${t##*/}" -v name="$( { tr ' ' _ < "$t/comm"; } 2>/dev/null)" '{ sub(/.*\) /, ""); print tid, $12 + $13, name }' "$t/stat" 2>/dev/null || true
+  done
+}
+
+# The writer alone: Haystack's CPU per registry change applied, and the collections meanwhile
+cost() { # dir services endpoints
+  local t0 t1 v0 v1 idle_ticks hz; hz=$(getconf CLK_TCK)
+  t0=$(cpu_ticks "$HAYSTACK_PID"); sleep 3; t1=$(cpu_ticks "$HAYSTACK_PID")
+  idle_ticks=$((t1 - t0))
+  churn "$1" "$2" $((WARMUP + DURATION + 2))
+  # a trickle of queries, so the DNS side of each change (done at the next query) counts too
+  dnsperf -s 127.0.0.1 -p "$PORT" -d "$1/queries.txt" -l $((WARMUP + DURATION + 1)) -c 1 -q 10 -Q "$COST_QPS" >/dev/null 2>&1 &
+  local trickle=$!; PIDS+=("$trickle")
+  sleep "$WARMUP"   # the change path warmed too
+  read -r l0 v0 < <(counters); read -r yc0 yt0 fc0 ft0 < <(gcs "$HAYSTACK_PID"); t0=$(cpu_ticks "$HAYSTACK_PID")
+  thread_ticks "$HAYSTACK_PID" | sort >"$1/threads0"
+  sleep "$DURATION"
+  t1=$(cpu_ticks "$HAYSTACK_PID"); read -r yc1 yt1 fc1 ft1 < <(gcs "$HAYSTACK_PID"); read -r l1 v1 < <(counters)
+  thread_ticks "$HAYSTACK_PID" | sort >"$1/threads1"
+  [ -z "${JFR:-}" ] || jcmd "$HAYSTACK_PID" JFR.dump name=cost filename="$JFR" begin=-"$DURATION"s >/dev/null
+  stop "$CHURN_PID"; stop "$trickle"
+  awk -v e="$3" -v t=$((t1 - t0)) -v it="$idle_ticks" -v hz="$hz" -v s="$DURATION" -v c=$((v1 - v0)) -v l=$((l1 - l0)) -v qps="$COST_QPS" \
+      -v yc=$((yc1 - yc0)) -v yt0="$yt0" -v yt1="$yt1" -v fc=$((fc1 - fc0)) -v ft0="$ft0" -v ft1="$ft1" 'BEGIN {
+    ms = t * 1000 / hz; idle = it * 1000 / hz / 3
+    printf "endpoints=%s writer-alone (+%s q/s): loads/s=%.0f changes/s=%.0f cpu-ms/s=%.0f (idle %.0f) cpu-ms/change=%.2f (over idle %.2f) young-gc=%d (%.0f ms) full-gc=%d (%.0f ms)\n",
+      e, qps, l / s, c / s, ms / s, idle, (c > 0 ? ms / c : 0), (c > 0 ? (ms - idle * s) / c : 0), yc, (yt1 - yt0) * 1000, fc, (ft1 - ft0) * 1000 }'
+  # where that CPU went, by thread (threads of one name summed), ms per change
+  join "$1/threads0" "$1/threads1" | awk -v hz="$hz" -v c=$((v1 - v0)) '{ ms[$3] += ($4 - $2) * 1000 / hz }
+    END { for (n in ms) if (ms[n] > 0) printf "%.3f %s\n", (c > 0 ? ms[n] / c : 0), n }' | sort -rn | head -8 \
+    | awk '{ printf "%s%s=%s", (NR > 1 ? " " : "  by thread, cpu-ms/change: "), $2, $1 } END { print "" }'
+}
+
 row() { printf '%-10s %-16s %10s %12s %8s %9s %9s %10s\n' "$@"; }
 row endpoints run qps "avg-lat(ms)" noerror cpu-us/q loads/s changes/s
 for endpoints in "${SIZES[@]}"; do
   services=$(( (endpoints + PER - 1) / PER ))
   dir="$WORK/$endpoints"
   write_services "$dir" "$services" "$PER"
-  start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
+  # JFR from the start (started mid-run, its instrumentation sends the compiler back to work)
+  JAVA_EXTRA="${JAVA_EXTRA:-}${JFR:+ -XX:StartFlightRecording=name=cost,settings=profile}" \
+    start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
+  cost "$dir" "$services" "$endpoints"
+  if [ "${COST_ONLY:-0}" = 1 ]; then stop "$HAYSTACK_PID"; continue; fi
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up
   read -r idle lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
   row "$endpoints" haystack-idle "$idle" "$lat" "$ok" "$cpu" 0 0

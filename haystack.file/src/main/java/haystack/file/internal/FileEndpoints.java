@@ -1,7 +1,9 @@
 package haystack.file.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import haystack.api.Endpoint;
 import haystack.api.Health;
@@ -22,6 +24,25 @@ final class FileEndpoints {
 
     static String containerId(String service) {
         return "file:" + service;
+    }
+
+    /**
+     * {@code now} with each endpoint equal to one of {@code before} (every field: the id
+     * holds address and port) replaced by that one: a rewrite that moves one endpoint
+     * keeps the other objects, which are long-lived, and lets the new copies die young.
+     */
+    static List<Endpoint> keepingUnchanged(List<Endpoint> before, List<Endpoint> now) {
+        if (before.isEmpty()) {
+            return now;
+        }
+        Map<String, Endpoint> byId = new HashMap<>(before.size() * 2);
+        before.forEach(e -> byId.put(e.id(), e));
+        List<Endpoint> out = new ArrayList<>(now.size());
+        for (Endpoint e : now) {
+            Endpoint old = byId.get(e.id());
+            out.add(e.equals(old) ? old : e);
+        }
+        return out;
     }
 
     static List<Endpoint> of(ServiceFile file, String sourceId) {

@@ -52,8 +52,18 @@ final class ServiceDirectory implements AutoCloseable {
     private static final int MAX_SETTLE_ROUNDS = 5;
     /** A scan finding more changed files than this publishes the whole source as one change rather than one per file. */
     private static final int MAX_SINGLE_CHANGES = 16;
-    /** A file modified this recently is read again on a rescan even when its size and time look unchanged (coarse mtimes). */
+    /**
+     * A file modified this recently is read again on a rescan even when its size and time
+     * look unchanged: an edit in the same tick of a coarse clock (FAT's 2 s, a file system
+     * keeping whole seconds or milliseconds) leaves both as they were.
+     */
     private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /**
+     * The same for a file whose time has a sub-millisecond part, so its file system keeps
+     * fine times (ext4, XFS, btrfs, tmpfs, overlay: the kernel's clock tick, a few ms):
+     * an edit that leaves the time as it was must come within that tick.
+     */
+    private static final long RECENT_FINE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** What a file looked like when last read: an edit changes one of these. */
     private record Signature(Object fileKey, long size, long modifiedNanos) {
@@ -65,6 +75,8 @@ final class ServiceDirectory implements AutoCloseable {
         final String service;
         /** Null until first read. */
         Signature read;
+        /** When it was last read (epoch nanoseconds, taken before reading). */
+        long readAtNanos;
         /** The version and reason last reported, or null when the last read was good. */
         String lastRejection;
         byte[] goodDigest;
@@ -88,6 +100,8 @@ final class ServiceDirectory implements AutoCloseable {
     private final ServiceFileParser parser;
     private final long rescanNanos;
     private final Map<String, FileState> files = new HashMap<>();
+    /** Files whose service is published (loaded): {@link #services} without walking {@link #files}. */
+    private int loadedFiles;
     /** File names refused for their name, with the signature that was reported (reported once). */
     private final Map<String, Signature> badNames = new HashMap<>();
     private final Thread thread;
@@ -332,11 +346,11 @@ final class ServiceDirectory implements AutoCloseable {
             return;
         }
         FileState state = files.computeIfAbsent(name, n -> new FileState(service.get()));
-        boolean recent = signature.modifiedNanos >= 0 && Math.abs(nowEpochNanos() - signature.modifiedNanos) < RECENT_NANOS;
-        if (!toldOfChange && !recent && signature.equals(state.read)) {
+        if (!toldOfChange && signature.equals(state.read) && !mayHideAnEdit(signature.modifiedNanos, state.readAtNanos)) {
             return;
         }
         state.read = signature;
+        state.readAtNanos = nowEpochNanos();
         load(file, state);
     }
 
@@ -349,7 +363,7 @@ final class ServiceDirectory implements AutoCloseable {
             if (state.loaded && state.lastRejection == null && MessageDigest.isEqual(digest, state.goodDigest)) {
                 return;
             }
-            endpoints = FileEndpoints.of(parser.parse(state.service, text), source.id());
+            endpoints = FileEndpoints.keepingUnchanged(state.endpoints, FileEndpoints.of(parser.parse(state.service, text), source.id()));
         } catch (RejectedFile e) {
             if (!running) {
                 return; // interrupted by close(): not the file's fault
@@ -365,6 +379,9 @@ final class ServiceDirectory implements AutoCloseable {
             return;
         }
         state.endpoints = endpoints;
+        if (!state.loaded) {
+            loadedFiles++;
+        }
         state.loaded = true;
         state.goodDigest = digest;
         loads.increment();
@@ -392,7 +409,24 @@ final class ServiceDirectory implements AutoCloseable {
     }
 
     private void countServices() {
-        services = (int) files.values().stream().filter(f -> f.loaded).count();
+        services = loadedFiles;
+    }
+
+    /**
+     * Whether a read at {@code readNanos} (epoch) of a file modified at {@code modifiedNanos}
+     * may have missed a later edit that left its size and time as they were: the read came
+     * within {@link #RECENT_FINE_NANOS} of a time with a sub-millisecond part, or within
+     * {@link #RECENT_NANOS} of a whole-millisecond one (or the clock went back). Such a file
+     * is read again at the next rescan; a read made after the window settles it. Under a
+     * writer rewriting files all the time, a rescan then reads again each rewritten file
+     * once, not every file of the last three seconds at every rescan.
+     */
+    static boolean mayHideAnEdit(long modifiedNanos, long readNanos) {
+        if (modifiedNanos < 0) {
+            return false;
+        }
+        long window = modifiedNanos % 1_000_000 != 0 ? RECENT_FINE_NANOS : RECENT_NANOS;
+        return Math.abs(readNanos - modifiedNanos) < window;
     }
 
     private void remove(String name) {
@@ -401,6 +435,7 @@ final class ServiceDirectory implements AutoCloseable {
             return;
         }
         if (state.loaded) {
+            loadedFiles--;
             publish(state.service, List.of());
         }
         announce("file service removed service=" + state.service + " file=" + dir.resolve(name));

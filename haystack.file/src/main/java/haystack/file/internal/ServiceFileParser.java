@@ -16,6 +16,7 @@ import haystack.api.ServiceNames;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -29,7 +30,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -111,10 +114,10 @@ final class ServiceFileParser {
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
         options.setTagInspector(tag -> false);
-        DumperOptions dumper = new DumperOptions();
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, new StringsOnly());
         try {
-            return yaml.compose(new StringReader(text));
+            // what Yaml.compose does, without the constructor and representer a Yaml builds
+            // (tables of types this parser never makes): they were most of a small file's cost
+            return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new StringsOnly(), options).getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             throw new RejectedFile(mark == null ? 0 : mark.getLine() + 1, oneLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
@@ -122,7 +125,7 @@ final class ServiceFileParser {
             throw new RejectedFile(lineAt(text, e.getPosition()), String.format("character U+%04X is not allowed in YAML", e.getCodePoint()));
         } catch (YAMLException e) {
             String reason = oneLine(String.valueOf(e.getMessage()));
-            throw new RejectedFile(reason.contains("aliases") ? aliasOverLimitLine(yaml, text) : 0, reason);
+            throw new RejectedFile(reason.contains("aliases") ? aliasOverLimitLine(options, text) : 0, reason);
         }
     }
 
@@ -130,7 +133,9 @@ final class ServiceFileParser {
      * The line of the first alias to a list or mapping past the limit: SnakeYAML's alias
      * check has no position, so the events are walked again (cheap: events expand nothing).
      */
-    private static int aliasOverLimitLine(Yaml yaml, String text) {
+    private static int aliasOverLimitLine(LoaderOptions options, String text) {
+        DumperOptions dumper = new DumperOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, new StringsOnly());
         Set<String> collections = new HashSet<>();
         int aliases = 0;
         try {

@@ -26,12 +26,25 @@ final class SourceEndpoints {
     private final Map<String, Endpoint> before = new LinkedHashMap<>();
 
     void put(Endpoint e) {
-        Endpoint old = byId.put(e.id(), e);
-        remember(e.id(), old);
-        if (old != null && !old.containerId().equals(e.containerId())) {
+        Endpoint kept = sameAsBefore(e);
+        Endpoint old = byId.put(kept.id(), kept);
+        remember(kept.id(), old);
+        if (old != null && !old.containerId().equals(kept.containerId())) {
             unindex(old);
         }
-        byContainer.computeIfAbsent(e.containerId(), c -> new HashSet<>()).add(e.id());
+        byContainer.computeIfAbsent(kept.containerId(), c -> new HashSet<>()).add(kept.id());
+    }
+
+    /**
+     * The endpoint this source already held for {@code e}'s id when it equals {@code e}
+     * (every field: the id holds source, container, network, address, port and protocol),
+     * else {@code e}. A source republishing a container whose endpoints mostly did not
+     * change (a service file rewritten) then keeps one object per endpoint, the one the
+     * snapshots hold: the copies die young instead of piling up in the old generation.
+     */
+    private Endpoint sameAsBefore(Endpoint e) {
+        Endpoint held = byId.containsKey(e.id()) ? byId.get(e.id()) : before.get(e.id());
+        return held != null && held.equals(e) ? held : e;
     }
 
     void remove(String id) {

@@ -150,6 +150,46 @@ class IncrementalChangeTest {
     }
 
     @Test
+    void aContainerRepublishedWithEqualEndpointsKeepsTheObjectsItHeldAndChangesOnlyTheOneThatDiffers() throws Exception {
+        EndpointSource file = registry.open("file:/s", s -> { });
+        List<Endpoint> first = List.of(endpoint("s0", "file-s0", 1), endpoint("s0", "file-s0", 2), endpoint("s0", "file-s0", 3));
+        file.replaceContainer("file-s0", first);
+        BlockingQueue<RegistryChange> changes = new LinkedBlockingQueue<>();
+        registry.addListener(changes::add);
+        changes.poll(10, TimeUnit.SECONDS); // the catch-up
+        Map<String, Endpoint> held = new HashMap<>();
+        registry.snapshot().endpoints().forEach(e -> held.put(e.id(), e));
+
+        // a rewrite: new objects, two equal to what is held, one moved elsewhere
+        List<Endpoint> second = List.of(endpoint("s0", "file-s0", 1), endpoint("s0", "file-s0", 2), endpoint("s0", "file-s0", 9));
+        file.replaceContainer("file-s0", second);
+        RegistryChange change = changes.poll(10, TimeUnit.SECONDS);
+        assertEquals(1, change.added().size());
+        assertEquals(1, change.removed().size());
+        assertEquals(0, change.updated().size());
+        for (Endpoint e : registry.snapshot().endpoints()) {
+            if (held.containsKey(e.id())) {
+                assertSame(held.get(e.id()), e, "an unchanged endpoint stays the object the registry held");
+            }
+        }
+        SourceEndpoints source = new SourceEndpoints();
+        Endpoint a = endpoint("s0", "file-s0", 1);
+        source.put(a);
+        source.endEdit((old, now) -> { });
+        source.removeContainer("file-s0");
+        source.put(endpoint("s0", "file-s0", 1));
+        List<Endpoint> reported = new ArrayList<>();
+        source.endEdit((old, now) -> reported.add(now));
+        assertSame(a, source.get(a.id()), "the source keeps the object it had for an equal endpoint");
+        assertEquals(List.of(), reported);
+        Endpoint drained = a.toBuilder().draining(true).build();
+        source.put(drained);
+        source.endEdit((old, now) -> reported.add(now));
+        assertSame(drained, source.get(a.id()), "an endpoint that differs replaces it");
+        assertEquals(List.of(drained), reported);
+    }
+
+    @Test
     void anEditThatThrowsHalfWayChangesNothing() {
         registry.open("docker:a", s -> { });
         EndpointSource source = registry.open("docker:b", s -> { });

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import haystack.api.Endpoint;
 import haystack.api.RegistrySnapshot;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
+import haystack.api.strategy.StrategyCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,8 @@ final class LiveSampler implements AutoCloseable {
     });
     private Map<String, String> verdicts = Map.of();
     private final Map<String, String> parts = new HashMap<>();
+    /** The catalog, its names and choices when the strategies were last read; null before. */
+    private List<Object> strategyInputs;
     private long lastRequests = -1;
     private long lastDns = -1;
     private long lastTime;
@@ -60,7 +64,7 @@ final class LiveSampler implements AutoCloseable {
             long now = System.currentTimeMillis();
             sampleTraffic(now);
             publishVerdicts(now);
-            publishIfChanged("strategies", () -> state.strategies(view.snapshot(), view.snapshot().endpoints()));
+            publishStrategiesIfCatalogChanged();
             publishIfChanged("installedStrategies", state::installedStrategies);
             publishIfChanged("listeners", state::listeners);
             publishIfChanged("certificates", state::certificates);
@@ -136,6 +140,22 @@ final class LiveSampler implements AutoCloseable {
         if (!endpoints.isEmpty()) {
             stream.publish("verdict", j.end().end().toString());
         }
+    }
+
+    /**
+     * The strategies of every service, read again only when the catalog (installed names,
+     * runtime choices) changed: a registry change sends its own services' strategies with
+     * its event, so walking every endpoint each period would find nothing new, and under
+     * churn it was that walk (and the compiler recompiling it) that cost.
+     */
+    private void publishStrategiesIfCatalogChanged() {
+        StrategyCatalog catalog = view.strategies();
+        List<Object> inputs = catalog == null ? List.of() : List.of(catalog, new TreeSet<>(catalog.names()), new HashMap<>(catalog.overrides()));
+        if (inputs.equals(strategyInputs)) {
+            return;
+        }
+        strategyInputs = inputs;
+        publishIfChanged("strategies", () -> state.strategies(view.snapshot(), view.snapshot().endpoints()));
     }
 
     private void publishIfChanged(String type, java.util.function.Supplier<String> part) {
