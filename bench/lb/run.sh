@@ -12,7 +12,7 @@
 #   The jar runs with haystack.distro/jvm.options as ./haystack does (JVM_OPTIONS_FILE=" "
 #   runs it with the JVM's defaults instead, to compare). HAYSTACK_JAR runs another build of
 #   the jar; BASELINE_JAR=path adds that jar as one more peer ("baseline", same settings), so
-#   a change and the build before it take turns in the same rounds. NGINX=0 leaves nginx out.
+#   a change and the build before it take turns in the same rounds. WITH_NGINX=0 leaves nginx out.
 # Prints req/s, p50 and p99 per round and their medians, and each proxy's CPU time per
 # request (user+sys of its processes, from /proc) so the cost is visible beside the speed.
 # Then memory: each proxy's RSS (all its processes) idle, at its peak under load, and while
@@ -159,7 +159,7 @@ else
 fi
 
 PEERS=("haproxy:$HAPROXY_PORT")
-[ "${NGINX:-1}" = 1 ] && PEERS+=("nginx:$NGINX_PORT")
+[ "${WITH_NGINX:-1}" = 1 ] && PEERS+=("nginx:$NGINX_PORT")
 PEERS+=("haystack:$HAYSTACK_PORT")
 [ -n "${BASELINE_PID:-}" ] && PEERS+=("baseline:$BASELINE_PORT")
 NAMES=(); for entry in "${PEERS[@]}"; do NAMES+=("${entry%%:*}"); done
