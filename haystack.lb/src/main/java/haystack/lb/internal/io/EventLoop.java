@@ -40,8 +40,6 @@ public final class EventLoop implements Runnable {
     public final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Work deferred to the end of the current round ({@link #atRoundEnd}), on the loop only. */
-    private final ArrayDeque<Runnable> roundEnd = new ArrayDeque<>();
     private final ArrayDeque<IoBuffer> buffers = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> directBuffers = new ArrayDeque<>();
     /** Sockets whose keys are cancelled, closed once a select has deregistered them (see {@link #closeDeregistered}). */
@@ -98,15 +96,6 @@ public final class EventLoop implements Runnable {
         }
     }
 
-    /**
-     * Runs {@code task} on this loop once every key the current select returned has been
-     * handled (called on the loop). Writes deferred so go out in one burst per round: the
-     * peer woken by the first is still awake for the next, and wakes once for several.
-     */
-    public void atRoundEnd(Runnable task) {
-        roundEnd.addLast(task);
-    }
-
     public IoBuffer buffer() {
         IoBuffer b = buffers.pollLast();
         return b != null ? b : new IoBuffer(bufferSize);
@@ -151,9 +140,7 @@ public final class EventLoop implements Runnable {
         while (running) {
             try {
                 busySince = 0;
-                if (!roundEnd.isEmpty()) {
-                    selector.selectNow(this::dispatch); // work left from the last round: no waiting
-                } else if (deregistering.isEmpty()) {
+                if (deregistering.isEmpty()) {
                     selector.select(this::dispatch, TICK_MS);
                 } else {
                     ArrayList<SocketChannel> deregistered = deregistering;
@@ -170,7 +157,6 @@ public final class EventLoop implements Runnable {
                 for (Runnable task; (task = tasks.poll()) != null; ) {
                     task.run();
                 }
-                runRoundEnd();
                 if (now >= nextTick) {
                     nextTick = now + TICK_MS;
                     for (SelectionKey key : new ArrayList<>(selector.keys())) {
@@ -196,18 +182,6 @@ public final class EventLoop implements Runnable {
             // closing anyway
         }
         closeAll(deregistering);
-    }
-
-    /** Runs the work deferred to the end of this round; what that work defers again waits for the next round. */
-    private void runRoundEnd() {
-        for (int n = roundEnd.size(); n > 0; n--) {
-            Runnable task = roundEnd.pollFirst();
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("deferred task failed loop={} error={}", thread.getName(), e.toString(), e);
-            }
-        }
     }
 
     private static void closeAll(ArrayList<SocketChannel> channels) {

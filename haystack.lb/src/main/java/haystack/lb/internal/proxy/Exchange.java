@@ -24,15 +24,8 @@ import org.slf4j.LoggerFactory;
  * again), passes the request and the response through without copying bodies, and
  * answers itself with an {@link ErrorPage} when nothing else can. Bytes are moved only
  * as fast as the other side takes them, so memory stays at one buffer per connection.
- * The request's first write and the response's writes after a backend read wait for the
- * end of the loop's round ({@link EventLoop#atRoundEnd}), so a round's writes go out
- * together and wake each peer once.
  */
-final class Exchange implements Runnable {
-
-    /** {@link #deferred} bits: work waiting for the end of the round. */
-    private static final int SEND = 1;
-    private static final int RESPONSE = 2;
+final class Exchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
@@ -60,8 +53,6 @@ final class Exchange implements Runnable {
     private boolean clientWriteBlocked;
     private boolean clientEof;
     private boolean finished;
-    /** {@link #SEND} and {@link #RESPONSE}: queued in the loop's round end when not 0. */
-    private int deferred;
     private int status;
     private long responseBytes;
     private long responseHeadBytes;
@@ -128,7 +119,7 @@ final class Exchange implements Runnable {
             backend = c;
             c.attach(this);
             if (c.connected()) {
-                defer(SEND);
+                send();
             } else {
                 c.deadline = loop.now + ctx.connectTimeoutMs;
             }
@@ -159,35 +150,6 @@ final class Exchange implements Runnable {
         ctx.tracer.trace(TraceEvent.ROUTE, "route client=" + client.remote().getAddress().getHostAddress() + " host=" + (host == null ? "-" : host)
                 + " path=" + (plan.path == null ? "-" : plan.path) + " service=" + (plan.route == null ? "-" : plan.route.service())
                 + " status=" + failStatus + " reason=" + (reason == null ? "-" : reason));
-    }
-
-    private void defer(int work) {
-        if (deferred == 0) {
-            loop.atRoundEnd(this);
-        }
-        deferred |= work;
-    }
-
-    /** The deferred work, at the end of the round; none of it when the exchange ended or moved on meanwhile. */
-    @Override
-    public void run() {
-        int work = deferred;
-        deferred = 0;
-        if (finished || backend == null) {
-            return;
-        }
-        try {
-            if ((work & SEND) != 0 && backend.connected()) {
-                send();
-            }
-            if ((work & RESPONSE) != 0 && backend != null) {
-                processResponse();
-            }
-            updateInterests();
-        } catch (RuntimeException e) { // as the loop does for a handler that fails
-            LOG.error("exchange failed host={} error={}", host, e.toString(), e);
-            client.close();
-        }
     }
 
     private void send() {
@@ -367,7 +329,7 @@ final class Exchange implements Runnable {
             backendFailed("backend closed the connection");
         } else if (n > 0) {
             progress();
-            defer(RESPONSE);
+            processResponse();
         }
         updateInterests();
     }
@@ -452,7 +414,7 @@ final class Exchange implements Runnable {
     }
 
     void clientData() {
-        if (backend != null && backend.connected() && !backendWriteBlocked && (deferred & SEND) == 0) {
+        if (backend != null && backend.connected() && !backendWriteBlocked) {
             pumpRequest();
         }
         updateInterests();
