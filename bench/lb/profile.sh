@@ -11,6 +11,7 @@
 #     JIT compilers and the GC;
 # Usage: bench/lb/profile.sh [duration-seconds] [connections...]   (default: 10 64 1000)
 #   env PROXY=haproxy: the same phases (but jfr) on HAProxy configured as bench/lb/run.sh has it
+#   env HAYSTACK_JAR: another build of the jar (to compare before and after a change)
 #   env PHASES: which of "jfr perf threads strace" to run (default all); JAVA_OPTS: extra JVM flags
 #   env OUT: where the recordings and tables stay (default a new /tmp/haystack-profile-lb.*)
 set -euo pipefail
@@ -56,7 +57,7 @@ if [ "${PROXY:-haystack}" = haproxy ]; then
   PHASES=${PHASES:-perf threads strace bythread}
   sleep 1
 else
-JAR="$ROOT/haystack.distro/target/haystack.jar"
+JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
 [ -f "$JAR" ] || { echo "build the jar first: ./mvnw -B -DskipTests install" >&2; exit 1; }
 mkdir -p "$WORK/services"
 { echo "endpoints:"; for port in "${ports[@]}"; do echo "  - 127.0.0.1:$port"; done; echo "strategy: round-robin"; } > "$WORK/services/bench.yaml"

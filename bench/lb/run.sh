@@ -10,7 +10,9 @@
 #   if missing) with the backends in a service file (HAYSTACK_SERVICES_DIR) instead of the
 #   BenchMain harness; EXTRA_ENDPOINTS=N adds a second service of N endpoints taking no traffic.
 #   The jar runs with haystack.distro/jvm.options as ./haystack does (JVM_OPTIONS_FILE=" "
-#   runs it with the JVM's defaults instead, to compare).
+#   runs it with the JVM's defaults instead, to compare). HAYSTACK_JAR runs another build of
+#   the jar; BASELINE_JAR=path adds that jar as one more peer ("baseline", same settings), so
+#   a change and the build before it take turns in the same rounds. WITH_NGINX=0 leaves nginx out.
 # Prints req/s, p50 and p99 per round and their medians, and each proxy's CPU time per
 # request (user+sys of its processes, from /proc) so the cost is visible beside the speed.
 # Then memory: each proxy's RSS (all its processes) idle, at its peak under load, and while
@@ -29,6 +31,7 @@ BACKEND_BASE=18180
 HAPROXY_PORT=18281
 NGINX_PORT=18282
 HAYSTACK_PORT=18283
+BASELINE_PORT=18284
 HOST=bench.services.haystack
 PIDS=()
 
@@ -102,7 +105,7 @@ if [ "${HAYSTACK_BENCH_JAR:-0}" = 1 ]; then
 # --- Haystack: the exported jar as users run it, the backends in a service file --------
 # (SPEC §6b). Every other listener on a free loopback port; Docker discovery pointed at a
 # socket that does not exist, so only the file's endpoints are served.
-  JAR="$ROOT/haystack.distro/target/haystack.jar"
+  JAR=${HAYSTACK_JAR:-$ROOT/haystack.distro/target/haystack.jar}
   [ -f "$JAR" ] || ( cd "$ROOT" && ./mvnw -B -q -DskipTests install >/dev/null )
   mkdir -p "$WORK/services"
   { echo "endpoints:"; for port in "${ports[@]}"; do echo "  - 127.0.0.1:$port"; done; echo "strategy: round-robin"; } > "$WORK/services/bench.yaml"
@@ -110,23 +113,33 @@ if [ "${HAYSTACK_BENCH_JAR:-0}" = 1 ]; then
   if [ "$EXTRA" -gt 0 ]; then # a second service that takes no traffic: the registry, DNS and routes hold them
     awk -v n="$EXTRA" 'BEGIN { print "endpoints:"; for (i = 0; i < n; i++) printf "  - 10.%d.%d.%d:80\n", int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' > "$WORK/services/idle.yaml"
   fi
-  ( cd "$WORK" && exec env HAYSTACK_SERVICES_DIR="$WORK/services" HAYSTACK_HTTP_PORT="$HAYSTACK_PORT" HAYSTACK_HTTP_BIND=127.0.0.1 \
-      HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_HTTPS_PORT="${HAYSTACK_HTTPS_PORT:-0}" HAYSTACK_DNS_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
-      HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 HAYSTACK_DATA="$WORK/data" HAYSTACK_CONFIG_DIR="$WORK/conf" \
-      HAYSTACK_LB_MAX_CONNECTIONS="${HAYSTACK_LB_MAX_CONNECTIONS:-8192}" DOCKER_HOST="unix://$WORK/no-docker.sock" \
-      MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${JVM_OPTIONS_FILE:-@$ROOT/haystack.distro/jvm.options} ${JAVA_OPTS:-} -jar "$JAR" ) > "$WORK/haystack.log" 2>&1 &
-  PIDS+=($!)
-  HAYSTACK_PID=$!
-  READY="file service loaded service=bench endpoints=$BACKENDS"
-  for _ in $(seq 1 300); do
-    grep -q "$READY" "$WORK/haystack.log" 2>/dev/null && grep -q 'listening listener=http' "$WORK/haystack.log" && break
-    sleep 0.2
-  done
-  if [ "$EXTRA" -gt 0 ]; then
-    for _ in $(seq 1 300); do grep -q "service=idle endpoints=$EXTRA" "$WORK/haystack.log" && break; sleep 0.2; done
-  fi
-  grep -q "$READY" "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
+  start_jar() { # name http-port jar -> sets STARTED_PID once the jar serves the bench service
+    local name=$1 port=$2 jar=$3
+    ( cd "$WORK" && exec env HAYSTACK_SERVICES_DIR="$WORK/services" HAYSTACK_HTTP_PORT="$port" HAYSTACK_HTTP_BIND=127.0.0.1 \
+        HAYSTACK_HTTP_ALT_PORT=0 HAYSTACK_HTTPS_PORT="${HAYSTACK_HTTPS_PORT:-0}" HAYSTACK_DNS_PORT=0 HAYSTACK_DNS_BIND=127.0.0.1 HAYSTACK_SSH_PORT=0 HAYSTACK_ADMIN_PORT=0 \
+        HAYSTACK_ADMIN_BIND=127.0.0.1 HAYSTACK_ADDRESS=127.0.0.1 HAYSTACK_DATA="$WORK/data-$name" HAYSTACK_CONFIG_DIR="$WORK/conf-$name" \
+        HAYSTACK_LB_MAX_CONNECTIONS="${HAYSTACK_LB_MAX_CONNECTIONS:-8192}" DOCKER_HOST="unix://$WORK/no-docker.sock" \
+        MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java ${JVM_OPTIONS_FILE:-@$ROOT/haystack.distro/jvm.options} ${JAVA_OPTS:-} -jar "$jar" ) > "$WORK/$name.log" 2>&1 &
+    PIDS+=($!)
+    STARTED_PID=$!
+    local ready="file service loaded service=bench endpoints=$BACKENDS"
+    for _ in $(seq 1 300); do
+      grep -q "$ready" "$WORK/$name.log" 2>/dev/null && grep -q 'listening listener=http' "$WORK/$name.log" && break
+      sleep 0.2
+    done
+    if [ "$EXTRA" -gt 0 ]; then
+      for _ in $(seq 1 300); do grep -q "service=idle endpoints=$EXTRA" "$WORK/$name.log" && break; sleep 0.2; done
+    fi
+    grep -q "$ready" "$WORK/$name.log" || { echo "$name did not start:" >&2; cat "$WORK/$name.log" >&2; exit 1; }
+  }
+  start_jar haystack "$HAYSTACK_PORT" "$JAR"
+  HAYSTACK_PID=$STARTED_PID
   echo "haystack: the exported jar ($JAR), $BACKENDS backends from a service file$([ "$EXTRA" -gt 0 ] && echo ", $EXTRA more endpoints in another"), JAVA_OPTS='${JAVA_OPTS:-}'"
+  if [ -n "${BASELINE_JAR:-}" ]; then # another build beside it, same settings, as one more peer: before and after in one run
+    start_jar baseline "$BASELINE_PORT" "$BASELINE_JAR"
+    BASELINE_PID=$STARTED_PID
+    echo "baseline: the exported jar $BASELINE_JAR, same settings"
+  fi
   grep -o 'haystack started.*' "$WORK/haystack.log" | head -1
 else
   # --- Haystack: the load balancer standalone over a real registry (test-scope main) --
@@ -145,7 +158,12 @@ else
   grep -q 'haystack lb ready' "$WORK/haystack.log" || { echo "haystack did not start:" >&2; cat "$WORK/haystack.log" >&2; exit 1; }
 fi
 
-for port in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do
+PEERS=("haproxy:$HAPROXY_PORT")
+[ "${WITH_NGINX:-1}" = 1 ] && PEERS+=("nginx:$NGINX_PORT")
+PEERS+=("haystack:$HAYSTACK_PORT")
+[ -n "${BASELINE_PID:-}" ] && PEERS+=("baseline:$BASELINE_PORT")
+NAMES=(); for entry in "${PEERS[@]}"; do NAMES+=("${entry%%:*}"); done
+for port in "${PEERS[@]##*:}"; do
   # the routes follow the registry a moment after the source logs its load
   for _ in $(seq 1 50); do curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.2; done
   curl -fsS -H "Host: $HOST" "http://127.0.0.1:$port/" >/dev/null || { echo "no answer on $port" >&2; exit 1; }
@@ -162,13 +180,14 @@ run_wrk() { # name port seconds -> "rps p50-ms p99-ms errors"
 }
 
 echo "warm-up (JIT for Haystack, caches for all): 5 s each"
-for p in $HAPROXY_PORT $NGINX_PORT $HAYSTACK_PORT; do run_wrk warm "$p" 5 >/dev/null; done
+for p in "${PEERS[@]##*:}"; do run_wrk warm "$p" 5 >/dev/null; done
 
 # CPU time (user+sys clock ticks) of a proxy's processes, to divide by the requests it served.
 proxy_pids() {
   case $1 in
     haproxy) echo "$HAPROXY_PID" ;;
     haystack) echo "$HAYSTACK_PID" ;;
+    baseline) echo "$BASELINE_PID" ;;
     nginx) local master; master=$(cat "$WORK/nginx-lb.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')" ;;
   esac
 }
@@ -181,10 +200,9 @@ rss_kb() { # resident set of all a proxy's processes, in kB
   echo "$total"
 }
 declare -A RSS_IDLE
-for name in haproxy nginx haystack; do RSS_IDLE[$name]=$(rss_kb "$name"); done
+for name in "${NAMES[@]}"; do RSS_IDLE[$name]=$(rss_kb "$name"); done
 
 ROUNDS=${ROUNDS:-5}
-PEERS=("haproxy:$HAPROXY_PORT" "nginx:$NGINX_PORT" "haystack:$HAYSTACK_PORT")
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $BACKENDS nginx backends on loopback, $(nproc) cores shared by everything"
 echo "haproxy nbthread $(nproc); nginx worker_processes auto; haystack $(grep -o 'ioThreads=[0-9]*' "$WORK/haystack.log" | head -1)"
@@ -192,8 +210,8 @@ echo "$ROUNDS rounds, each starting with the next peer, so no peer always runs f
 printf '%-6s %-10s %12s %10s %10s %12s  %s\n' round proxy req/s p50-ms p99-ms cpu-us/req errors
 declare -A SAMPLES
 for round in $(seq 1 "$ROUNDS"); do
-  for k in 0 1 2; do
-    entry=${PEERS[$(( (round - 1 + k) % 3 ))]}
+  for k in "${!PEERS[@]}"; do
+    entry=${PEERS[$(( (round - 1 + k) % ${#PEERS[@]} ))]}
     name=${entry%%:*}; port=${entry##*:}
     before=$(cpu_ticks "$name")
     read -r rps p50 p99 errors < <(run_wrk "$name" "$port" "$DURATION" & sleep "$(( DURATION / 2 ))"; rss_kb "$name" >> "$WORK/rss-load-$name"; wait)
@@ -207,7 +225,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 echo
 printf '%-10s %12s %10s %10s %12s   (medians of %s rounds)\n' proxy req/s p50-ms p99-ms cpu-us/req "$ROUNDS"
 declare -A RPS P99
-for name in haproxy nginx haystack; do
+for name in "${NAMES[@]}"; do
   RPS[$name]=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $1 }' | median)
   P99[$name]=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $3 }' | median)
   p50=$(printf '%s' "${SAMPLES[$name]}" | awk '{ print $2 }' | median)
@@ -215,8 +233,11 @@ for name in haproxy nginx haystack; do
   printf '%-10s %12.0f %10.3f %10.3f %12.1f\n' "$name" "${RPS[$name]}" "$p50" "${P99[$name]}" "$cpu"
 done
 echo
-awk -v h="${RPS[haystack]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]}" -v hp="${P99[haystack]}" -v ap="${P99[haproxy]}" \
-  'BEGIN { printf "haystack/haproxy: throughput %.2fx, p99 %.2fx   haystack/nginx: throughput %.2fx\n", h/a, hp/ap, h/n }'
+for name in haystack baseline; do
+  [ -n "${RPS[$name]:-}" ] || continue
+  awk -v who="$name" -v h="${RPS[$name]}" -v a="${RPS[haproxy]}" -v n="${RPS[nginx]:-}" -v hp="${P99[$name]}" -v ap="${P99[haproxy]}" \
+    'BEGIN { printf "%s/haproxy: throughput %.2fx, p99 %.2fx", who, h/a, hp/ap; if (n != "") printf "   %s/nginx: throughput %.2fx", who, h/n; printf "\n" }'
+done
 
 # --- memory: idle, under load, holding many idle client connections -------------------
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-5000}
