@@ -26,7 +26,8 @@ final class ZoneWarmer implements AutoCloseable {
     private final Supplier<Authority> authority;
     private final Thread thread;
     private final Object signal = new Object();
-    private boolean woken;
+    /** Set at first too: index what the registry holds already at once. */
+    private boolean woken = true;
     private volatile boolean running = true;
     private volatile RegistrySnapshot warmed;
 
