@@ -9,7 +9,8 @@
 # (Haystack's RSS; nsd's PSS summed over its processes, which share most pages).
 # Needs: dnsperf nsd dig (Debian), a JDK 17. Loopback only; every run bounded by DURATION.
 # Usage: bench/dns/jar.sh [endpoints...]   (DURATION, WARMUP seconds; CLIENTS; PORT;
-#        JAVA_EXTRA: more JVM options for Haystack, e.g. a flight recording)
+#        JAVA_EXTRA: more JVM options for Haystack, e.g. a flight recording;
+#        HAYSTACK_JAR: another build of the jar, to compare before and after a change)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}

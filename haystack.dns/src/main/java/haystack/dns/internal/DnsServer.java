@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import haystack.api.Registry;
+import haystack.api.RegistryChange;
+import haystack.api.RegistryListener;
+import haystack.api.RegistrySnapshot;
 import haystack.api.metrics.MetricsSource;
 import haystack.api.metrics.MetricsWriter;
 import haystack.api.trace.Tracer;
@@ -33,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * the zones of every {@link ZoneProvider} service (added and removed while running), and
  * forwarding of everything else.
  */
-@Component(service = MetricsSource.class, immediate = true, configurationPid = "haystack.dns",
+@Component(service = { MetricsSource.class, RegistryListener.class }, immediate = true, configurationPid = "haystack.dns",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DnsServer.Config.class)
-public final class DnsServer implements MetricsSource {
+public final class DnsServer implements MetricsSource, RegistryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
 
@@ -94,6 +97,7 @@ public final class DnsServer implements MetricsSource {
     private final List<AutoCloseable> transports = new ArrayList<>();
     private volatile Authority authority;
     private volatile Forwarder forwarder;
+    private volatile ZoneWarmer warmer;
     private int port;
 
     @Reference
@@ -146,6 +150,7 @@ public final class DnsServer implements MetricsSource {
                 }
             }
         }
+        warmer = new ZoneWarmer(registry::snapshot, () -> authority);
         LOG.info("dns server started origin={} port={} ttl={} upstreams={} zones={}", settings.origin(), port,
                 settings.ttl(), forwarder.upstreams(), a.zones().size());
     }
@@ -170,6 +175,21 @@ public final class DnsServer implements MetricsSource {
         }
     }
 
+    /** Indexes the zones for the new snapshot on the warmer's thread, never on the dispatcher's. */
+    @Override
+    public void registryChanged(RegistryChange change) {
+        ZoneWarmer w = warmer;
+        if (w != null) {
+            w.wake();
+        }
+    }
+
+    /** The last snapshot the zones were indexed for ahead of queries; null before the first. */
+    RegistrySnapshot warmed() {
+        ZoneWarmer w = warmer;
+        return w == null ? null : w.warmed();
+    }
+
     /** The port bound (the chosen one when configured as 0). */
     public int port() {
         return port;
@@ -185,6 +205,11 @@ public final class DnsServer implements MetricsSource {
             }
         }
         transports.clear();
+        ZoneWarmer w = warmer;
+        if (w != null) {
+            w.close();
+            warmer = null;
+        }
         Forwarder f = forwarder;
         if (f != null) {
             f.close();
@@ -208,6 +233,10 @@ public final class DnsServer implements MetricsSource {
         Authority a = authority;
         if (a != null) {
             a.zones(ZoneTable.of(a.origin(), providers));
+            ZoneWarmer w = warmer;
+            if (w != null) {
+                w.wake();
+            }
         }
     }
 
