@@ -57,10 +57,11 @@ final class EventStream {
 
     private void connected(ServerSentEventConnection c, String lastEventId) {
         c.setKeepAliveTime(heartbeatMillis);
-        c.putAttachment(PENDING, new AtomicLong());
-        c.putAttachment(LIMIT, new AtomicLong(maxPendingBytes));
         synchronized (lock) {
-            // under the lock that publish() holds, so nothing published falls between the catch-up and the stream
+            // under the lock that publish() holds, so nothing published falls between the catch-up and the stream,
+            // and nothing is sent before it: send() skips a connection until its attachments are set, here
+            c.putAttachment(PENDING, new AtomicLong());
+            c.putAttachment(LIMIT, new AtomicLong(maxPendingBytes));
             c.sendRetry(RETRY_MILLIS);
             List<EventRing.LiveEvent> missed = lastEventId == null || lastEventId.isEmpty() ? null : ring.after(lastEventId);
             if (missed != null) {
