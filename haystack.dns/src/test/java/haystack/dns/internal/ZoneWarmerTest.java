@@ -18,6 +18,7 @@ import haystack.api.RegistrySnapshot;
 import haystack.api.zone.ZoneAnswer;
 import haystack.api.zone.ZoneProvider;
 import haystack.api.zone.ZoneQuery;
+import haystack.dns.internal.zones.NameChanges;
 import haystack.dns.internal.zones.ServicesZone;
 import haystack.dns.internal.zones.TrackedZone;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,12 @@ class ZoneWarmerTest {
         final List<Long> versions = new CopyOnWriteArrayList<>();
         /** How long a move takes: long enough that changes pile up while one is under way. */
         volatile long millis;
+        private final NameChanges changes = new NameChanges();
+
+        @Override
+        public NameChanges changes() {
+            return changes;
+        }
 
         @Override
         public List<String> zones() {
