@@ -113,25 +113,8 @@ nginx -c "$WORK/flap.conf" -p "$WORK"
 ports+=("$FLAP_PORT")
 servers_haproxy+="  server flap 127.0.0.1:$FLAP_PORT"$'\n'
 
-cat > "$WORK/haproxy.cfg" <<CONF
-global
-  nbthread $(nproc)
-  maxconn 8192
-defaults
-  mode http
-  timeout connect 5s
-  timeout client 50s
-  timeout server 50s
-  http-reuse always
-frontend fe
-  bind 127.0.0.1:$HAPROXY_PORT
-  default_backend be
-backend be
-  balance roundrobin
-$servers_haproxy
-CONF
-haproxy -f "$WORK/haproxy.cfg" -q &
-HAPROXY_PID=$!; PIDS+=("$HAPROXY_PID")
+start_haproxy "$HAPROXY_PORT"
+PIDS+=("$HAPROXY_PID")
 
 # --- the file directory: ENDPOINTS endpoints for DNS, and the load balancer's service -----
 SERVICES=$(( (ENDPOINTS + PER - 1) / PER ))
@@ -178,34 +161,7 @@ counters() { # → "registry-version file-loads docker-events"
 # the file, so a writer started again in the next round changes every file it writes too).
 # One line per rewrite in $WORK/file-writes.
 file_churn() { # seconds
-  python3 - "$WORK" "$SERVICES" "$1" "$CHURN" "$PER" <<'PY' &
-import os, sys, time
-d, services, seconds, rate, per = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-os.makedirs(d + "/tmp", exist_ok=True)
-written = open(d + "/file-writes", "a")
-start = time.monotonic(); n = 0
-while time.monotonic() - start < seconds and not os.path.exists(d + "/stop"):
-    i = n % services
-    target = "%s/services/s%d.yaml" % (d, i)
-    with open(target) as f:
-        moved = "10.255." in f.read()
-    lines = ["port: redis", "endpoints:"]
-    for j in range(per):
-        k = i * per + j
-        a = "10.%d.%d.%d" % ((k >> 16) % 256, (k >> 8) % 256, k % 256)
-        if j == per - 1 and not moved:
-            a = "10.255.%d.%d" % ((i >> 8) % 256, i % 256)
-        lines.append("  - %s:6379" % a)
-    tmp = "%s/tmp/s%d.yaml" % (d, i)
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, target)
-    n += 1
-    written.write("w\n"); written.flush()
-    delay = start + n / rate - time.monotonic()
-    if delay > 0:
-        time.sleep(delay)
-PY
+  python3 "$ROOT/bench/lib/file-churn.py" "$WORK" "$SERVICES" "$1" "$CHURN" "$PER" "$WORK/file-writes" &
   CHURNER=$!; PIDS+=("$CHURNER")
 }
 

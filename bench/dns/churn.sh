@@ -43,31 +43,7 @@ counters() { # → "file-loads registry-version", from /metrics
 # endpoint of each goes to 10.255.x.y, or back if the file has it there (so every rewrite
 # changes the service, however many writers ran before); written aside, then renamed.
 churn() { # dir services seconds
-  python3 - "$1" "$2" "$3" "$CHURN" "$PER" <<'PY' &
-import os, sys, time
-d, services, seconds, rate, per = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-os.makedirs(d + "/tmp", exist_ok=True)
-start = time.monotonic(); n = 0
-while time.monotonic() - start < seconds:
-    i = n % services
-    with open("%s/services/s%d.yaml" % (d, i)) as f:
-        moved = "10.255." in f.read()
-    lines = ["port: redis", "endpoints:"]
-    for j in range(per):
-        k = i * per + j
-        a = "10.%d.%d.%d" % ((k >> 16) % 256, (k >> 8) % 256, k % 256)
-        if j == per - 1 and not moved:
-            a = "10.255.%d.%d" % ((i >> 8) % 256, i % 256)
-        lines.append("  - %s:6379" % a)
-    tmp = "%s/tmp/s%d.yaml" % (d, i)
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, "%s/services/s%d.yaml" % (d, i))
-    n += 1
-    delay = start + n / rate - time.monotonic()
-    if delay > 0:
-        time.sleep(delay)
-PY
+  python3 "$ROOT/bench/lib/file-churn.py" "$1" "$2" "$3" "$CHURN" "$PER" &
   CHURN_PID=$!; PIDS+=("$CHURN_PID")
 }
 

@@ -53,26 +53,8 @@ done
 start_nginx_backends
 
 # --- HAProxy: nbthread = cores, connection reuse to the backends ----------------------
-cat > "$WORK/haproxy.cfg" <<CONF
-global
-  nbthread $(nproc)
-  maxconn 8192
-defaults
-  mode http
-  timeout connect 5s
-  timeout client 50s
-  timeout server 50s
-  http-reuse always
-frontend fe
-  bind 127.0.0.1:$HAPROXY_PORT
-  default_backend be
-backend be
-  balance roundrobin
-$servers_haproxy
-CONF
-haproxy -f "$WORK/haproxy.cfg" -q &
-PIDS+=($!)
-HAPROXY_PID=$!
+start_haproxy "$HAPROXY_PORT"
+PIDS+=("$HAPROXY_PID")
 
 # --- nginx as a load balancer: worker_processes auto, upstream keepalive -------------
 cat > "$WORK/nginx-lb.conf" <<CONF

@@ -1,4 +1,4 @@
-# Sourced by bench/lb and bench/tls: one nginx serving a small static page on BACKENDS
+# Sourced by bench/lb, bench/tls and bench/churn: one nginx serving a small static page on BACKENDS
 # loopback ports from BACKEND_BASE+1, the same backends for every proxy in the run.
 # Sets: ports (array), servers_haproxy and servers_nginx_upstream (config lines).
 # Needs: WORK (a scratch directory the caller removes), BACKENDS, BACKEND_BASE.
@@ -27,4 +27,28 @@ http {
 $servers}
 CONF
   nginx -c "$WORK/backend.conf" -p "$WORK"
+}
+
+# HAProxy in plain HTTP on 127.0.0.1:$1 over servers_haproxy: nbthread = cores, round robin,
+# connection reuse to the backends. Sets HAPROXY_PID.
+start_haproxy() { # port
+  cat > "$WORK/haproxy.cfg" <<CONF
+global
+  nbthread $(nproc)
+  maxconn 8192
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 50s
+  timeout server 50s
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$1
+  default_backend be
+backend be
+  balance roundrobin
+$servers_haproxy
+CONF
+  haproxy -f "$WORK/haproxy.cfg" -q &
+  HAPROXY_PID=$!
 }
