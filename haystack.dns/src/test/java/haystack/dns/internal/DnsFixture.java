@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import haystack.api.Endpoint;
 import haystack.api.Health;
+import haystack.api.Registry;
+import haystack.api.RegistrySnapshot;
 import haystack.api.discovery.EndpointSource;
 import haystack.dns.internal.zones.ContainersZone;
 import haystack.dns.internal.zones.ReverseZone;
@@ -76,6 +79,26 @@ final class DnsFixture implements AutoCloseable {
     }
 
     /** Endpoint of {@code service}, container {@code name} (a hex id made from the name), at {@code ip}:port. */
+    /** A registry that only hands out what {@code snapshot} holds now (no drains, no checks). */
+    static Registry registryOf(Supplier<RegistrySnapshot> snapshot) {
+        return new Registry() {
+            @Override
+            public RegistrySnapshot snapshot() {
+                return snapshot.get();
+            }
+
+            @Override
+            public boolean drain(String endpointId, boolean draining) {
+                return false;
+            }
+
+            @Override
+            public boolean checkFailing(String endpointId, boolean failing) {
+                return false;
+            }
+        };
+    }
+
     static Endpoint endpoint(String service, String name, String ip, int port, String portName) {
         try {
             return Endpoint.builder().service(service).containerId(String.format("%064x", name.hashCode() & 0xffffffffL))

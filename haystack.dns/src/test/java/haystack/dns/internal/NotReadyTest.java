@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import haystack.api.Endpoint;
-import haystack.api.Registry;
 import haystack.api.RegistrySnapshot;
 import haystack.dns.internal.zones.ContainersZone;
 import haystack.dns.internal.zones.ReverseZone;
@@ -38,22 +37,7 @@ class NotReadyTest {
 
     private final Endpoint web = DnsFixture.endpoint("web", "web-1", "10.0.0.5", 80, "http");
     private final AtomicReference<RegistrySnapshot> now = new AtomicReference<>(new RegistrySnapshot(1, List.of(web), false));
-    private final DnsServer server = new DnsServer(new Registry() {
-        @Override
-        public RegistrySnapshot snapshot() {
-            return now.get();
-        }
-
-        @Override
-        public boolean drain(String endpointId, boolean draining) {
-            return false;
-        }
-
-        @Override
-        public boolean checkFailing(String endpointId, boolean failing) {
-            return false;
-        }
-    });
+    private final DnsServer server = new DnsServer(DnsFixture.registryOf(now::get));
 
     @BeforeEach
     void start() throws Exception {
