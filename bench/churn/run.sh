@@ -249,23 +249,17 @@ run_wrk() { # port seconds → "rps p99-ms errors detail"
     /Socket errors/ { for (i = 3; i <= NF; i += 2) { v = $(i + 1); gsub(/,/, "", v); errors += v; if (v > 0) detail = detail $i "=" v " " } }
     END { printf "%s %.3f %d %s\n", rps, p99, errors, (detail == "" ? "-" : detail) }' "$WORK/wrk.txt"
 }
-# A measured LB run through Haystack → "rps p99 errors cpu-us/req detail"
-lb_haystack() {
+# A measured LB run through a proxy → "rps p99 errors cpu-us/req detail"
+lb_run() { # port pid
   local before after rps p99 errors detail
-  before=$(cpu_ticks "$HAYSTACK_PID")
-  read -r rps p99 errors detail < <(run_wrk "$HTTP_PORT" "$DURATION")
-  after=$(cpu_ticks "$HAYSTACK_PID")
+  before=$(cpu_ticks "$2")
+  read -r rps p99 errors detail < <(run_wrk "$1" "$DURATION")
+  after=$(cpu_ticks "$2")
   echo "$rps $p99 $errors $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="$rps" -v d="$DURATION" \
     'BEGIN { printf "%.1f", (r > 0 ? t * 1e6 / hz / (r * d) : 0) }') $detail"
 }
-lb_haproxy() {
-  local before after rps p99 errors detail
-  before=$(cpu_ticks "$HAPROXY_PID")
-  read -r rps p99 errors detail < <(run_wrk "$HAPROXY_PORT" "$DURATION")
-  after=$(cpu_ticks "$HAPROXY_PID")
-  echo "$rps $p99 $errors $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="$rps" -v d="$DURATION" \
-    'BEGIN { printf "%.1f", (r > 0 ? t * 1e6 / hz / (r * d) : 0) }') $detail"
-}
+lb_haystack() { lb_run "$HTTP_PORT" "$HAYSTACK_PID"; }
+lb_haproxy() { lb_run "$HAPROXY_PORT" "$HAPROXY_PID"; }
 # A measured DNS run → "qps avg-ms errors cpu-us/q" (errors: lost, plus answers not NOERROR)
 dns_haystack() {
   local qps lat lost ok cpu
