@@ -324,25 +324,25 @@ printf '%-3s %-24s %10s %10s %7s %9s %8s %8s %9s %12s  %s\n' rnd scenario "req|q
 : > "$WORK/flap-access.log"
 FLAP_SERVED=(0 0)
 phase() { [[ " $PHASES " == *" $1 "* ]]; }
+# The four measured runs while a churner runs, then the churner stopped
+measure_churn() { # scenario counter-file
+  measure "cost $1" cost cost "$2"
+  measure "lb $1" haystack lb_haystack "$2"
+  measure "lb $1 haproxy" haproxy lb_haproxy "$2"
+  measure "dns $1" dns dns_haystack "$2"
+  stop_churner
+}
 for ROUND in $(seq 1 "$ROUNDS"); do
   measure "lb idle" haystack lb_haystack -
   measure "lb idle haproxy" haproxy lb_haproxy -
   measure "dns idle" dns dns_haystack -
   if phase file; then
     file_churn $((4 * DURATION + 10)); sleep 1
-    measure "cost file-churn" cost cost file-writes
-    measure "lb file-churn" haystack lb_haystack file-writes
-    measure "lb file-churn haproxy" haproxy lb_haproxy file-writes
-    measure "dns file-churn" dns dns_haystack file-writes
-    stop_churner
+    measure_churn file-churn file-writes
   fi
   if phase docker; then
     docker_churn $((4 * DURATION + 20)); sleep 3
-    measure "cost docker-churn" cost cost docker-starts
-    measure "lb docker-churn" haystack lb_haystack docker-starts
-    measure "lb docker-churn haproxy" haproxy lb_haproxy docker-starts
-    measure "dns docker-churn" dns dns_haystack docker-starts
-    stop_churner
+    measure_churn docker-churn docker-starts
   fi
   if phase flap; then
     served=$(lines "$WORK/flap-access.log")
