@@ -14,11 +14,17 @@
 # by DURATION.
 # Usage: bench/dns/churn.sh [endpoints...]   (CHURN changes/s, default 100; DURATION, WARMUP
 #        seconds; CLIENTS; PORT; JAVA_EXTRA; HAYSTACK_JAR, default the built jar;
-#        COST_ONLY=1 stops after the writer-alone phase; JFR=<file> gets that phase's recording)
+#        COST_ONLY=1 stops after the writer-alone phase; JFR=<file> gets that phase's recording;
+#        CHURN_WARMUP seconds of writer before the writer-alone figures, default WARMUP: the
+#        change path runs ~100 times a second, so the optimising compiler, which takes a method
+#        after 15,000 calls here (jvm.options), is still compiling it in the first minute;
+#        ROUNDS of idle then churn, alternated, default 1: the ratio is of their means)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
+CHURN_WARMUP=${CHURN_WARMUP:-$WARMUP}
+ROUNDS=${ROUNDS:-1}
 CLIENTS=${CLIENTS:-8}
 OUTSTANDING=${OUTSTANDING:-100}
 PORT=${PORT:-15365}
@@ -66,11 +72,11 @@ cost() { # dir services endpoints
   local t0 t1 v0 v1 idle_ticks hz; hz=$(getconf CLK_TCK)
   t0=$(cpu_ticks "$HAYSTACK_PID"); sleep 3; t1=$(cpu_ticks "$HAYSTACK_PID")
   idle_ticks=$((t1 - t0))
-  churn "$1" "$2" $((WARMUP + DURATION + 2))
+  churn "$1" "$2" $((CHURN_WARMUP + DURATION + 2))
   # a trickle of queries, so the DNS side of each change (done at the next query) counts too
-  dnsperf -s 127.0.0.1 -p "$PORT" -d "$1/queries.txt" -l $((WARMUP + DURATION + 1)) -c 1 -q 10 -Q "$COST_QPS" >/dev/null 2>&1 &
+  dnsperf -s 127.0.0.1 -p "$PORT" -d "$1/queries.txt" -l $((CHURN_WARMUP + DURATION + 1)) -c 1 -q 10 -Q "$COST_QPS" >/dev/null 2>&1 &
   local trickle=$!; PIDS+=("$trickle")
-  sleep "$WARMUP"   # the change path warmed too
+  sleep "$CHURN_WARMUP"   # the change path warmed too
   read -r l0 v0 < <(counters); read -r yc0 yt0 fc0 ft0 < <(gcs "$HAYSTACK_PID"); t0=$(cpu_ticks "$HAYSTACK_PID")
   thread_ticks "$HAYSTACK_PID" | sort >"$1/threads0"
   sleep "$DURATION"
@@ -101,15 +107,22 @@ for endpoints in "${SIZES[@]}"; do
   cost "$dir" "$services" "$endpoints"
   if [ "${COST_ONLY:-0}" = 1 ]; then stop "$HAYSTACK_PID"; continue; fi
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up
-  read -r idle lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
-  row "$endpoints" haystack-idle "$idle" "$lat" "$ok" "$cpu" 0 0
-  churn "$dir" "$services" $((DURATION + 3))
-  sleep 1
-  read -r loads0 version0 < <(counters)
-  read -r busy lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
-  read -r loads1 version1 < <(counters)
-  row "$endpoints" haystack-churn "$busy" "$lat" "$ok" "$cpu" "$(( (loads1 - loads0) / DURATION ))" "$(( (version1 - version0) / DURATION ))"
-  stop "$CHURN_PID"
+  # idle and churn alternated ROUNDS times: on a shared machine the load of others moves
+  # between runs, and a ratio of sums over alternated rounds sees the same moves on both sides
+  idle=0; busy=0; writer=0
+  for round in $(seq 1 "$ROUNDS"); do
+    read -r q lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
+    row "$endpoints" "haystack-idle" "$q" "$lat" "$ok" "$cpu" 0 0; idle=$((idle + q))
+    churn "$dir" "$services" $((DURATION + 3))
+    sleep 1
+    read -r loads0 version0 < <(counters); writer0=$(cpu_ticks "$CHURN_PID")
+    read -r q lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
+    read -r loads1 version1 < <(counters); writer1=$(cpu_ticks "$CHURN_PID")
+    row "$endpoints" "haystack-churn" "$q" "$lat" "$ok" "$cpu" "$(( (loads1 - loads0) / DURATION ))" "$(( (version1 - version0) / DURATION ))"
+    busy=$((busy + q)); writer=$((writer + writer1 - writer0))
+    stop "$CHURN_PID"
+  done
+  idle=$((idle / ROUNDS)); busy=$((busy / ROUNDS)); writer=$((writer / ROUNDS))
   haystack_zone "$PORT" "$dir/queries.txt" > "$dir/haystack.zone"
   stop "$HAYSTACK_PID"
 
@@ -118,7 +131,8 @@ for endpoints in "${SIZES[@]}"; do
   read -r qps lat _ ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" $(tree_pids "$NSD_PID"))
   row "$endpoints" nsd-idle "$qps" "$lat" "$ok" "$cpu" - -
   stop "$NSD_PID"
-  awk -v i="$idle" -v b="$busy" -v n="$qps" -v e="$endpoints" 'BEGIN {
-    printf "endpoints=%s churn/idle=%.2f haystack-churn/nsd=%.2f haystack-idle/nsd=%.2f\n", e, b / i, b / n, i / n }'
+  # the writer's own CPU is taken from the same two cores: part of the drop is not Haystack's
+  awk -v i="$idle" -v b="$busy" -v n="$qps" -v e="$endpoints" -v w="$writer" -v hz="$(getconf CLK_TCK)" -v s="$DURATION" -v c="$CORES" 'BEGIN {
+    printf "endpoints=%s churn/idle=%.2f haystack-churn/nsd=%.2f haystack-idle/nsd=%.2f writer-cpu=%.1f%% of the cores\n", e, b / i, b / n, i / n, w * 100 / hz / s / c }'
 done
 echo "cores=$CORES clients=$CLIENTS outstanding=$OUTSTANDING duration=${DURATION}s churn=${CHURN} file rewrites/s (dnsperf and the writer share the cores)"

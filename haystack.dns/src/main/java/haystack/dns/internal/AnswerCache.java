@@ -98,15 +98,18 @@ final class AnswerCache {
         final long since;
         /** Per name of the basis: the marks of its zone, or null when it must be looked up again (its zone marks no changes). */
         final NameChanges[] marks;
+        /** Per name of the basis with marks: its own mark. */
+        final NameChanges.Mark[] cells;
         /** The last snapshot this entry was found to hold for. */
         volatile RegistrySnapshot validAt;
 
-        Entry(byte[] wire, ZoneTable zones, Basis basis, long since, NameChanges[] marks, RegistrySnapshot validAt) {
+        Entry(byte[] wire, ZoneTable zones, Basis basis, long since, NameChanges[] marks, NameChanges.Mark[] cells, RegistrySnapshot validAt) {
             this.wire = wire;
             this.zones = zones;
             this.basis = basis;
             this.since = since;
             this.marks = marks;
+            this.cells = cells;
             this.validAt = validAt;
         }
     }
@@ -153,7 +156,7 @@ final class AnswerCache {
         check.advance(snapshot, zones);
         for (int i = 0; i < names.length; i++) {
             NameChanges marks = e.marks[i];
-            if (marks == null ? check.answer(names[i], snapshot, zones) != was[i] : !marks.unchangedSince(names[i], e.since)) {
+            if (marks == null ? check.answer(names[i], snapshot, zones) != was[i] : !marks.unchangedSince(e.cells[i], e.since)) {
                 return false;
             }
         }
@@ -168,10 +171,12 @@ final class AnswerCache {
         }
         String[] names = basis.names();
         NameChanges[] marks = new NameChanges[names.length];
+        NameChanges.Mark[] cells = new NameChanges.Mark[names.length];
         for (int i = 0; i < names.length; i++) {
             marks[i] = zones.changes(names[i]);
+            cells[i] = marks[i] == null ? null : marks[i].mark(names[i]);
         }
-        answers.put(key.copy(), new Entry(response.clone(), zones, basis, since, marks, snapshot));
+        answers.put(key.copy(), new Entry(response.clone(), zones, basis, since, marks, cells, snapshot));
     }
 
     int size() {

@@ -19,10 +19,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NameChanges {
 
-    static final int CAPACITY = 65_536;
+    /** Names with a mark at most (a name gets one when it changes or a cached response is made from it). */
+    static final int CAPACITY = 262_144;
 
     private static final AtomicLong CLOCK = new AtomicLong();
-    private final Map<String, Long> changed = new ConcurrentHashMap<>();
+
+    /**
+     * One name's mark: the clock when its answer last changed (0: not since the marks were
+     * last forgotten). A cached response keeps the marks of its names and reads them at each
+     * new snapshot without looking the names up: under churn, a hash lookup per name per
+     * response per snapshot was half of the query threads' time.
+     */
+    public static final class Mark {
+        private volatile long at;
+    }
+
+    private final Map<String, Mark> marks = new ConcurrentHashMap<>();
     /** Responses made before this clock value cannot be checked: the marks they need may be gone. */
     private volatile long floor;
 
@@ -31,11 +43,28 @@ public final class NameChanges {
         return CLOCK.get();
     }
 
+    /** {@code name}'s mark, made if it has none; keep it with what was made from the name. */
+    public Mark mark(String name) {
+        Mark m = marks.get(name);
+        if (m != null) {
+            return m;
+        }
+        if (marks.size() >= CAPACITY) {
+            forgetAll();
+        }
+        return marks.computeIfAbsent(name, n -> new Mark());
+    }
+
+    /** Whether the answer of the name {@code mark} was made for is the same as at clock value {@code since}. */
+    public boolean unchangedSince(Mark mark, long since) {
+        // the floor is read after the mark: a reset that orphaned the mark has raised it already
+        return mark.at <= since && since >= floor;
+    }
+
     /** Whether {@code name}'s answer is the same as at clock value {@code since}. */
     public boolean unchangedSince(String name, long since) {
-        Long mark = changed.get(name);
-        // the floor is read after the mark: a reset that dropped the mark has raised it already
-        return (mark == null || mark <= since) && since >= floor;
+        Mark mark = marks.get(name);
+        return (mark == null || mark.at <= since) && since >= floor;
     }
 
     /**
@@ -44,15 +73,20 @@ public final class NameChanges {
      * a clock above the floor, and an older response would pass as unchanged.
      */
     synchronized void changed(String name) {
-        if (changed.size() >= CAPACITY) {
+        if (marks.size() >= CAPACITY) {
             forgetAll();
         }
-        changed.put(name, CLOCK.incrementAndGet());
+        marks.computeIfAbsent(name, n -> new Mark()).at = CLOCK.incrementAndGet();
     }
 
-    /** Every name counts as changed (an index started over). */
+    /**
+     * Every name counts as changed (an index started over). The floor rises before the marks
+     * go (a reader missing a mark then sees the new floor) and again after (a response whose
+     * clock was read while they went may hold a mark no change will set again).
+     */
     synchronized void forgetAll() {
         floor = CLOCK.incrementAndGet();
-        changed.clear();
+        marks.clear();
+        floor = CLOCK.incrementAndGet();
     }
 }
