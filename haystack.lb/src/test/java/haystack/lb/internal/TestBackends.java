@@ -136,7 +136,14 @@ final class TestBackends {
         private final ExecutorService threads = Executors.newCachedThreadPool();
 
         RawBackend() throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            this(0);
+        }
+
+        /** On {@code port} (0: any free one): a backend started again where it was. */
+        RawBackend(int port) throws IOException {
+            socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
             threads.submit(() -> {
                 while (!socket.isClosed()) {
                     try {

@@ -102,14 +102,15 @@ final class Exchange {
             if (ctx.tracer.isActive()) {
                 traceRoute(b);
             }
-            BackendConnection c = BackendConnections.of(b).take(loop);
+            // after a close race on this endpoint its other kept connections may be stale too
+            BackendConnection c = attempt.freshOnly() ? null : BackendConnections.of(b).take(loop);
             if (c == null) {
                 try {
                     c = BackendConnection.open(loop, b, ctx.idleTimeoutMs);
                 } catch (IOException e) {
                     attempt.release();
                     ctx.chooser.failed(attempt, b, "backend connection failed: " + e.getMessage(), false);
-                    if (!ctx.retry.allows(attempt.tries(), true, false, false, false)) {
+                    if (!ctx.retry.allows(attempt.tries(), false, plan.replayable, idempotent)) {
                         failFromAttempt();
                         return;
                     }
@@ -386,9 +387,10 @@ final class Exchange {
     }
 
     /**
-     * A try failed before any response byte. Tries again when nothing was sent, or the
-     * whole request can be sent again and it was either a kept-alive connection the
-     * backend closed as the request went out, or an idempotent request.
+     * A try failed before the client saw a byte of an answer; {@link RetryPolicy} decides
+     * whether another endpoint gets the request. A kept-alive connection that the backend
+     * closed before sending a byte (the keep-alive race) does not count against the
+     * endpoint; the others do.
      */
     private void retryOrFail(String why, boolean connecting, boolean timedOut) {
         BackendConnection c = backend;
@@ -397,11 +399,11 @@ final class Exchange {
         Backend lost = attempt.release();
         if (closeRace) {
             attempt.failed(why + " (" + lost.endpoint().containerName() + " " + lost.authority() + ")", false);
-            attempt.forgiveLast();
+            attempt.raced();
         } else {
             ctx.chooser.failed(attempt, lost, why, timedOut);
         }
-        if (ctx.retry.allows(attempt.tries(), connecting, plan.replayable, closeRace, idempotent) && !client.isClosed()) {
+        if (ctx.retry.allows(attempt.tries(), !connecting, plan.replayable, idempotent) && !client.isClosed()) {
             response = null;
             responseFlow = null;
             responseHeadBytes = 0;
@@ -431,6 +433,9 @@ final class Exchange {
     void clientEnded() {
         clientEof = true;
         if (tunnel || !requestFlow.ended()) {
+            if (responseBytes == 0) {
+                status = 499; // the client gave up mid-request: not the backend's failure
+            }
             abort(null);
         } else {
             updateInterests();

@@ -18,9 +18,14 @@ public final class Attempt {
     private ServicePool pool;
     private String failure;
     private boolean timedOut;
+    /** Endpoints whose try met a closing kept-alive connection and that have not had a fresh one; usually null. */
+    private List<Backend> raced;
+    private boolean freshOnly;
 
     public void start(Backend b, ServicePool from) {
-        tried.add(b);
+        if (!tried.contains(b)) { // a raced endpoint's last try is in the list already
+            tried.add(b);
+        }
         tries++;
         last = b;
         pool = from;
@@ -37,11 +42,35 @@ public final class Attempt {
     }
 
     /**
-     * The last try failed through no fault of its endpoint (a kept-alive connection it
-     * closed as the request went out): the endpoint may be chosen again, on a new connection.
+     * The last try met a kept-alive connection its endpoint closed as the request went out
+     * (no fault of the endpoint's, or it just died). It stays skipped while another endpoint
+     * is left; when none is, the chooser gives it one more try, on a new connection.
      */
-    public void forgiveLast() {
-        tried.remove(last);
+    public void raced() {
+        if (raced == null) {
+            raced = new ArrayList<>(1);
+        }
+        raced.add(last);
+    }
+
+    /** A raced endpoint for one last try on a new connection, taken from the list; or null. */
+    Backend takeRaced(ServicePool from) {
+        if (raced == null) {
+            return null;
+        }
+        for (int i = 0; i < from.size(); i++) {
+            Backend b = from.backend(i);
+            if (raced.remove(b)) {
+                freshOnly = true;
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** This try must open a new connection: its endpoint's kept ones may all be stale. */
+    public boolean freshOnly() {
+        return freshOnly;
     }
 
     /** The pool the last try was chosen from, or null. */

@@ -66,7 +66,9 @@ public final class BackendChooser {
                 return b;
             }
         }
-        return null; // every endpoint has had its try: attempt keeps the last failure
+        // every endpoint has had its try; one that only met a closing kept-alive connection
+        // gets a new one (the only endpoint of a service whose idle timeout raced a request)
+        return attempt.takeRaced(pool); // or null: attempt keeps the last failure
     }
 
     private static boolean anotherServes(ServicePool pool, Backend failed) {
