@@ -116,6 +116,9 @@ final class ZoneWarmer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        synchronized (signal) {
+            signal.notifyAll(); // a readiness gate waiting for it gives up now, not at its deadline
+        }
         thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
