@@ -2,7 +2,7 @@
  * The Haystack model: endpoints, health, the registry and its immutable snapshots.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package haystack.api;
 
 import org.osgi.annotation.bundle.Export;

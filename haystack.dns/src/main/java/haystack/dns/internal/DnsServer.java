@@ -3,10 +3,12 @@ package haystack.dns.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import haystack.api.ReadinessGate;
 import haystack.api.Registry;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
@@ -36,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * the zones of every {@link ZoneProvider} service (added and removed while running), and
  * forwarding of everything else.
  */
-@Component(service = { MetricsSource.class, RegistryListener.class }, immediate = true, configurationPid = "haystack.dns",
+@Component(service = { MetricsSource.class, RegistryListener.class, ReadinessGate.class }, immediate = true, configurationPid = "haystack.dns",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DnsServer.Config.class)
-public final class DnsServer implements MetricsSource, RegistryListener {
+public final class DnsServer implements MetricsSource, RegistryListener, ReadinessGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
 
@@ -182,6 +184,16 @@ public final class DnsServer implements MetricsSource, RegistryListener {
         if (w != null) {
             w.wake();
         }
+    }
+
+    /**
+     * Haystack is ready only once the zones are indexed for the registry as it is then, so
+     * the first queries after GET /ready says 200 do not wait for an index of 100,000 names.
+     */
+    @Override
+    public boolean catchUp(RegistrySnapshot snapshot, Duration timeout) throws InterruptedException {
+        ZoneWarmer w = warmer;
+        return w == null || w.awaitWarmed(snapshot, timeout);
     }
 
     /** The last snapshot the zones were indexed for ahead of queries; null before the first. */

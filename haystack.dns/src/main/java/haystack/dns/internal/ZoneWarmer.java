@@ -1,5 +1,6 @@
 package haystack.dns.internal;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -47,6 +48,30 @@ final class ZoneWarmer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits at most {@code timeout} for the zones to be indexed for {@code target} or a
+     * later snapshot; true once they are, false when the time ran out or the warmer stopped.
+     */
+    boolean awaitWarmed(RegistrySnapshot target, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+            while (!covers(warmed, target)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !running) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(signal, left);
+            }
+            return true;
+        }
+    }
+
+    private static boolean covers(RegistrySnapshot warmed, RegistrySnapshot target) {
+        return warmed != null && warmed.version() >= target.version();
+    }
+
     /** The last snapshot the zones were brought to by this warmer, null before the first. */
     RegistrySnapshot warmed() {
         return warmed;
@@ -75,7 +100,10 @@ final class ZoneWarmer implements AutoCloseable {
                     LOG.info("dns zones indexed version={} endpoints={} millis={}", s.version(), s.endpoints().size(), millis);
                 }
                 lastTable = table;
-                warmed = s;
+                synchronized (signal) {
+                    warmed = s;
+                    signal.notifyAll(); // a readiness gate may be waiting for it
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -88,6 +116,9 @@ final class ZoneWarmer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        synchronized (signal) {
+            signal.notifyAll(); // a readiness gate waiting for it gives up now, not at its deadline
+        }
         thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));

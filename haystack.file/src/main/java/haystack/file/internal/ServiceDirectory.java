@@ -7,6 +7,7 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -68,11 +69,32 @@ final class ServiceDirectory implements AutoCloseable {
     /** What a file looked like when last read: an edit changes one of these. */
     private record Signature(Object fileKey, long size, long modifiedNanos) {
         static final Signature NONE = new Signature(null, -1, -1);
+
+        static Signature of(BasicFileAttributes a) {
+            return a == null ? NONE : new Signature(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        }
+
+        /** Whether {@code a} (null: unreadable) looks the same, without making a signature of it. */
+        boolean sameAs(BasicFileAttributes a) {
+            if (a == null) {
+                return this == NONE;
+            }
+            return size == a.size() && modifiedNanos == a.lastModifiedTime().to(TimeUnit.NANOSECONDS)
+                    && java.util.Objects.equals(fileKey, a.fileKey());
+        }
+    }
+
+    /** What stands at a file name: nothing, or something whose attributes are {@code attributes} (null: unreadable, a dangling link). */
+    private record Found(boolean present, BasicFileAttributes attributes) {
+        static final Found ABSENT = new Found(false, null);
+        static final Found UNREADABLE = new Found(true, null);
     }
 
     /** The last good version of a file (null until one is loaded) and the last version read, good or not. */
     private static final class FileState {
         final String service;
+        /** The scan that last listed the file: one not listed by the latest scan is looked at again (gone?). */
+        long listedIn;
         /** Null until first read. */
         Signature read;
         /** When it was last read (epoch nanoseconds, taken before reading). */
@@ -100,6 +122,8 @@ final class ServiceDirectory implements AutoCloseable {
     private final ServiceFileParser parser;
     private final long rescanNanos;
     private final Map<String, FileState> files = new HashMap<>();
+    /** Scans so far: the number of the one under way. */
+    private long scans;
     /** Files whose service is published (loaded): {@link #services} without walking {@link #files}. */
     private int loadedFiles;
     /** File names refused for their name, with the signature that was reported (reported once). */
@@ -110,11 +134,18 @@ final class ServiceDirectory implements AutoCloseable {
     private volatile int services;
     private volatile boolean running = true;
     private volatile WatchService watcher;
+    private final boolean watch;
     private boolean watchTried;
     private boolean dirPresent = true;
     private boolean truncatedReported;
 
     ServiceDirectory(Path dir, int maxBytes, Duration rescan, EndpointSource source) {
+        this(dir, maxBytes, rescan, source, true);
+    }
+
+    /** With {@code watch} false, as on a file system whose watch tells nothing: the rescan alone follows edits. */
+    ServiceDirectory(Path dir, int maxBytes, Duration rescan, EndpointSource source, boolean watch) {
+        this.watch = watch;
         this.dir = dir;
         this.source = source;
         this.reader = new ServiceFileReader(maxBytes);
@@ -285,73 +316,99 @@ final class ServiceDirectory implements AutoCloseable {
         }
         if (!watchTried) {
             watchTried = true;
-            register();
-        }
-        Set<String> present = list();
-        for (String name : present) {
-            refresh(name, false);
-        }
-        for (String name : List.copyOf(files.keySet())) {
-            if (!present.contains(name)) {
-                refresh(name, false);
+            if (watch) {
+                register();
             }
         }
-        badNames.keySet().retainAll(present);
+        long scan = ++scans;
+        Set<String> badListed = new HashSet<>();
+        if (!refreshListed(scan, badListed)) {
+            // Keep every service as it is rather than take them all away on a read error.
+            return;
+        }
+        List<String> unlisted = new ArrayList<>();
+        files.forEach((name, state) -> {
+            if (state.listedIn != scan) {
+                unlisted.add(name);
+            }
+        });
+        unlisted.forEach(name -> refresh(name, false));
+        badNames.keySet().retainAll(badListed);
     }
 
-    private Set<String> list() {
-        Set<String> names = new HashSet<>();
+    /**
+     * Refreshes every service file the directory lists, as it is listed: a rescan of 10,000
+     * unchanged files costs one stat each and no set of their names. Marks each known file
+     * listed in {@code scan}; the names refused for their name go into {@code badListed}.
+     * False when the directory could not be read to the end.
+     */
+    private boolean refreshListed(long scan, Set<String> badListed) {
+        int listed = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (!ServiceFileName.isCandidate(name)) {
                     continue;
                 }
-                if (names.size() >= MAX_FILES) {
+                if (listed >= MAX_FILES) {
                     if (!truncatedReported) {
                         LOG.error("file services directory has more than {} service files dir={}; the rest are not read", MAX_FILES, dir);
                         truncatedReported = true;
                     }
                     break;
                 }
-                names.add(name);
+                listed++;
+                FileState state = refresh(name, false);
+                if (state != null) {
+                    state.listedIn = scan;
+                } else if (badNames.containsKey(name)) {
+                    badListed.add(name);
+                }
             }
+            return true;
         } catch (IOException | DirectoryIteratorException e) {
             LOG.error("file services directory unreadable dir={} reason={}", dir, e.getMessage());
-            // Keep every service as it is rather than take them all away on a read error.
-            names.addAll(files.keySet());
+            return false;
         }
-        return names;
     }
 
     /**
      * Brings one file name up to date: gone → its service removed; present → read when it
-     * looks different from the last read (or always, when an event named it).
+     * looks different from the last read (or always, when an event named it). The state of
+     * the service file at the name afterwards, null when there is none (gone, or a name that
+     * is not a service's). An unchanged file costs one stat and no new object but the attributes.
      */
-    private void refresh(String name, boolean toldOfChange) {
+    private FileState refresh(String name, boolean toldOfChange) {
         Path file = dir.resolve(name);
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        Found found = look(file);
+        if (!found.present()) {
             remove(name);
             badNames.remove(name);
-            return;
+            return null;
         }
-        Signature signature = signature(file);
-        Optional<String> service = ServiceFileName.service(name);
-        if (service.isEmpty()) {
-            if (!signature.equals(badNames.put(name, signature))) {
-                rejections.increment();
-                LOG.warn("file rejected file={} line=0 reason=the file name is not a service name: lower-case letters, digits "
-                        + "and hyphens, dots between segments, then .yaml", file);
+        FileState state = files.get(name);
+        if (state == null) {
+            Optional<String> service = ServiceFileName.service(name);
+            if (service.isEmpty()) {
+                Signature signature = Signature.of(found.attributes());
+                if (!signature.equals(badNames.put(name, signature))) {
+                    rejections.increment();
+                    LOG.warn("file rejected file={} line=0 reason=the file name is not a service name: lower-case letters, digits "
+                            + "and hyphens, dots between segments, then .yaml", file);
+                }
+                return null;
             }
-            return;
+            state = new FileState(service.get());
+            files.put(name, state);
         }
-        FileState state = files.computeIfAbsent(name, n -> new FileState(service.get()));
-        if (!toldOfChange && signature.equals(state.read) && !mayHideAnEdit(signature.modifiedNanos, state.readAtNanos)) {
-            return;
+        if (!toldOfChange && state.read != null && state.read.sameAs(found.attributes())
+                && !mayHideAnEdit(state.read.modifiedNanos, state.readAtNanos)) {
+            return state;
         }
-        state.read = signature;
+        state.read = Signature.of(found.attributes());
         state.readAtNanos = nowEpochNanos();
         load(file, state);
+        return state;
     }
 
     private void load(Path file, FileState state) {
@@ -441,13 +498,19 @@ final class ServiceDirectory implements AutoCloseable {
         announce("file service removed service=" + state.service + " file=" + dir.resolve(name));
     }
 
-    private static Signature signature(Path file) {
+    /**
+     * What is at {@code file}, following links, in one stat when something is there (the
+     * rescan's common case); only a name that cannot be read through is looked at again, so
+     * a dangling link still counts as present and is reported by the reader.
+     */
+    private static Found look(Path file) {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Signature(a.fileKey(), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+            return new Found(true, Files.readAttributes(file, BasicFileAttributes.class));
+        } catch (NoSuchFileException e) {
+            return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Found.UNREADABLE : Found.ABSENT;
         } catch (IOException e) {
-            // A link loop or dangling link: the reader says which when it tries.
-            return Signature.NONE;
+            // A link loop or unreadable link: the reader says which when it tries.
+            return Found.UNREADABLE;
         }
     }
 

@@ -196,6 +196,40 @@ class ServiceDirectoryTest {
     }
 
     @Test
+    void withoutAWatchTheRescanAloneFollowsEditsRemovalsLinksAndBadNames() throws Exception {
+        write("web.yaml", "endpoints: [127.0.0.1:9001]\n");
+        write("api.yaml", "endpoints: [127.0.0.1:9101]\n");
+        write("Bad_Name.yaml", "endpoints: [127.0.0.1:9201]\n");
+        directory = new ServiceDirectory(dir, 4 * 1024 * 1024, Duration.ofMillis(200), source, false).start();
+        await("web", FOLLOWED, l -> l.size() == 1, "web");
+        await("api", FOLLOWED, l -> l.size() == 1, "api");
+        awaitLog(FOLLOWED, "file rejected file=" + dir.resolve("Bad_Name.yaml") + " ");
+
+        Files.writeString(dir.resolve("web.yaml"), "endpoints: [127.0.0.1:9002]\n"); // in place, same size
+        await("web", FOLLOWED, l -> addresses(l).equals(Set.of("127.0.0.1:9002")), "an in-place edit of the same size");
+        Files.delete(dir.resolve("api.yaml"));
+        await("api", FOLLOWED, List::isEmpty, "api removed");
+        Files.createSymbolicLink(dir.resolve("link.yaml"), dir.resolve("web.yaml"));
+        await("link", FOLLOWED, l -> addresses(l).equals(Set.of("127.0.0.1:9002")), "a link read through");
+        Files.delete(dir.resolve("web.yaml")); // the link now dangles: rejected, its last good version kept
+        await("web", FOLLOWED, List::isEmpty, "web removed");
+        awaitLog(FOLLOWED, "file rejected file=" + dir.resolve("link.yaml") + " ");
+        assertEquals(1, of("link").size());
+
+        Thread.sleep(600); // rescans: a bad name is reported once while it stays
+        assertEquals(1, log.containing("file rejected file=" + dir.resolve("Bad_Name.yaml") + " ").size());
+        Files.delete(dir.resolve("Bad_Name.yaml"));
+        Thread.sleep(600);
+        write("Bad_Name.yaml", "endpoints: [127.0.0.1:9201]\n");
+        long deadline = System.nanoTime() + FOLLOWED.toNanos();
+        while (log.containing("file rejected file=" + dir.resolve("Bad_Name.yaml") + " ").size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, log.containing("file rejected file=" + dir.resolve("Bad_Name.yaml") + " ").size(), "reported again once back");
+        assertTrue(log.containing("file services directory watched").isEmpty());
+    }
+
+    @Test
     void tenThousandEndpointsInOneFileLoad() throws Exception {
         StringBuilder y = new StringBuilder("endpoints:\n");
         for (int i = 0; i < 10_000; i++) {

@@ -69,7 +69,7 @@ class OsgiBundleIT {
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "haystack.api;version=1.4.0,haystack.api.discovery;version=1.2.0,haystack.api.strategy;version=1.1.0,haystack.api.zone;version=1.1.0,haystack.api.trace;version=1.0.0,haystack.api.metrics;version=1.0.0,haystack.api.lb;version=1.2.0,haystack.api.tls;version=1.0.0");
+                "haystack.api;version=1.5.0,haystack.api.discovery;version=1.2.0,haystack.api.strategy;version=1.1.0,haystack.api.zone;version=1.1.0,haystack.api.trace;version=1.0.0,haystack.api.metrics;version=1.0.0,haystack.api.lb;version=1.2.0,haystack.api.tls;version=1.0.0");
         Framework felix = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(props);
         felix.start();
         TestBackends.Echo echo = new TestBackends.Echo();

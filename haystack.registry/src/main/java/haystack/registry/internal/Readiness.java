@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * the start grace ends, with a WARN naming what was still awaited. Ready is for good:
  * a source opened later (a bundle installed while running) does not make it unready.
  *
- * <p>Calls {@code onReady} once, outside this object's lock.
+ * <p>Calls {@code onReady} once, outside this object's lock, and says "registry ready" after
+ * it returns: {@code onReady} waits for the readiness gates (the DNS zones indexed).
  */
 final class Readiness {
 
@@ -59,8 +60,8 @@ final class Readiness {
             now = awaited.remove(sourceId) && becomesReady();
         }
         if (now) {
-            LOG.info("registry ready reason={} last={}", reason, sourceId);
             onReady.run();
+            LOG.info("registry ready reason={} last={}", reason, sourceId);
         }
     }
 
@@ -71,8 +72,8 @@ final class Readiness {
             now = becomesReady();
         }
         if (now) {
-            LOG.info("registry ready reason=framework-started");
             onReady.run();
+            LOG.info("registry ready reason=framework-started");
         }
     }
 
@@ -89,9 +90,9 @@ final class Readiness {
             starting = !frameworkStarted;
             awaited.clear();
         }
+        onReady.run();
         LOG.warn("registry ready without every source synchronised graceSeconds={} unsynchronised={} frameworkStarting={}; "
                 + "names of those sources may be missing until they synchronise", graceSeconds, new TreeSet<>(late), starting);
-        onReady.run();
     }
 
     synchronized boolean ready() {

@@ -1,5 +1,6 @@
 package haystack.registry.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
 
 import haystack.api.Endpoint;
 import haystack.api.Health;
+import haystack.api.ReadinessGate;
 import haystack.api.Registry;
 import haystack.api.RegistryChange;
 import haystack.api.RegistryListener;
@@ -73,6 +75,9 @@ public final class RegistryImpl implements Registry {
     private final Set<String> failingChecks = new HashSet<>();
     private final ChangeDispatcher dispatcher = new ChangeDispatcher();
     private final Readiness readiness;
+    private final ReadinessGates gates = new ReadinessGates();
+    /** How long the gates may take to catch up before the registry says ready anyway: the start grace. */
+    private volatile Duration gateBound = Duration.ofSeconds(30);
     /** Whether published snapshots say ready. Written under writeLock. */
     private volatile boolean ready;
     private volatile RegistrySnapshot snapshot;
@@ -99,6 +104,7 @@ public final class RegistryImpl implements Registry {
     public RegistryImpl(BundleContext context, Config config) {
         this(false);
         long graceSeconds = Math.max(0, config.start_grace());
+        gateBound = Duration.ofSeconds(graceSeconds);
         grace = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "haystack-registry-grace");
             t.setDaemon(true);
@@ -258,8 +264,23 @@ public final class RegistryImpl implements Registry {
         readiness.synchronised(sourceId);
     }
 
-    /** Publishes a snapshot that says ready (called once, by {@link Readiness}). */
+    /** A service that must catch up with the registry before it says ready (the DNS zones). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addReadinessGate(ReadinessGate gate) {
+        gates.add(gate);
+    }
+
+    void removeReadinessGate(ReadinessGate gate) {
+        gates.remove(gate);
+    }
+
+    /**
+     * Publishes a snapshot that says ready (called once, by {@link Readiness}), once every
+     * readiness gate serves the registry as it is now: outside the write lock, so sources
+     * keep publishing meanwhile.
+     */
     private void becomeReady() {
+        gates.await(snapshot, gateBound);
         writeLock.lock();
         try {
             ready = true;
