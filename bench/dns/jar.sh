@@ -10,6 +10,7 @@
 # Needs: dnsperf nsd dig (Debian), a JDK 17. Loopback only; every run bounded by DURATION.
 # Usage: bench/dns/jar.sh [endpoints...]   (DURATION, WARMUP seconds; CLIENTS; PORT;
 #        JAVA_EXTRA: more JVM options for Haystack, e.g. a flight recording;
+#        THREADS=1: also Haystack's CPU per query split by thread, the top six;
 #        HAYSTACK_JAR: another build of the jar, to compare before and after a change)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,8 +37,13 @@ for endpoints in "${SIZES[@]}"; do
   write_services "$dir" "$services" "$PER"
   start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up, as for a server that has been running
+  [ -z "${THREADS:-}" ] || thread_ticks "$HAYSTACK_PID" > "$dir/threads.before"
   read -r qps lat lost ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
   row "$endpoints" haystack "$qps" "$lat" "$lost" "$ok" "$cpu" "$(rss_mb "$HAYSTACK_PID")"
+  if [ -n "${THREADS:-}" ]; then
+    thread_ticks "$HAYSTACK_PID" > "$dir/threads.after"
+    echo "  threads (us/query): $(thread_split "$dir/threads.before" "$dir/threads.after" $((qps * DURATION)))"
+  fi
   haystack_zone "$PORT" "$dir/queries.txt" > "$dir/haystack.zone"
   stop "$HAYSTACK_PID"
 

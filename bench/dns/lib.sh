@@ -153,3 +153,21 @@ haystack_zone() { # port queryfile → stdout
     dig -f "$2.dig"
   } | awk '!/^;/ && NF && !seen[$0]++'
 }
+
+# CPU ticks of each thread of a process, by thread name with its numbers cut
+# (haystack-dns-udp-15363-0 → haystack-dns-udp-): "name ticks" lines, summed per name
+thread_ticks() { # pid
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk '{ name = $0; sub(/^[^(]*\(/, "", name); sub(/\) .*/, "", name); gsub(/[0-9]+/, "", name)
+           rest = $0; sub(/.*\) /, "", rest); split(rest, f, " "); print name "\t" f[12] + f[13] }' "$t/stat" 2>/dev/null || true
+  done | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) print n "\t" s[n] }'
+}
+
+# The threads that used the most CPU between two thread_ticks outputs, us per query:
+# "name=us ..." for the top 6
+thread_split() { # before-file after-file queries
+  awk -F'\t' -v q="$3" -v hz="$(getconf CLK_TCK)" 'FNR == NR { b[$1] = $2; next }
+    { d = $2 - b[$1]; if (d > 0) print d * 1e6 / hz / q "\t" $1 }' "$1" "$2" \
+    | sort -rn | head -6 | awk -F'\t' '{ printf "%s=%.1f ", $2, $1 } END { print "" }'
+}
