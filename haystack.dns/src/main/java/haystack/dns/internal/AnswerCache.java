@@ -12,8 +12,9 @@ import haystack.dns.internal.zones.NameChanges;
 /**
  * Encoded authoritative responses, kept across registry changes. The key is the whole
  * query except its id, plus what else shapes the response (transport, whether the client
- * may recurse); a hit is a copy with the client's id. An entry holds for the snapshot it
- * was made or last checked at; for a later snapshot it is checked once: it still holds
+ * may recurse); a hit is sent with the client's id by {@link Reply#sendShared}. An entry
+ * holds for the snapshot it was made or last checked at; for a later snapshot it is
+ * checked once: it still holds
  * when every name it was made from (the question's and the additional section's targets)
  * has the same answer as then. For names of Haystack's own zones that costs no lookup:
  * the zones are brought to the snapshot (once per zone, not per name) and each name's
@@ -123,25 +124,31 @@ final class AnswerCache {
         this.check = check;
     }
 
-    /**
-     * The key of {@code query} in this thread's probe (valid until the thread's next
-     * query), or null when the query is too large to be worth caching.
-     */
-    static Key key(ByteBuffer query, boolean tcp, boolean allowed) {
-        int remaining = query.remaining();
-        return remaining > MAX_QUERY || remaining < 2 ? null : PROBES.get().fill(query, tcp, allowed);
+    /** A probe of its own for one thread that answers queries one after another (a UDP worker). */
+    static Key probe() {
+        return new Key(MAX_QUERY + 1);
     }
 
-    /** The cached response for {@code key} with {@code id}, or null when there is none that holds. */
-    byte[] get(Key key, RegistrySnapshot snapshot, ZoneTable zones, byte id0, byte id1) {
-        Entry e = answers.get(key);
-        if (e == null || e.zones != zones || !holds(e, snapshot, zones)) {
+    /**
+     * The key of {@code query} in {@code probe}, or this thread's when null (valid until the
+     * probe's next query), or null when the query is too large to be worth caching.
+     */
+    static Key key(ByteBuffer query, boolean tcp, boolean allowed, Key probe) {
+        int remaining = query.remaining();
+        if (remaining > MAX_QUERY || remaining < 2) {
             return null;
         }
-        byte[] out = e.wire.clone();
-        out[0] = id0;
-        out[1] = id1;
-        return out;
+        return (probe != null ? probe : PROBES.get()).fill(query, tcp, allowed);
+    }
+
+    /**
+     * The cached response for {@code key}, or null when there is none that holds. Shared by
+     * every query that asks the same: it carries the id of the query it was made for, and
+     * must not be changed ({@link Reply#sendShared} puts each query's own id in a copy).
+     */
+    byte[] get(Key key, RegistrySnapshot snapshot, ZoneTable zones) {
+        Entry e = answers.get(key);
+        return e == null || e.zones != zones || !holds(e, snapshot, zones) ? null : e.wire;
     }
 
     private boolean holds(Entry e, RegistrySnapshot snapshot, ZoneTable zones) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.function.Consumer;
 
 import haystack.api.Registry;
 import haystack.api.trace.Tracer;
@@ -47,7 +46,7 @@ public final class QueryHandler {
     private final Authority authority;
     private final AuthoritativeAnswer answers;
     private final Forwarder forwarder;
-    private final List<AddressRange> allow;
+    private final AddressRange[] allow;
     private final AnswerCache cache;
     private final ClientLimits limits;
 
@@ -84,7 +83,7 @@ public final class QueryHandler {
             }
         });
         this.forwarder = forwarder;
-        this.allow = List.copyOf(allow);
+        this.allow = allow.toArray(AddressRange[]::new);
     }
 
     /**
@@ -92,7 +91,15 @@ public final class QueryHandler {
      * later, and is not called for packets that get no answer: too short for a header, or
      * responses themselves (QR set), so two servers can never loop.
      */
-    public void handle(ByteBuffer packet, InetAddress client, boolean tcp, Consumer<byte[]> reply) {
+    public void handle(ByteBuffer packet, InetAddress client, boolean tcp, Reply reply) {
+        handle(packet, client, tcp, null, reply);
+    }
+
+    /**
+     * As {@link #handle(ByteBuffer, InetAddress, boolean, Reply)}, with the caller's own
+     * {@link AnswerCache#probe() probe} (a UDP worker's), so a query needs no thread-local lookup.
+     */
+    void handle(ByteBuffer packet, InetAddress client, boolean tcp, AnswerCache.Key probe, Reply reply) {
         if (tracer.isActive()) {
             reply = QueryTrace.wrap(tracer, packet.duplicate(), client, tcp, reply);
         }
@@ -104,11 +111,11 @@ public final class QueryHandler {
         boolean allowed = isAllowed(client);
         RegistrySnapshot snapshot = registry.snapshot();
         ZoneTable zones = authority.zones();
-        AnswerCache.Key key = AnswerCache.key(packet, tcp, allowed);
+        AnswerCache.Key key = AnswerCache.key(packet, tcp, allowed, probe);
         if (key != null) {
-            byte[] hit = cache.get(key, snapshot, zones, packet.get(packet.position()), packet.get(packet.position() + 1));
+            byte[] hit = cache.get(key, snapshot, zones);
             if (hit != null) {
-                reply.accept(hit);
+                reply.sendShared(hit, packet.get(packet.position()), packet.get(packet.position() + 1));
                 return;
             }
         }
@@ -116,14 +123,14 @@ public final class QueryHandler {
         try {
             query = new Message(packet.duplicate());
         } catch (IOException | RuntimeException e) {
-            reply.accept(headerOnly(packet, Rcode.FORMERR));
+            reply.send(headerOnly(packet, Rcode.FORMERR));
             return;
         }
         try {
             answer(query, new Context(tcp, allowed, snapshot, zones, key), reply);
         } catch (RuntimeException e) {
             LOG.warn("query failed client={} question={} error={}", client.getHostAddress(), query.getQuestion(), e.toString());
-            reply.accept(headerOnly(packet, Rcode.SERVFAIL));
+            reply.send(headerOnly(packet, Rcode.SERVFAIL));
         }
     }
 
@@ -132,32 +139,32 @@ public final class QueryHandler {
             AnswerCache.Key key) {
     }
 
-    private void answer(Message query, Context ctx, Consumer<byte[]> reply) {
+    private void answer(Message query, Context ctx, Reply reply) {
         Header h = query.getHeader();
         OPTRecord opt = query.getOPT();
         int limit = ctx.tcp() ? MAX_TCP : limits.udpLimit(opt == null ? 0 : opt.getPayloadSize());
         Message response = response(query, opt);
         if (h.getOpcode() != Opcode.QUERY) {
-            reply.accept(finish(response, Rcode.NOTIMP, limit));
+            reply.send(finish(response, Rcode.NOTIMP, limit));
             return;
         }
         Record question = query.getQuestion();
         if (h.getCount(Section.QUESTION) != 1 || question == null || h.getCount(Section.ANSWER) != 0
                 || h.getCount(Section.AUTHORITY) != 0 || hasSecondOpt(query)) {
-            reply.accept(finish(response, Rcode.FORMERR, limit));
+            reply.send(finish(response, Rcode.FORMERR, limit));
             return;
         }
         if (opt != null && opt.getVersion() != 0) {
-            reply.accept(finish(response, Rcode.BADVERS, limit));
+            reply.send(finish(response, Rcode.BADVERS, limit));
             return;
         }
         int type = question.getType();
         if (type == Type.AXFR || type == Type.IXFR) {
-            reply.accept(finish(response, Rcode.REFUSED, limit));
+            reply.send(finish(response, Rcode.REFUSED, limit));
             return;
         }
         if (type == Type.OPT || type == Type.MAILA || type == Type.MAILB || type == Type.TSIG) {
-            reply.accept(finish(response, type == Type.OPT ? Rcode.FORMERR : Rcode.NOTIMP, limit));
+            reply.send(finish(response, type == Type.OPT ? Rcode.FORMERR : Rcode.NOTIMP, limit));
             return;
         }
         String name = Names.key(question.getName());
@@ -170,7 +177,7 @@ public final class QueryHandler {
         }
         if (lookup != null) {
             if (dclass != DClass.IN && dclass != DClass.ANY) {
-                reply.accept(finish(response, Rcode.REFUSED, limit));
+                reply.send(finish(response, Rcode.REFUSED, limit));
                 return;
             }
             long since = NameChanges.now();
@@ -179,16 +186,16 @@ public final class QueryHandler {
             if (ctx.key() != null && !lookup.failed()) {
                 cache.put(ctx.key(), snapshot, ctx.zones(), wire, basis, since);
             }
-            reply.accept(wire);
+            reply.send(wire);
             return;
         }
         if (!allowed) {
-            reply.accept(finish(response, Rcode.REFUSED, limit));
+            reply.send(finish(response, Rcode.REFUSED, limit));
             return;
         }
         forwarder.resolve(question, h.getFlag(Flags.CD)).whenComplete((upstream, failure) -> {
             if (failure != null || upstream == null) {
-                reply.accept(finish(response, Rcode.SERVFAIL, limit));
+                reply.send(finish(response, Rcode.SERVFAIL, limit));
                 return;
             }
             for (int section : new int[] { Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL }) {
@@ -198,7 +205,7 @@ public final class QueryHandler {
                     }
                 }
             }
-            reply.accept(finish(response, upstream.getRcode(), limit));
+            reply.send(finish(response, upstream.getRcode(), limit));
         });
     }
 

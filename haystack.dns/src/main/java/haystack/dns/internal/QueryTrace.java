@@ -2,7 +2,6 @@ package haystack.dns.internal;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.util.function.Consumer;
 
 import haystack.api.trace.TraceEvent;
 import haystack.api.trace.Tracer;
@@ -17,10 +16,10 @@ final class QueryTrace {
     private QueryTrace() {
     }
 
-    static Consumer<byte[]> wrap(Tracer tracer, ByteBuffer query, InetAddress client, boolean tcp, Consumer<byte[]> reply) {
+    static Reply wrap(Tracer tracer, ByteBuffer query, InetAddress client, boolean tcp, Reply reply) {
         String question = question(query);
         return response -> {
-            reply.accept(response);
+            reply.send(response);
             tracer.trace(TraceEvent.DNS, "query client=" + client.getHostAddress() + (tcp ? " tcp" : " udp") + " " + question
                     + " rcode=" + (response.length >= 4 ? Rcode.string(response[3] & 0x0F) : "?")
                     + " answers=" + (response.length >= 8 ? ((response[6] & 0xFF) << 8 | (response[7] & 0xFF)) : 0));

@@ -90,34 +90,103 @@ final class UdpTransport implements AutoCloseable {
     }
 
     private void start(DatagramChannel channel, QueryHandler handler, int n) {
-        Thread t = new Thread(() -> serve(channel, handler), "haystack-dns-udp-" + port + "-" + n);
+        Worker worker = new Worker(channel, handler);
+        Thread t = new Thread(worker, "haystack-dns-udp-" + port + "-" + n);
         t.setDaemon(true);
+        worker.thread = t;
         threads.add(t);
         t.start();
     }
 
-    private void serve(DatagramChannel channel, QueryHandler handler) {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
-        while (channel.isOpen()) {
-            SocketAddress from;
+    /**
+     * One receiving thread with its own buffers, both direct, so the JDK copies neither
+     * through a temporary buffer of its own, and its own cache probe: answering a cached
+     * query allocates no response and looks up no thread-local.
+     */
+    private final class Worker implements Runnable {
+        final DatagramChannel channel;
+        final QueryHandler handler;
+        final ByteBuffer in = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        final ByteBuffer out = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        final AnswerCache.Key probe = AnswerCache.probe();
+        Thread thread;
+
+        Worker(DatagramChannel channel, QueryHandler handler) {
+            this.channel = channel;
+            this.handler = handler;
+        }
+
+        @Override
+        public void run() {
+            while (channel.isOpen()) {
+                SocketAddress from;
+                try {
+                    in.clear();
+                    from = channel.receive(in);
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    LOG.warn("dns udp receive failed error={}", e.toString());
+                    continue;
+                }
+                in.flip();
+                InetSocketAddress client = (InetSocketAddress) from;
+                if (limiter.isOn() && !admitted(channel, in, client)) {
+                    continue;
+                }
+                try {
+                    handler.handle(in, client.getAddress(), false, probe, new ClientReply(this, client));
+                } catch (RuntimeException e) {
+                    LOG.warn("dns udp query failed client={} error={}", client, e.toString());
+                }
+            }
+        }
+
+        /** Sends {@code response} with the id given, or its own when {@code shared} is false, from this worker's buffer. */
+        void send(byte[] response, boolean shared, byte id0, byte id1, InetSocketAddress client) {
+            out.clear();
+            out.put(response);
+            if (shared) {
+                out.put(0, id0);
+                out.put(1, id1);
+            }
+            out.flip();
             try {
-                buffer.clear();
-                from = channel.receive(buffer);
-            } catch (ClosedChannelException e) {
-                return;
+                channel.send(out, client);
             } catch (IOException e) {
-                LOG.warn("dns udp receive failed error={}", e.toString());
-                continue;
+                LOG.debug("dns udp send failed client={} error={}", client, e.toString());
             }
-            buffer.flip();
-            InetSocketAddress client = (InetSocketAddress) from;
-            if (limiter.isOn() && !admitted(channel, buffer, client)) {
-                continue;
+        }
+    }
+
+    /**
+     * The answer to one client's query: from the worker's own buffer when the worker answers
+     * it, else (a forwarded answer, on the forwarder's thread) from the response itself.
+     */
+    private static final class ClientReply implements Reply {
+        private final Worker worker;
+        private final InetSocketAddress client;
+
+        ClientReply(Worker worker, InetSocketAddress client) {
+            this.worker = worker;
+            this.client = client;
+        }
+
+        @Override
+        public void send(byte[] response) {
+            if (Thread.currentThread() == worker.thread) {
+                worker.send(response, false, (byte) 0, (byte) 0, client);
+            } else {
+                UdpTransport.send(worker.channel, response, client);
             }
-            try {
-                handler.handle(buffer, client.getAddress(), false, response -> send(channel, response, client));
-            } catch (RuntimeException e) {
-                LOG.warn("dns udp query failed client={} error={}", client, e.toString());
+        }
+
+        @Override
+        public void sendShared(byte[] shared, byte id0, byte id1) {
+            if (Thread.currentThread() == worker.thread) {
+                worker.send(shared, true, id0, id1, client);
+            } else {
+                Reply.super.sendShared(shared, id0, id1);
             }
         }
     }

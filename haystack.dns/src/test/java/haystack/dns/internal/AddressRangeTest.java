@@ -40,6 +40,27 @@ class AddressRangeTest {
         org.junit.jupiter.api.Assertions.assertEquals(AddressRange.DEFAULT_ALLOW, java.util.List.of((String[]) configured));
     }
 
+    @Test
+    void anIpv4ClientMatchesAsItsBytesDoAtEveryPrefixLength() throws Exception {
+        java.util.Random random = new java.util.Random(20);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] client = new byte[4];
+            random.nextBytes(client);
+            byte[] network = i % 2 == 0 ? client.clone() : new byte[4];
+            if (i % 2 != 0) {
+                random.nextBytes(network);
+            }
+            int prefix = random.nextInt(33);
+            AddressRange range = AddressRange.parse(InetAddress.getByAddress(network).getHostAddress() + "/" + prefix);
+            boolean byBytes = true;
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >> (bit % 8);
+                byBytes &= (client[bit / 8] & mask) == (range.network()[bit / 8] & mask);
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(byBytes, range.contains(InetAddress.getByAddress(client)), range + " " + java.util.Arrays.toString(client));
+        }
+    }
+
     private static InetAddress addr(String s) {
         try {
             return InetAddress.getByName(s);

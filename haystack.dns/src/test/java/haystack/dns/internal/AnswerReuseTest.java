@@ -106,18 +106,23 @@ class AnswerReuseTest {
         AnswerCache.Basis basis = new AnswerCache.Basis(new String[] { "x" }, new ZoneAnswer[] { null }, false);
         for (int i = 0; i < AnswerCache.CAPACITY + 10; i++) {
             ByteBuffer q = ByteBuffer.wrap(("..query-" + i).getBytes());
-            cache.put(AnswerCache.key(q, false, true), s, ZoneTable.EMPTY, new byte[] { 1, 2, 3 }, basis, 0);
+            cache.put(AnswerCache.key(q, false, true, null), s, ZoneTable.EMPTY, new byte[] { 1, 2, 3 }, basis, 0);
             assertTrue(cache.size() <= AnswerCache.CAPACITY);
         }
         ByteBuffer last = ByteBuffer.wrap(("..query-" + (AnswerCache.CAPACITY + 9)).getBytes());
-        byte[] hit = cache.get(AnswerCache.key(last, false, true), s, ZoneTable.EMPTY, (byte) 7, (byte) 8);
+        byte[] hit = cache.get(AnswerCache.key(last, false, true, null), s, ZoneTable.EMPTY);
         assertNotNull(hit);
-        assertEquals(7, hit[0]);
         assertEquals(3, hit[2]);
-        assertNull(cache.get(AnswerCache.key(last, true, true), s, ZoneTable.EMPTY, (byte) 7, (byte) 8), "TCP is another key");
-        assertNotNull(cache.get(AnswerCache.key(last, false, true), new RegistrySnapshot(1, java.util.List.of()), ZoneTable.EMPTY,
-                (byte) 7, (byte) 8), "another snapshot where the name still has no answer: holds");
-        assertNull(cache.get(AnswerCache.key(last, false, true), new RegistrySnapshot(2, java.util.List.of()), ZoneTable.EMPTY,
-                (byte) 7, (byte) 8), "its name now has an answer: no longer holds");
+        byte[][] sent = new byte[1][];
+        Reply reply = response -> sent[0] = response;
+        reply.sendShared(hit, (byte) 7, (byte) 8);
+        assertEquals(7, sent[0][0], "sent with the query's own id");
+        assertEquals(8, sent[0][1]);
+        assertEquals(1, hit[0], "the shared response is left as it is");
+        assertNull(cache.get(AnswerCache.key(last, true, true, null), s, ZoneTable.EMPTY), "TCP is another key");
+        assertNotNull(cache.get(AnswerCache.key(last, false, true, null), new RegistrySnapshot(1, java.util.List.of()), ZoneTable.EMPTY),
+                "another snapshot where the name still has no answer: holds");
+        assertNull(cache.get(AnswerCache.key(last, false, true, null), new RegistrySnapshot(2, java.util.List.of()), ZoneTable.EMPTY),
+                "its name now has an answer: no longer holds");
     }
 }

@@ -14,9 +14,9 @@ import org.xbill.DNS.Type;
 /** Queries to the running server over UDP and TCP are counted by type and rcode, and timed. */
 class QueryMetricsTest {
 
-    private static List<String> samples(DnsServer server) {
+    private static List<String> samples(haystack.api.metrics.MetricsSource source) {
         List<String> lines = new ArrayList<>();
-        server.collect(new MetricsWriter() {
+        source.collect(new MetricsWriter() {
             @Override
             public void family(String name, Type type, String help) {
                 lines.add("# " + name + " " + type.label());
@@ -52,10 +52,23 @@ class QueryMetricsTest {
 
     @Test
     void aMessageWithoutAReadableQuestionIsCountedApart() {
-        assertEquals(-1, QueryMetrics.questionType(java.nio.ByteBuffer.wrap(new byte[12])));
-        byte[] truncated = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'e', 'b', 0, 0};
-        assertEquals(-1, QueryMetrics.questionType(java.nio.ByteBuffer.wrap(truncated)));
-        byte[] a = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'e', 'b', 0, 0, 1, 0, 1};
-        assertEquals(Type.A, QueryMetrics.questionType(java.nio.ByteBuffer.wrap(a)));
+        QueryMetrics metrics = new QueryMetrics();
+        byte[] response = { 0, 1, (byte) 0x80, 0 };
+        metrics.wrap(java.nio.ByteBuffer.wrap(new byte[12]), r -> { }).send(response);
+        byte[] truncated = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'e', 'b', 0, 0 };
+        metrics.wrap(java.nio.ByteBuffer.wrap(truncated), r -> { }).send(response);
+        byte[] a = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'e', 'b', 0, 0, 1, 0, 1 };
+        metrics.wrap(java.nio.ByteBuffer.wrap(a), r -> { }).sendShared(response, (byte) 9, (byte) 9);
+        byte[] caa = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'e', 'b', 0, 1, 1, 0, 1 };
+        metrics.wrap(java.nio.ByteBuffer.wrap(caa), r -> { }).send(response);
+        byte[] uncommon = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'e', 'b', 0, 0, 99, 0, 1 };
+        metrics.wrap(java.nio.ByteBuffer.wrap(uncommon), r -> { }).send(response);
+
+        List<String> lines = samples(metrics);
+        assertTrue(lines.contains("haystack_dns_queries_totaltype,none,rcode,FORMERR 2"), lines::toString);
+        assertTrue(lines.contains("haystack_dns_queries_totaltype,A,rcode,NOERROR 1"), "a shared (cached) answer is counted too: " + lines);
+        assertTrue(lines.contains("haystack_dns_queries_totaltype,CAA,rcode,NOERROR 1"), lines::toString);
+        assertTrue(lines.contains("haystack_dns_queries_totaltype,other,rcode,NOERROR 1"), lines::toString);
+        assertTrue(lines.contains("haystack_dns_query_duration_seconds_count 5"), lines::toString);
     }
 }
