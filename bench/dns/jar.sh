@@ -10,7 +10,7 @@
 # Needs: dnsperf nsd dig (Debian), a JDK 17. Loopback only; every run bounded by DURATION.
 # Usage: bench/dns/jar.sh [endpoints...]   (DURATION, WARMUP seconds; CLIENTS; PORT;
 #        JAVA_EXTRA: more JVM options for Haystack, e.g. a flight recording;
-#        THREADS=1: also Haystack's CPU per query split by thread, the top six;
+#        THREADS=1: also Haystack's CPU per query by thread, user+system, the top six;
 #        HAYSTACK_JAR: another build of the jar, to compare before and after a change)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
