@@ -18,7 +18,8 @@
 #        CHURN_WARMUP seconds of writer before the writer-alone figures, default WARMUP: the
 #        change path runs ~100 times a second, so the optimising compiler, which takes a method
 #        after 15,000 calls here (jvm.options), is still compiling it in the first minute;
-#        ROUNDS of idle then churn, alternated, default 1: the ratio is of their means)
+#        ROUNDS of idle then churn, alternated, default 1: the ratio is of their means;
+#        before them WARMUP seconds of queries idle, then as long under churn, unmeasured)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DURATION=${DURATION:-10}
@@ -107,6 +108,12 @@ for endpoints in "${SIZES[@]}"; do
   cost "$dir" "$services" "$endpoints"
   if [ "${COST_ONLY:-0}" = 1 ]; then stop "$HAYSTACK_PID"; continue; fi
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up
+  # the same for the query path under churn (answers re-encoded, re-checked after changes),
+  # which the writer-alone phase's trickle of queries does not bring to the compiler's attention
+  churn "$dir" "$services" $((WARMUP + 2))
+  sleep 1
+  perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null
+  stop "$CHURN_PID"
   # idle and churn alternated ROUNDS times: on a shared machine the load of others moves
   # between runs, and a ratio of sums over alternated rounds sees the same moves on both sides
   idle=0; busy=0; writer=0

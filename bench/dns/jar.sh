@@ -37,12 +37,12 @@ for endpoints in "${SIZES[@]}"; do
   write_services "$dir" "$services" "$PER"
   start_haystack "$dir" "$PORT" "$ADMIN_PORT" "s$((services - 1)).services.haystack"
   perf "$PORT" "$dir/queries.txt" "$WARMUP" >/dev/null   # JIT warm-up, as for a server that has been running
-  [ -z "${THREADS:-}" ] || thread_ticks "$HAYSTACK_PID" > "$dir/threads.before"
+  [ -z "${THREADS:-}" ] || thread_cpu "$HAYSTACK_PID" > "$dir/threads.before"
   read -r qps lat lost ok cpu < <(perf_cpu "$PORT" "$dir/queries.txt" "$DURATION" "$HAYSTACK_PID")
   row "$endpoints" haystack "$qps" "$lat" "$lost" "$ok" "$cpu" "$(rss_mb "$HAYSTACK_PID")"
   if [ -n "${THREADS:-}" ]; then
-    thread_ticks "$HAYSTACK_PID" > "$dir/threads.after"
-    echo "  threads (us/query): $(thread_split "$dir/threads.before" "$dir/threads.after" $((qps * DURATION)))"
+    thread_cpu "$HAYSTACK_PID" > "$dir/threads.after"
+    echo "  threads (us/query): $(thread_cpu_split "$dir/threads.before" "$dir/threads.after" $((qps * DURATION)))"
   fi
   haystack_zone "$PORT" "$dir/queries.txt" > "$dir/haystack.zone"
   stop "$HAYSTACK_PID"

@@ -156,7 +156,7 @@ haystack_zone() { # port queryfile → stdout
 
 # CPU ticks of each thread of a process, by thread name with its numbers cut
 # (haystack-dns-udp-15363-0 → haystack-dns-udp-): "name user system" lines, summed per name
-thread_ticks() { # pid
+thread_cpu() { # pid
   local t
   for t in /proc/"$1"/task/*; do
     awk '{ name = $0; sub(/^[^(]*\(/, "", name); sub(/\) .*/, "", name); gsub(/[0-9]+/, "", name)
@@ -164,9 +164,9 @@ thread_ticks() { # pid
   done | awk -F'\t' '{ u[$1] += $2; s[$1] += $3 } END { for (n in u) print n "\t" u[n] "\t" s[n] }'
 }
 
-# The threads that used the most CPU between two thread_ticks outputs, us per query:
+# The threads that used the most CPU between two thread_cpu outputs, us per query:
 # "name=user+system ..." for the top 6
-thread_split() { # before-file after-file queries
+thread_cpu_split() { # before-file after-file queries
   awk -F'\t' -v q="$3" -v hz="$(getconf CLK_TCK)" 'FNR == NR { bu[$1] = $2; bs[$1] = $3; next }
     { u = ($2 - bu[$1]) * 1e6 / hz / q; s = ($3 - bs[$1]) * 1e6 / hz / q; if (u + s > 0) printf "%f\t%s\t%.1f\t%.1f\n", u + s, $1, u, s }' "$1" "$2" \
     | sort -rn | head -6 | awk -F'\t' '{ printf "%s=%s+%s ", $2, $3, $4 } END { print "" }'
