@@ -2,6 +2,7 @@ package haystack.registry.internal;
 
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,14 +14,17 @@ import org.slf4j.LoggerFactory;
  * the start grace ends, with a WARN naming what was still awaited. Ready is for good:
  * a source opened later (a bundle installed while running) does not make it unready.
  *
- * <p>Calls {@code onReady} once, outside this object's lock, and says "registry ready" after
- * it returns: {@code onReady} waits for the readiness gates (the DNS zones indexed).
+ * <p>Calls {@code onReady} once, outside this object's lock, through {@code where}, and says
+ * "registry ready" after it returns: {@code onReady} waits for the readiness gates (the DNS
+ * zones indexed), which must not hold up the thread that made the registry ready (a
+ * discovery source's reader, the framework's event thread).
  */
 final class Readiness {
 
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
 
     private final Runnable onReady;
+    private final Executor where;
     /** Sources opened unsynchronised that have not said synchronised. Guarded by this. */
     private final Set<String> awaited = new TreeSet<>();
     private boolean frameworkStarted;
@@ -31,9 +35,22 @@ final class Readiness {
      *                         open sources; true makes it ready at once (nothing is awaited yet)
      */
     Readiness(boolean frameworkStarted, Runnable onReady) {
+        this(frameworkStarted, onReady, Runnable::run);
+    }
+
+    /** @param where runs {@code onReady} and then the ready line (inline: {@code Runnable::run}) */
+    Readiness(boolean frameworkStarted, Runnable onReady, Executor where) {
         this.frameworkStarted = frameworkStarted;
         this.ready = frameworkStarted;
         this.onReady = onReady;
+        this.where = where;
+    }
+
+    private void becameReady(Runnable say) {
+        where.execute(() -> {
+            onReady.run();
+            say.run();
+        });
     }
 
     void awaiting(String sourceId) {
@@ -60,8 +77,7 @@ final class Readiness {
             now = awaited.remove(sourceId) && becomesReady();
         }
         if (now) {
-            onReady.run();
-            LOG.info("registry ready reason={} last={}", reason, sourceId);
+            becameReady(() -> LOG.info("registry ready reason={} last={}", reason, sourceId));
         }
     }
 
@@ -72,8 +88,7 @@ final class Readiness {
             now = becomesReady();
         }
         if (now) {
-            onReady.run();
-            LOG.info("registry ready reason=framework-started");
+            becameReady(() -> LOG.info("registry ready reason=framework-started"));
         }
     }
 
@@ -90,9 +105,9 @@ final class Readiness {
             starting = !frameworkStarted;
             awaited.clear();
         }
-        onReady.run();
-        LOG.warn("registry ready without every source synchronised graceSeconds={} unsynchronised={} frameworkStarting={}; "
-                + "names of those sources may be missing until they synchronise", graceSeconds, new TreeSet<>(late), starting);
+        becameReady(() -> LOG.warn("registry ready without every source synchronised graceSeconds={} unsynchronised={} "
+                + "frameworkStarting={}; names of those sources may be missing until they synchronise", graceSeconds,
+                new TreeSet<>(late), starting));
     }
 
     synchronized boolean ready() {

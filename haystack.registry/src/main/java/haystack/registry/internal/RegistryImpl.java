@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -82,7 +83,7 @@ public final class RegistryImpl implements Registry {
     private volatile boolean ready;
     private volatile RegistrySnapshot snapshot;
     private FrameworkStart frameworkStart;
-    private ScheduledExecutorService grace;
+    private volatile ScheduledExecutorService grace;
 
     /** A registry outside a framework (tests, benchmarks): ready from the start, there is nothing to wait for. */
     public RegistryImpl() {
@@ -94,7 +95,7 @@ public final class RegistryImpl implements Registry {
      *                         framework still starting its bundles (tests of a source's readiness)
      */
     public RegistryImpl(boolean frameworkStarted) {
-        this.readiness = new Readiness(frameworkStarted, this::becomeReady);
+        this.readiness = new Readiness(frameworkStarted, this::becomeReady, this::onRegistryThread);
         this.ready = readiness.ready();
         this.snapshot = new RegistrySnapshot(0, List.of(), ready);
     }
@@ -118,7 +119,7 @@ public final class RegistryImpl implements Registry {
             readiness.frameworkStarted();
             try {
                 grace.schedule(() -> readiness.graceEnded(graceSeconds), graceSeconds, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException deactivated) {
+            } catch (RejectedExecutionException deactivated) {
                 // stopping: nothing to wait for
             }
         });
@@ -272,6 +273,23 @@ public final class RegistryImpl implements Registry {
 
     void removeReadinessGate(ReadinessGate gate) {
         gates.remove(gate);
+    }
+
+    /**
+     * Runs {@code task} on the registry's own thread (the grace timer's) where there is one,
+     * else (outside a framework) at once; nothing when the registry is stopping.
+     */
+    private void onRegistryThread(Runnable task) {
+        ScheduledExecutorService g = grace;
+        if (g == null) {
+            task.run();
+            return;
+        }
+        try {
+            g.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // deactivated: nobody is waiting for readiness any more
+        }
     }
 
     /**

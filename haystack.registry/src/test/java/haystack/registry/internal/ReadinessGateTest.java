@@ -92,4 +92,30 @@ class ReadinessGateTest {
         assertTrue(registry.snapshot().ready());
         assertTrue(gate.asked.isEmpty());
     }
+
+    @Test
+    void theWaitForTheGatesHoldsUpNoSourceThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch ran = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            Readiness readiness = new Readiness(false, () -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ran.countDown();
+            }, own);
+            readiness.awaiting("docker:a");
+            readiness.frameworkStarted();
+            readiness.synchronised("docker:a"); // returns while the gates are still waited for
+            assertTrue(readiness.ready());
+            assertEquals(1, ran.getCount(), "the gates' wait runs elsewhere");
+            release.countDown();
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+        } finally {
+            own.shutdownNow();
+        }
+    }
 }
